@@ -1,0 +1,240 @@
+package io.offload.bootstrap;
+
+import io.offload.bootstrap.BootstrapSteps.Step;
+import io.offload.context.BootstrapPhase;
+import io.offload.context.impl.PeerImpl;
+import io.offload.context.impl.PeerLink;
+import io.offload.engine.EngineOptions;
+import io.offload.engine.impl.EngineImpl;
+import io.offload.notify.EventTypes;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One peer's out-of-band connection, on either side: frame parsing, the UCX part of the
+ * bootstrap (endpoint, one probe each way, READY), liveness (the socket stays open; heartbeats
+ * notice a cut link) and the end (TERM, ERROR, loss).
+ *
+ * <p>Thread safety: runs on the engine's event loop only.
+ */
+abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
+
+  static final Logger LOG = LoggerFactory.getLogger("io.offload.bootstrap");
+
+  final EngineImpl engine;
+  final EngineOptions engineOptions;
+  final ContextInternal loop;
+  final PeerImpl peer;
+  final NetSocket socket;
+  final BootstrapSteps steps = new BootstrapSteps();
+  private boolean readyReceived;
+  private boolean ended;
+  private long lastHeard = System.nanoTime();
+  private long handshakeTimer = -1;
+  private long heartbeatTimer = -1;
+
+  PeerConnection(EngineImpl engine, PeerImpl peer, NetSocket socket, long handshakeTimeoutMs) {
+    this.engine = engine;
+    this.engineOptions = engine.options();
+    this.loop = engine.loop();
+    this.peer = peer;
+    this.socket = socket;
+    peer.link(this);
+    steps.done(Step.SOCKET);
+    socket.handler(OobCodec.parser(engineOptions.getMaxFrameLength(), this::onFrameSafely, this::protocolError));
+    socket.closeHandler(v -> lost("OOB connection closed by the peer"));
+    socket.exceptionHandler(e -> lost("OOB connection error: " + e.getMessage()));
+    handshakeTimer = loop.setTimer(handshakeTimeoutMs, id -> {
+      handshakeTimer = -1;
+      if (!peer.phase().isReady()) {
+        refuse(OobCodec.ERR_TIMEOUT, "bootstrap did not finish within " + handshakeTimeoutMs + " ms (stalled at "
+            + steps.current() + ")");
+      }
+    });
+  }
+
+  private void onFrameSafely(OobCodec.Frame frame) {
+    if (ended) {
+      return;
+    }
+    lastHeard = System.nanoTime();
+    try {
+      switch (frame.kind()) {
+        case OobCodec.READY -> onReady();
+        case OobCodec.HEARTBEAT -> { }
+        case OobCodec.TERM -> lost("terminated by the peer: " + OobCodec.decodeTerm(frame.body()), false);
+        case OobCodec.ERROR -> {
+          OobCodec.ErrorFrame e = OobCodec.decodeError(frame.body());
+          failed("the peer refused: " + e.text() + " (code " + e.code() + ")");
+        }
+        default -> onFrame(frame);
+      }
+    } catch (ProtocolException e) {
+      protocolError(e);
+    } catch (RuntimeException e) {
+      LOG.error("{}: unexpected failure handling {}", peer, OobCodec.kindName(frame.kind()), e);
+      refuse(OobCodec.ERR_PROTOCOL, "internal error: " + e);
+    }
+  }
+
+  /** Role-specific frames. */
+  abstract void onFrame(OobCodec.Frame frame);
+
+  /** Called when the peer is gone for good (after the phase is DISCONNECTED). */
+  abstract void onEnded(String reason);
+
+  void protocolError(ProtocolException e) {
+    refuse(OobCodec.ERR_PROTOCOL, e.getMessage());
+  }
+
+  /** Tells the peer why, then drops it. */
+  void refuse(int code, String reason) {
+    if (ended) {
+      return;
+    }
+    LOG.warn("{}: dropping peer at {}: {}", peer.context().id() + "/peer " + peer.id(), socket.remoteAddress(), reason);
+    socket.write(OobCodec.error(code, reason));
+    end(reason, true);
+  }
+
+  void failed(String reason) {
+    LOG.warn("{}: {}", peer, reason);
+    end(reason, true);
+  }
+
+  void lost(String reason) {
+    lost(reason, true);
+  }
+
+  private void lost(String reason, boolean abrupt) {
+    if (!ended && abrupt && peer.phase().isReady()) {
+      LOG.info("{}: peer lost: {}", peer, reason);
+    }
+    end(reason, abrupt);
+  }
+
+  private Future<Void> end(String reason, boolean peerGone) {
+    if (ended) {
+      return Future.succeededFuture();
+    }
+    ended = true;
+    cancelTimers();
+    peer.advance(BootstrapPhase.DISCONNECTED, reason);
+    Future<Void> closed = engine.notifications().closeChannel(peer.channel(), "peer " + peer.id() + " of "
+        + peer.context().id() + " disconnected: " + reason, peerGone);
+    Promise<Void> done = loop.promise();
+    closed.onComplete(v -> {
+      peer.endpoint(null);
+      socket.close().onComplete(x -> done.complete());
+    });
+    onEnded(reason);
+    return done.future();
+  }
+
+  @Override
+  public Future<Void> terminate(String reason) {
+    Promise<Void> done = loop.promise();
+    loop.runOnContext(v -> {
+      if (ended) {
+        done.complete();
+        return;
+      }
+      socket.write(OobCodec.term(reason));
+      end(reason, false).onComplete(done);
+    });
+    return done.future();
+  }
+
+  // ------------------------------------------------------------------ the UCX part, both sides
+
+  /** Creates our endpoint to {@code address}, then sends the probe. */
+  Future<Void> connectUcx(byte[] address) {
+    steps.start(Step.ENDPOINT);
+    String name = peer.context().id() + "-peer-" + peer.id();
+    return engine.ucx().call(() -> {
+      var ep = engine.ucx().connect(address, name);
+      peer.channel().endpoint(ep);
+      return ep;
+    }).map(ep -> {
+      if (ended) {
+        return null;
+      }
+      peer.endpoint(ep);
+      steps.done(Step.ENDPOINT);
+      peer.advance(BootstrapPhase.UCX_CONNECT_DONE, null);
+      steps.start(Step.PROBE_OUT);
+      engine.notifications().send(peer.channel(), EventTypes.BOOTSTRAP_PROBE, Buffer.buffer())
+          .onFailure(e -> loop.runOnContext(v -> failed("UCX probe failed: " + e.getMessage())));
+      maybeDone();
+      return null;
+    });
+  }
+
+  /** The peer's probe reached us over UCX: tell it on the socket. */
+  @Override
+  public void onProbe() {
+    if (ended) {
+      return;
+    }
+    steps.done(Step.PROBE_IN);
+    socket.write(OobCodec.empty(OobCodec.READY));
+    maybeDone();
+  }
+
+  private void onReady() {
+    if (!steps.isDone(Step.ENDPOINT)) {
+      throw new ProtocolException("READY before this side sent its probe");
+    }
+    readyReceived = true;
+    steps.done(Step.PROBE_OUT);
+    maybeDone();
+  }
+
+  private void maybeDone() {
+    if (readyReceived && steps.isDone(Step.PROBE_IN) && steps.isDone(Step.ENDPOINT)
+        && peer.advance(BootstrapPhase.BOOTSTRAP_DONE, null)) {
+      if (handshakeTimer >= 0) {
+        engine.vertx().cancelTimer(handshakeTimer);
+        handshakeTimer = -1;
+      }
+      startHeartbeats();
+      onBootstrapDone();
+    }
+  }
+
+  /** Hook for the role (complete the client's future, register the rank, ...). */
+  void onBootstrapDone() {
+  }
+
+  private void startHeartbeats() {
+    long interval = engineOptions.getHeartbeatInterval().toMillis();
+    long timeoutNanos = engineOptions.getHeartbeatTimeout().toNanos();
+    heartbeatTimer = loop.setPeriodic(interval, id -> {
+      if (System.nanoTime() - lastHeard > timeoutNanos) {
+        lost("no heartbeat from the peer for " + engineOptions.getHeartbeatTimeout().toMillis() + " ms");
+      } else {
+        socket.write(OobCodec.empty(OobCodec.HEARTBEAT));
+      }
+    });
+  }
+
+  private void cancelTimers() {
+    if (handshakeTimer >= 0) {
+      engine.vertx().cancelTimer(handshakeTimer);
+      handshakeTimer = -1;
+    }
+    if (heartbeatTimer >= 0) {
+      engine.vertx().cancelTimer(heartbeatTimer);
+      heartbeatTimer = -1;
+    }
+  }
+
+  boolean ended() {
+    return ended;
+  }
+}

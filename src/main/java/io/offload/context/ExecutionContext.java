@@ -1,0 +1,79 @@
+package io.offload.context;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One relationship between this process and others: a server (many peers), a client (one peer,
+ * its server) or the engine's self context. After bootstrap the same calls serve every role.
+ *
+ * <p>After {@link #close()} every call except {@code id/role/scope/phase/isClosed/close} throws
+ * {@link IllegalStateException}.
+ *
+ * <p>Thread safety: all methods may be called from any thread; futures complete on the
+ * caller's Vert.x context.
+ */
+public interface ExecutionContext {
+
+  /** Id of this context within its engine, for example {@code server-1}, {@code client-2}, {@code self}. */
+  String id();
+
+  Role role();
+
+  Scope scope();
+
+  /**
+   * The phase of the context as a whole. A client: its server's phase. A server: the least
+   * advanced phase over its live peers ({@code BOOTSTRAP_NOT_INITIATED} with none). Self:
+   * {@code BOOTSTRAP_DONE}. Any role after close: {@code DISCONNECTED}.
+   */
+  BootstrapPhase phase();
+
+  /** The phase of one peer; {@code UNKNOWN} for an id this context never had. */
+  BootstrapPhase phase(int peerId);
+
+  /** The peers, live or lost (a lost peer's phase is DISCONNECTED). */
+  List<Peer> peers();
+
+  /** One peer. On a client the server is peer 0. */
+  Optional<Peer> peer(int peerId);
+
+  /** On a client: the id its server assigned to it. On a server or self: -1. */
+  int clientId();
+
+  /** On a server: the port it listens on (the real one when 0 was asked). Else -1. */
+  int localPort();
+
+  /**
+   * Sends a notification with a library-managed payload: the bytes are copied before this
+   * returns, the caller may reuse {@code payload} at once. The future completes when UCX
+   * reports the send complete, or fails with the reason (peer lost, context closed, UCX status).
+   *
+   * @param peerId  the receiving peer (0 on a client or self)
+   * @param type    a user event type, {@code >= EventTypes.FIRST_USER_TYPE}
+   * @param payload the bytes, may be empty
+   */
+  Future<Void> notify(int peerId, int type, Buffer payload);
+
+  /**
+   * Sends a notification with a user-managed payload: {@code payload} (a direct buffer,
+   * position to limit) is sent without a copy and must not be touched until the future
+   * completes.
+   */
+  Future<Void> notifyDirect(int peerId, int type, ByteBuffer payload);
+
+  /** The event-bus address where this context's notifications of {@code type} are delivered first. */
+  String address(int type);
+
+  /**
+   * Finalizes the context: sends a termination to each peer, closes endpoints, then the
+   * sockets. Idempotent: later calls return the same future.
+   */
+  Future<Void> close();
+
+  boolean isClosed();
+}

@@ -1,0 +1,256 @@
+package io.offload.context.impl;
+
+import io.offload.context.BootstrapPhase;
+import io.offload.context.ExecutionContext;
+import io.offload.context.Peer;
+import io.offload.context.PhaseChange;
+import io.offload.context.RankInfo;
+import io.offload.context.Role;
+import io.offload.context.Scope;
+import io.offload.engine.impl.EngineImpl;
+import io.offload.notify.Addresses;
+import io.offload.notify.EventTypes;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The one implementation of {@link ExecutionContext}, whatever the role. The bootstrap code
+ * (package {@code bootstrap}) adds peers and drives their phases; this class answers the
+ * common API and finalizes.
+ */
+public final class ContextImpl implements ExecutionContext {
+
+  private final EngineImpl engine;
+  private final String id;
+  private final Role role;
+  private final Scope scope;
+  private final Map<Integer, PeerImpl> peers = new ConcurrentSkipListMap<>();
+  private final AtomicLong selfEventIds = new AtomicLong();
+  private final Promise<Void> closed = Promise.promise();
+  private volatile boolean closing;
+  private volatile int localPort = -1;
+  private volatile int clientId = -1;
+  /** Role-specific teardown after the peers are gone (close the listening socket, ...). */
+  private volatile Supplier<Future<Void>> onClose = Future::succeededFuture;
+
+  public ContextImpl(EngineImpl engine, String id, Role role, Scope scope) {
+    this.engine = engine;
+    this.id = id;
+    this.role = role;
+    this.scope = scope;
+  }
+
+  /** Adds a peer with its own UCX channel. */
+  public PeerImpl addPeer(int peerId) {
+    PeerImpl peer = new PeerImpl(this, peerId, engine.notifications().newChannel(id, peerId));
+    peers.put(peerId, peer);
+    return peer;
+  }
+
+  /** Forgets a lost peer so that its slot and rank can be taken again. */
+  public void removePeer(PeerImpl peer) {
+    peers.remove(peer.id(), peer);
+  }
+
+  public EngineImpl engine() {
+    return engine;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Role role() {
+    return role;
+  }
+
+  @Override
+  public Scope scope() {
+    return scope;
+  }
+
+  @Override
+  public BootstrapPhase phase() {
+    if (closing) {
+      return BootstrapPhase.DISCONNECTED;
+    }
+    if (role == Role.SELF) {
+      return BootstrapPhase.BOOTSTRAP_DONE;
+    }
+    if (role == Role.CLIENT) {
+      PeerImpl server = peers.get(0);
+      return server == null ? BootstrapPhase.BOOTSTRAP_NOT_INITIATED : server.phase();
+    }
+    BootstrapPhase least = null;
+    for (PeerImpl p : peers.values()) {
+      BootstrapPhase ph = p.phase();
+      if (ph != BootstrapPhase.DISCONNECTED && (least == null || ph.ordinal() < least.ordinal())) {
+        least = ph;
+      }
+    }
+    return least == null ? BootstrapPhase.BOOTSTRAP_NOT_INITIATED : least;
+  }
+
+  @Override
+  public BootstrapPhase phase(int peerId) {
+    PeerImpl p = peers.get(peerId);
+    if (p == null) {
+      return role == Role.SELF && peerId == 0 ? phase() : BootstrapPhase.UNKNOWN;
+    }
+    return closing ? BootstrapPhase.DISCONNECTED : p.phase();
+  }
+
+  @Override
+  public List<Peer> peers() {
+    checkOpen();
+    return new ArrayList<>(peers.values());
+  }
+
+  @Override
+  public Optional<Peer> peer(int peerId) {
+    checkOpen();
+    return Optional.ofNullable(peers.get(peerId));
+  }
+
+  public PeerImpl peerImpl(int peerId) {
+    return peers.get(peerId);
+  }
+
+  public List<PeerImpl> peerImpls() {
+    return new ArrayList<>(peers.values());
+  }
+
+  @Override
+  public int clientId() {
+    checkOpen();
+    return clientId;
+  }
+
+  public void clientId(int clientId) {
+    this.clientId = clientId;
+  }
+
+  @Override
+  public int localPort() {
+    checkOpen();
+    return localPort;
+  }
+
+  public void localPort(int port) {
+    this.localPort = port;
+  }
+
+  public void onClose(Supplier<Future<Void>> action) {
+    this.onClose = action;
+  }
+
+  @Override
+  public Future<Void> notify(int peerId, int type, Buffer payload) {
+    checkOpen();
+    EventTypes.checkUserType(type);
+    if (role == Role.SELF) {
+      return notifySelf(peerId, type, payload == null ? Buffer.buffer() : payload.copy());
+    }
+    PeerImpl p = sendablePeer(peerId);
+    return engine.notifications().send(p.channel(), type, payload);
+  }
+
+  @Override
+  public Future<Void> notifyDirect(int peerId, int type, ByteBuffer payload) {
+    checkOpen();
+    EventTypes.checkUserType(type);
+    if (role == Role.SELF) {
+      byte[] bytes = new byte[payload.remaining()];
+      payload.duplicate().get(bytes);
+      return notifySelf(peerId, type, Buffer.buffer(bytes));
+    }
+    return engine.notifications().sendDirect(sendablePeer(peerId).channel(), type, payload);
+  }
+
+  private Future<Void> notifySelf(int peerId, int type, Buffer payload) {
+    if (peerId != 0) {
+      throw new IllegalArgumentException("the self context has one peer, 0; got " + peerId);
+    }
+    engine.notifications().deliverSelf(id, type, engine.selfRank(), selfEventIds.getAndIncrement(), payload);
+    return Future.succeededFuture();
+  }
+
+  private PeerImpl sendablePeer(int peerId) {
+    PeerImpl p = peers.get(peerId);
+    if (p == null) {
+      throw new IllegalArgumentException(id + " has no peer " + peerId);
+    }
+    BootstrapPhase ph = p.phase();
+    if (ph.ordinal() < BootstrapPhase.UCX_CONNECT_DONE.ordinal() || ph == BootstrapPhase.DISCONNECTED) {
+      throw new IllegalStateException("peer " + peerId + " of " + id + " cannot take notifications in phase " + ph
+          + (p.disconnectReason() == null ? "" : " (" + p.disconnectReason() + ")"));
+    }
+    return p;
+  }
+
+  @Override
+  public String address(int type) {
+    checkOpen();
+    return Addresses.perContext(engine.id(), id, type);
+  }
+
+  @Override
+  public Future<Void> close() {
+    synchronized (this) {
+      if (closing) {
+        return closed.future();
+      }
+      closing = true;
+    }
+    List<Future<Void>> ends = new ArrayList<>();
+    for (PeerImpl p : peers.values()) {
+      PeerLink link = p.link();
+      if (link != null) {
+        ends.add(link.terminate("context " + id + " closed"));
+      }
+    }
+    Future.join(ends)
+        .transform(v -> onClose.get())
+        .onComplete(v -> {
+          engine.forget(this);
+          engine.publishPhase(new PhaseChange(engine.id(), id, role, -1, null, BootstrapPhase.BOOTSTRAP_DONE,
+              BootstrapPhase.DISCONNECTED, "closed"));
+          closed.tryComplete();
+        });
+    return closed.future();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closing;
+  }
+
+  /** Throws the finalized-context error. */
+  public void checkOpen() {
+    if (closing) {
+      throw new IllegalStateException("execution context " + id + " of engine " + engine.id()
+          + " is finalized; create a new one");
+    }
+  }
+
+  RankInfo selfRank() {
+    return engine.selfRank();
+  }
+
+  @Override
+  public String toString() {
+    return role + " context " + id + " (" + scope + ", " + peers.size() + " peers, " + phase() + ")";
+  }
+}

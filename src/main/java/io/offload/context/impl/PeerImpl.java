@@ -1,0 +1,133 @@
+package io.offload.context.impl;
+
+import io.offload.context.BootstrapPhase;
+import io.offload.context.Peer;
+import io.offload.context.PhaseChange;
+import io.offload.context.RankInfo;
+import io.offload.notify.Channel;
+import org.openucx.jucx.ucp.UcpEndpoint;
+
+import java.util.Optional;
+
+/**
+ * One peer of a context. Phase and identity are volatile (read anywhere); the bootstrap that
+ * writes them runs on the engine's event loop.
+ */
+public final class PeerImpl implements Peer {
+
+  private final ContextImpl context;
+  private final int id;
+  private final Channel channel;
+  private volatile RankInfo rankInfo;
+  private volatile BootstrapPhase phase = BootstrapPhase.BOOTSTRAP_NOT_INITIATED;
+  private volatile int serverId = -1;
+  private volatile int serviceProcessId = -1;
+  private volatile UcpEndpoint endpoint;
+  private volatile String disconnectReason;
+  /** The bootstrap running this peer (event loop). */
+  private volatile PeerLink link;
+
+  PeerImpl(ContextImpl context, int id, Channel channel) {
+    this.context = context;
+    this.id = id;
+    this.channel = channel;
+    channel.owner(this);
+  }
+
+  @Override
+  public int id() {
+    return id;
+  }
+
+  @Override
+  public Optional<RankInfo> rankInfo() {
+    return Optional.ofNullable(rankInfo);
+  }
+
+  public RankInfo rank() {
+    return rankInfo;
+  }
+
+  public void rankInfo(RankInfo rankInfo) {
+    this.rankInfo = rankInfo;
+    channel.remoteRank(rankInfo);
+  }
+
+  @Override
+  public BootstrapPhase phase() {
+    return phase;
+  }
+
+  /**
+   * Moves forward to {@code next} (never back; DISCONNECTED is final) and publishes the change.
+   * Returns false when nothing changed.
+   */
+  public boolean advance(BootstrapPhase next, String reason) {
+    BootstrapPhase from = phase;
+    if (from == BootstrapPhase.DISCONNECTED || (next != BootstrapPhase.DISCONNECTED && next.ordinal() <= from.ordinal())) {
+      return false;
+    }
+    phase = next;
+    if (next == BootstrapPhase.DISCONNECTED) {
+      disconnectReason = reason;
+    }
+    context.engine().publishPhase(new PhaseChange(context.engine().id(), context.id(), context.role(), id, rankInfo,
+        from, next, reason));
+    return true;
+  }
+
+  public String disconnectReason() {
+    return disconnectReason;
+  }
+
+  @Override
+  public int serverId() {
+    return serverId;
+  }
+
+  @Override
+  public int serviceProcessId() {
+    return serviceProcessId;
+  }
+
+  public void serverIds(int serverId, int serviceProcessId) {
+    this.serverId = serverId;
+    this.serviceProcessId = serviceProcessId;
+  }
+
+  @Override
+  public UcpEndpoint endpoint() {
+    context.checkOpen();
+    UcpEndpoint ep = endpoint;
+    if (ep == null || phase == BootstrapPhase.DISCONNECTED) {
+      throw new IllegalStateException("peer " + id + " of " + context.id() + " has no UCX endpoint in phase " + phase);
+    }
+    return ep;
+  }
+
+  public void endpoint(UcpEndpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  public Channel channel() {
+    return channel;
+  }
+
+  public ContextImpl context() {
+    return context;
+  }
+
+  public PeerLink link() {
+    return link;
+  }
+
+  public void link(PeerLink link) {
+    this.link = link;
+  }
+
+  @Override
+  public String toString() {
+    return context.id() + "/peer " + id + (rankInfo == null ? "" : " (group " + rankInfo.groupId() + " rank "
+        + rankInfo.rank() + ")") + " " + phase;
+  }
+}

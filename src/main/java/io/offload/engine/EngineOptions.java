@@ -1,0 +1,180 @@
+package io.offload.engine;
+
+import io.offload.context.RankInfo;
+import io.offload.ucx.UcxOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+
+/**
+ * Options of an {@link OffloadEngine}. Setters validate at once and return {@code this}.
+ */
+public final class EngineOptions {
+
+  public static final int DEFAULT_MAX_IN_FLIGHT = 32;
+  public static final int DEFAULT_MAX_PENDING = 10_000;
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
+  public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024;
+  public static final int DEFAULT_MAX_ADDRESS_LENGTH = 32 * 1024;
+
+  private String name;
+  private RankInfo rankInfo;
+  private UcxOptions ucx = UcxOptions.defaults();
+  private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+  private int maxPending = DEFAULT_MAX_PENDING;
+  private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+  private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
+  private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
+  private int maxAddressLength = DEFAULT_MAX_ADDRESS_LENGTH;
+
+  public EngineOptions() {
+  }
+
+  public EngineOptions(EngineOptions o) {
+    this.name = o.name;
+    this.rankInfo = o.rankInfo;
+    this.ucx = o.ucx;
+    this.maxInFlight = o.maxInFlight;
+    this.maxPending = o.maxPending;
+    this.heartbeatInterval = o.heartbeatInterval;
+    this.heartbeatTimeout = o.heartbeatTimeout;
+    this.maxFrameLength = o.maxFrameLength;
+    this.maxAddressLength = o.maxAddressLength;
+  }
+
+  /** Reads the fields of {@link #toJson()}. */
+  public EngineOptions(JsonObject json) {
+    this();
+    if (json.getString("name") != null) {
+      setName(json.getString("name"));
+    }
+    setMaxInFlight(json.getInteger("maxInFlight", DEFAULT_MAX_IN_FLIGHT));
+    setMaxPending(json.getInteger("maxPending", DEFAULT_MAX_PENDING));
+    setHeartbeatInterval(Duration.ofMillis(json.getLong("heartbeatIntervalMs", DEFAULT_HEARTBEAT_INTERVAL.toMillis())));
+    setHeartbeatTimeout(Duration.ofMillis(json.getLong("heartbeatTimeoutMs", DEFAULT_HEARTBEAT_TIMEOUT.toMillis())));
+    setMaxFrameLength(json.getInteger("maxFrameLength", DEFAULT_MAX_FRAME_LENGTH));
+    setMaxAddressLength(json.getInteger("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH));
+    setUcx(new UcxOptions(json.getInteger("progressSpins", UcxOptions.DEFAULT_SPINS),
+        json.getInteger("progressYields", UcxOptions.DEFAULT_YIELDS)));
+  }
+
+  public JsonObject toJson() {
+    JsonObject j = new JsonObject().put("maxInFlight", maxInFlight).put("maxPending", maxPending)
+        .put("heartbeatIntervalMs", heartbeatInterval.toMillis()).put("heartbeatTimeoutMs", heartbeatTimeout.toMillis())
+        .put("maxFrameLength", maxFrameLength).put("maxAddressLength", maxAddressLength)
+        .put("progressSpins", ucx.spins()).put("progressYields", ucx.yields());
+    return name == null ? j : j.put("name", name);
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  /** Engine id used in event-bus addresses; letters, digits, '-' and '_' only. Generated when null. */
+  public EngineOptions setName(String name) {
+    if (name != null && !name.matches("[A-Za-z0-9_-]+")) {
+      throw new IllegalArgumentException("engine name may only hold letters, digits, '-' and '_': '" + name + "'");
+    }
+    this.name = name;
+    return this;
+  }
+
+  public RankInfo getRankInfo() {
+    return rankInfo;
+  }
+
+  /** This process's rank info: source of its self-notifications. */
+  public EngineOptions setRankInfo(RankInfo rankInfo) {
+    this.rankInfo = rankInfo;
+    return this;
+  }
+
+  public UcxOptions getUcx() {
+    return ucx;
+  }
+
+  public EngineOptions setUcx(UcxOptions ucx) {
+    if (ucx == null) {
+      throw new IllegalArgumentException("ucx options must not be null");
+    }
+    this.ucx = ucx;
+    return this;
+  }
+
+  public int getMaxInFlight() {
+    return maxInFlight;
+  }
+
+  /** Notifications in flight per peer; more wait in order behind them. */
+  public EngineOptions setMaxInFlight(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("maxInFlight must be >= 1, got " + n);
+    }
+    this.maxInFlight = n;
+    return this;
+  }
+
+  public int getMaxPending() {
+    return maxPending;
+  }
+
+  /** Arrived notifications kept while no consumer is registered; beyond, they are dropped and counted. */
+  public EngineOptions setMaxPending(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("maxPending must be >= 0, got " + n);
+    }
+    this.maxPending = n;
+    return this;
+  }
+
+  public Duration getHeartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  public EngineOptions setHeartbeatInterval(Duration d) {
+    if (d == null || d.toMillis() < 1) {
+      throw new IllegalArgumentException("heartbeatInterval must be >= 1 ms, got " + d);
+    }
+    this.heartbeatInterval = d;
+    return this;
+  }
+
+  public Duration getHeartbeatTimeout() {
+    return heartbeatTimeout;
+  }
+
+  /** A peer silent this long on its OOB socket is declared lost (a cut link closes nothing). */
+  public EngineOptions setHeartbeatTimeout(Duration d) {
+    if (d == null || d.toMillis() < 1) {
+      throw new IllegalArgumentException("heartbeatTimeout must be >= 1 ms, got " + d);
+    }
+    this.heartbeatTimeout = d;
+    return this;
+  }
+
+  public int getMaxFrameLength() {
+    return maxFrameLength;
+  }
+
+  public EngineOptions setMaxFrameLength(int n) {
+    if (n < 64) {
+      throw new IllegalArgumentException("maxFrameLength must be >= 64, got " + n);
+    }
+    this.maxFrameLength = n;
+    return this;
+  }
+
+  public int getMaxAddressLength() {
+    return maxAddressLength;
+  }
+
+  /** Largest UCX worker address accepted from a peer (no fixed 2 KiB cap as in the C original). */
+  public EngineOptions setMaxAddressLength(int n) {
+    if (n < 16) {
+      throw new IllegalArgumentException("maxAddressLength must be >= 16, got " + n);
+    }
+    this.maxAddressLength = n;
+    return this;
+  }
+}

@@ -1,0 +1,38 @@
+package io.offload.notify;
+
+/**
+ * Event type numbers. Types {@code 0..1023} are reserved for the library; users pick from
+ * {@link #FIRST_USER_TYPE} up to {@link Integer#MAX_VALUE}.
+ */
+public final class EventTypes {
+
+  /** First type number available to users. */
+  public static final int FIRST_USER_TYPE = 1024;
+
+  /** Bootstrap: one active message each way proves the UCX path. */
+  public static final int BOOTSTRAP_PROBE = 1;
+  /** Group cache: a batch of rank entries from a service process. */
+  public static final int CACHE_ENTRIES = 16;
+  /** Group cache: a group revoked. */
+  public static final int CACHE_REVOKE = 17;
+  /** Group cache: a whole group sent to a rank. */
+  public static final int CACHE_GROUP = 18;
+  /** Remote memory: a service process publishes a registered region. */
+  public static final int MEMORY_REGION = 19;
+
+  private EventTypes() {
+  }
+
+  public static boolean isUserType(int type) {
+    return type >= FIRST_USER_TYPE;
+  }
+
+  /** Throws unless {@code type} is a user type. */
+  public static int checkUserType(int type) {
+    if (!isUserType(type)) {
+      throw new IllegalArgumentException("event type " + type + " is reserved for the library; user types start at "
+          + FIRST_USER_TYPE);
+    }
+    return type;
+  }
+}

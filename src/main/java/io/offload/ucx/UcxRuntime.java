@@ -1,0 +1,292 @@
+package io.offload.ucx;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import org.openucx.jucx.UcxCallback;
+import org.openucx.jucx.ucp.UcpAmRecvCallback;
+import org.openucx.jucx.ucp.UcpConstants;
+import org.openucx.jucx.ucp.UcpContext;
+import org.openucx.jucx.ucp.UcpEndpoint;
+import org.openucx.jucx.ucp.UcpEndpointParams;
+import org.openucx.jucx.ucp.UcpParams;
+import org.openucx.jucx.ucp.UcpRequest;
+import org.openucx.jucx.ucp.UcpWorker;
+import org.openucx.jucx.ucp.UcpWorkerParams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * One UCX context, one worker and the thread that progresses it.
+ *
+ * <p>Every JUCX call on the worker and its endpoints happens on the progress thread: other
+ * threads hand work over with {@link #execute} (a queue plus {@code signal()}), or run Vert.x
+ * code on {@link #context()}, the progress thread's own Vert.x context. Results of
+ * {@link #call} complete on the caller's Vert.x context.
+ *
+ * <p>Close order (shared/README §1): endpoints, then the worker, then the UCX context; closing
+ * a worker with an open endpoint aborts the JVM, so the runtime tracks every endpoint it made.
+ */
+public final class UcxRuntime {
+
+  static final Logger LOG = LoggerFactory.getLogger(UcxRuntime.class);
+
+  /** How long shutdown waits for endpoints to flush before it forces them closed. */
+  private static final long CLOSE_FLUSH_NANOS = 500_000_000L;
+
+  private final Vertx vertx;
+  private final UcpContext ucpContext;
+  private final UcpWorker worker;
+  private final byte[] workerAddress;
+  private final ProgressThread thread;
+  private final IdleStrategy idle;
+  private final Set<UcpEndpoint> endpoints = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final List<Object> retained = new ArrayList<>(); // callbacks JUCX must not lose to GC
+  private final Promise<Void> started = Promise.promise();
+  private final Promise<Void> stopped = Promise.promise();
+  private volatile boolean running = true;
+  private volatile ContextInternal context;
+  private long periodicWake = -1;
+
+  private UcxRuntime(Vertx vertx, String name, UcxOptions options) {
+    this.vertx = vertx;
+    UcpParams params = new UcpParams().requestAmFeature().requestRmaFeature().requestWakeupFeature();
+    this.ucpContext = new UcpContext(params);
+    this.worker = ucpContext.newWorker(new UcpWorkerParams());
+    ByteBuffer address = worker.getAddress();
+    this.workerAddress = new byte[address.remaining()];
+    address.get(workerAddress);
+    this.idle = new IdleStrategy(options.spins(), options.yields(), worker::waitForEvents);
+    this.thread = new ProgressThread("ucx-progress-" + name, this::loop, worker::signal);
+  }
+
+  /**
+   * Creates the UCX context and worker and starts the progress thread.
+   *
+   * @throws UcxUnavailableException when the system UCX library cannot be loaded
+   */
+  public static Future<UcxRuntime> start(Vertx vertx, String name, UcxOptions options) {
+    UcxRuntime runtime;
+    try {
+      runtime = new UcxRuntime(vertx, name, options);
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      return Future.failedFuture(new UcxUnavailableException(e));
+    }
+    runtime.thread.start();
+    return runtime.started.future().map(runtime);
+  }
+
+  private void loop() {
+    ContextInternal ctx = (ContextInternal) vertx.getOrCreateContext();
+    if (ctx.threadingModel() != ThreadingModel.EXTERNAL) {
+      started.fail(new IllegalStateException("the UCX progress thread did not get an EXTERNAL Vert.x context; is "
+          + ProgressExecutorProvider.class.getName() + " registered in META-INF/services?"));
+      closeNative();
+      return;
+    }
+    context = ctx;
+    // Wakes the worker now and then: waitForEvents has no timeout and old UCX lost wake-ups.
+    ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(100, id -> { }));
+    thread.runTasks();
+    started.complete();
+    while (running) {
+      int work;
+      try {
+        work = worker.progress();
+      } catch (Throwable e) {
+        LOG.error("UCX worker progress failed", e);
+        work = 0;
+      }
+      work += thread.runTasks();
+      if (!running) {
+        break;
+      }
+      idle.idle(work);
+    }
+    closeAllEndpoints();
+    closeNative();
+    stopped.complete();
+  }
+
+  /** The Vert.x context of the progress thread. Handlers running there must never block. */
+  public ContextInternal context() {
+    return context;
+  }
+
+  public boolean onProgressThread() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** Runs {@code task} on the progress thread (queued behind what is already there). */
+  public void execute(Runnable task) {
+    thread.execute(task);
+  }
+
+  /** Runs {@code task} on the progress thread; the result completes on the caller's context. */
+  public <T> Future<T> call(Callable<T> task) {
+    ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
+    Promise<T> promise = caller.promise();
+    execute(() -> {
+      try {
+        promise.complete(task.call());
+      } catch (Throwable t) {
+        promise.fail(t);
+      }
+    });
+    return promise.future();
+  }
+
+  /** This worker's address, to be sent to peers out of band. */
+  public byte[] workerAddress() {
+    return workerAddress.clone();
+  }
+
+  /** The worker itself, for code already running on the progress thread. */
+  public UcpWorker worker() {
+    checkThread();
+    return worker;
+  }
+
+  public UcpContext ucpContext() {
+    return ucpContext;
+  }
+
+  /** Registers an active-message handler. Progress thread only. */
+  public void setAmHandler(int amId, UcpAmRecvCallback callback) {
+    checkThread();
+    retained.add(callback);
+    worker.setAmRecvHandler(amId, callback, UcpConstants.UCP_AM_FLAG_WHOLE_MSG);
+  }
+
+  /** Creates an endpoint to a peer's worker address. Progress thread only. */
+  public UcpEndpoint connect(byte[] peerAddress, String name) {
+    checkThread();
+    ByteBuffer address = ByteBuffer.allocateDirect(peerAddress.length);
+    address.put(peerAddress).flip();
+    UcpEndpoint ep = worker.newEndpoint(new UcpEndpointParams()
+        .setUcpAddress(address)
+        .setName(name)
+        .setErrorHandler((endpoint, status, message) ->
+            LOG.debug("UCX endpoint {} error {}: {}", name, status, message)));
+    endpoints.add(ep);
+    return ep;
+  }
+
+  /**
+   * Closes an endpoint: flushes it, or forces it closed when the peer is known dead.
+   * Progress thread only; the returned future completes on the progress context.
+   */
+  public Future<Void> closeEndpoint(UcpEndpoint ep, boolean force) {
+    checkThread();
+    Promise<Void> done = context.promise();
+    if (!endpoints.remove(ep)) {
+      done.complete();
+      return done.future();
+    }
+    UcpRequest request;
+    try {
+      request = force ? ep.closeNonBlockingForce() : ep.closeNonBlockingFlush();
+    } catch (Throwable t) {
+      LOG.debug("closing endpoint failed", t);
+      done.complete();
+      return done.future();
+    }
+    awaitRequest(request, System.nanoTime() + CLOSE_FLUSH_NANOS, () -> {
+      if (!request.isCompleted() && !force) {
+        endpoints.add(ep);
+        closeEndpoint(ep, true).onComplete(done);
+      } else {
+        done.complete();
+      }
+    });
+    return done.future();
+  }
+
+  private void awaitRequest(UcpRequest request, long deadline, Runnable then) {
+    if (request.isCompleted() || System.nanoTime() > deadline || !running) {
+      then.run();
+    } else {
+      execute(() -> awaitRequest(request, deadline, then));
+    }
+  }
+
+  /** Stops the progress thread after closing every endpoint, then the worker and the context. */
+  public Future<Void> stop() {
+    if (thread.isAlive() && running) {
+      execute(() -> {
+        if (periodicWake >= 0) {
+          vertx.cancelTimer(periodicWake);
+        }
+        running = false;
+      });
+    } else if (!thread.isAlive() && !stopped.future().isComplete()) {
+      stopped.tryComplete();
+    }
+    return stopped.future();
+  }
+
+  private void closeAllEndpoints() {
+    List<UcpRequest> requests = new ArrayList<>();
+    for (UcpEndpoint ep : endpoints) {
+      try {
+        requests.add(ep.closeNonBlockingForce());
+      } catch (Throwable t) {
+        LOG.debug("force close failed", t);
+      }
+    }
+    endpoints.clear();
+    long deadline = System.nanoTime() + CLOSE_FLUSH_NANOS;
+    while (System.nanoTime() < deadline && !requests.stream().allMatch(UcpRequest::isCompleted)) {
+      try {
+        worker.progress();
+      } catch (Throwable e) {
+        break;
+      }
+    }
+  }
+
+  private void closeNative() {
+    try {
+      worker.close();
+    } catch (Throwable t) {
+      LOG.warn("closing UCX worker failed", t);
+    }
+    try {
+      ucpContext.close();
+    } catch (Throwable t) {
+      LOG.warn("closing UCX context failed", t);
+    }
+  }
+
+  private void checkThread() {
+    if (Thread.currentThread() != thread) {
+      throw new IllegalStateException("JUCX calls on this worker must run on its progress thread ("
+          + thread.getName() + "), not on " + Thread.currentThread().getName());
+    }
+  }
+
+  /** Completion callback adapter for JUCX requests. */
+  public static UcxCallback callback(Runnable onSuccess, java.util.function.BiConsumer<Integer, String> onError) {
+    return new UcxCallback() {
+      @Override
+      public void onSuccess(UcpRequest request) {
+        onSuccess.run();
+      }
+
+      @Override
+      public void onError(int status, String message) {
+        onError.accept(status, message);
+      }
+    };
+  }
+}
