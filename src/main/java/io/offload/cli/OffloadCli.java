@@ -1,0 +1,63 @@
+package io.offload.cli;
+
+import io.offload.ucx.UcxUnavailableException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code offload}: run a service process, a rank, or the demo job.
+ */
+@Command(name = "offload", mixinStandardHelpOptions = true, version = "offload-contexts 0.1.0",
+    description = "Execution contexts between ranks and service processes over UCX.",
+    subcommands = {ServiceCommand.class, RankCommand.class, DemoCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success",
+        "1:bootstrap or run-time failure (the reason is printed on one line)",
+        "2:bad command-line options",
+        "3:UCX is not installed (apt-get install -y libucx0)",
+        "4:invalid configuration file (topology, secret)",
+        "5:cannot listen (port in use, bad address)"})
+public final class OffloadCli {
+
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+  public static final int NO_UCX = 3;
+  public static final int BAD_CONFIG = 4;
+  public static final int CANNOT_LISTEN = 5;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String... args) {
+    return new CommandLine(new OffloadCli())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          cmd.getErr().println("offload: " + oneLine(e));
+          return exitCodeOf(e);
+        })
+        .execute(args);
+  }
+
+  /** The exit code for a failure, as documented in --help. */
+  static int exitCodeOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UcxUnavailableException || t instanceof UnsatisfiedLinkError) {
+        return NO_UCX;
+      }
+      if (t instanceof ConfigException) {
+        return BAD_CONFIG;
+      }
+      if (t.getMessage() != null && t.getMessage().startsWith("cannot listen")) {
+        return CANNOT_LISTEN;
+      }
+    }
+    return FAILED;
+  }
+
+  static String oneLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.replace('\n', ' ');
+  }
+}

@@ -1,0 +1,106 @@
+package io.offload.cli;
+
+import io.offload.verticles.RankVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** {@code offload rank}: bootstrap one rank, do K round trips, print a summary, finalize. */
+@Command(name = "rank", mixinStandardHelpOptions = true,
+    description = "Run one rank against its service process: bootstrap, K notification round trips, summary. "
+        + "Rank identity comes from the options, else from OMPI_COMM_WORLD_*, PMI_*, SLURM_* variables.")
+final class RankCommand implements Callable<Integer> {
+
+  @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", description = "The service process.")
+  String connect;
+
+  @Option(names = "--group", defaultValue = "0", description = "Group id (default: ${DEFAULT-VALUE}).")
+  int group;
+
+  @Option(names = "--rank", description = "Rank in the group.")
+  Integer rank;
+
+  @Option(names = "--size", description = "Group size.")
+  Integer size;
+
+  @Option(names = "--local-rank", description = "Rank among this host's processes.")
+  Integer localRank;
+
+  @Option(names = "--local-size", description = "Number of the group's processes on this host.")
+  Integer localSize;
+
+  @Option(names = "--host-id", defaultValue = "0", description = "Id of this host (default: ${DEFAULT-VALUE}).")
+  int hostId;
+
+  @Option(names = "--notifications", defaultValue = "100", description = "Echo round trips (default: ${DEFAULT-VALUE}).")
+  int notifications;
+
+  @Option(names = "--payload", defaultValue = "8", description = "Payload bytes per notification (default: ${DEFAULT-VALUE}).")
+  int payload;
+
+  @Option(names = "--connect-timeout", defaultValue = "30000", description = "Give up connecting after this many ms "
+      + "(default: ${DEFAULT-VALUE}).")
+  long connectTimeoutMs;
+
+  @Option(names = "--secret-file", description = "File holding the shared secret.")
+  Path secretFile;
+
+  @Option(names = "--json", description = "Print the summary as one JSON object.")
+  boolean json;
+
+  @Option(names = "--verbose", description = "Log every phase change.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.setVerbose(verbose);
+    JsonObject client = clientConfig(new LauncherEnv(System.getenv()));
+    JsonObject conf = new JsonObject().put("client", client).put("notifications", notifications)
+        .put("payloadBytes", payload);
+    Vertx vertx = Vertx.vertx();
+    try {
+      RankVerticle rv = new RankVerticle();
+      String deployment = vertx.deployVerticle(rv, new DeploymentOptions().setConfig(conf))
+          .await(connectTimeoutMs + 60_000, TimeUnit.MILLISECONDS);
+      JsonObject summary = rv.summary();
+      vertx.undeploy(deployment).await(30, TimeUnit.SECONDS);
+      System.out.println(json ? summary.encode() : text(summary));
+      return OffloadCli.OK;
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  JsonObject clientConfig(LauncherEnv env) {
+    int colon = connect.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--connect must be HOST:PORT, got '" + connect + "'");
+    }
+    int r = rank != null ? rank : env.rank().orElseThrow(() -> new ConfigException(
+        "no rank: pass --rank or run under a launcher that sets OMPI_COMM_WORLD_RANK, PMI_RANK or SLURM_PROCID"));
+    int s = size != null ? size : env.size().orElse(r + 1);
+    int lr = localRank != null ? localRank : env.localRank().orElse(r);
+    int ls = localSize != null ? localSize : env.localSize().orElse(Math.max(s, lr + 1));
+    JsonObject client = new JsonObject().put("host", connect.substring(0, colon))
+        .put("port", Integer.parseInt(connect.substring(colon + 1)))
+        .put("connectTimeoutMs", connectTimeoutMs)
+        .put("rank", new JsonObject().put("groupId", group).put("rank", r).put("groupSize", s)
+            .put("localRank", lr).put("localSize", ls).put("hostId", hostId));
+    String secret = Secrets.read(secretFile);
+    return secret == null ? client : client.put("secret", secret);
+  }
+
+  private static String text(JsonObject s) {
+    return String.format("rank %d of group %d: BOOTSTRAP_DONE in %.1f ms (client id %d, service process %d); "
+            + "%d round trips p50 %s us p99 %s us", s.getInteger("rank"), s.getInteger("group"),
+        s.getDouble("bootstrapMs"), s.getInteger("clientId"), s.getInteger("serviceProcess"),
+        s.getInteger("notifications"), s.getValue("rttP50Us", "-"), s.getValue("rttP99Us", "-"));
+  }
+}

@@ -1,0 +1,68 @@
+package io.offload.cli;
+
+import io.offload.verticles.ServiceProcessVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Callable;
+
+/** {@code offload service}: one service process, until SIGTERM/SIGINT. */
+@Command(name = "service", mixinStandardHelpOptions = true,
+    description = "Run one service process. Prints 'listening HOST:PORT' once ready; "
+        + "SIGTERM/SIGINT finalize every context and exit 0.")
+final class ServiceCommand implements Callable<Integer> {
+
+  @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+  String host;
+
+  @Option(names = "--port", description = "Port for ranks; 0 picks a free one (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  int port;
+
+  @Option(names = "--id", description = "Global id of this service process (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  int id;
+
+  @Option(names = "--secret-file", description = "File holding the shared secret ranks must prove.")
+  Path secretFile;
+
+  @Option(names = "--verbose", description = "Log every phase change.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.setVerbose(verbose);
+    JsonObject server = new JsonObject().put("host", host).put("port", port).put("serviceProcessId", id);
+    String secret = Secrets.read(secretFile);
+    if (secret != null) {
+      server.put("secret", secret);
+    }
+    JsonObject conf = new JsonObject().put("engine", new JsonObject().put("name", "sp" + id)).put("server", server);
+    Vertx vertx = Vertx.vertx();
+    ServiceProcessVerticle sp = new ServiceProcessVerticle();
+    try {
+      vertx.deployVerticle(sp, new DeploymentOptions().setConfig(conf)).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      throw e;
+    }
+    System.out.println("listening " + host + ":" + sp.server().localPort());
+    System.out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean once = new AtomicBoolean();
+    Signals.onTermination(() -> {
+      if (once.compareAndSet(false, true)) {
+        vertx.close().onComplete(v -> stopped.countDown());
+      }
+    });
+    stopped.await();
+    return OffloadCli.OK;
+  }
+}

@@ -1,0 +1,118 @@
+package io.offload.verticles;
+
+import io.offload.context.ClientOptions;
+import io.offload.context.ExecutionContext;
+import io.offload.engine.EngineOptions;
+import io.offload.engine.OffloadEngine;
+import io.offload.notify.Notification;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+
+/**
+ * A rank: an engine with one client context bootstrapped against its service process, then
+ * {@code notifications} echo round trips. Its start completes when that is done; {@link #summary()}
+ * then tells what happened.
+ *
+ * <p>Config (see {@code verticles/rank.json}): {@code engine}, {@code client}
+ * ({@link ClientOptions} JSON, with {@code rank}), {@code notifications} (default 0),
+ * {@code payloadBytes} (default 8).
+ */
+public class RankVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RankVerticle.class);
+
+  private OffloadEngine engine;
+  private ExecutionContext client;
+  private final JsonObject summary = new JsonObject();
+
+  @Override
+  public Future<?> start() {
+    JsonObject conf = config();
+    EngineOptions engineOptions = new EngineOptions(conf.getJsonObject("engine", new JsonObject()));
+    ClientOptions clientOptions = new ClientOptions(conf.getJsonObject("client", new JsonObject()));
+    int notifications = conf.getInteger("notifications", 0);
+    int payloadBytes = conf.getInteger("payloadBytes", 8);
+    long t0 = System.nanoTime();
+    return OffloadEngine.create(vertx, engineOptions.setRankInfo(clientOptions.getRankInfo()))
+        .compose(e -> {
+          engine = e;
+          return e.connect(clientOptions);
+        })
+        .compose(c -> {
+          client = c;
+          summary.put("engine", engine.id()).put("rank", clientOptions.getRankInfo().rank())
+              .put("group", clientOptions.getRankInfo().groupId())
+              .put("bootstrapMs", (System.nanoTime() - t0) / 1e6)
+              .put("clientId", c.clientId())
+              .put("serviceProcess", c.peer(0).orElseThrow().serviceProcessId());
+          return roundTrips(notifications, payloadBytes);
+        })
+        .onSuccess(rtts -> {
+          summary.put("notifications", notifications);
+          if (rtts.length > 0) {
+            long[] s = rtts.clone();
+            Arrays.sort(s);
+            summary.put("rttP50Us", s[s.length / 2] / 1e3).put("rttP99Us", s[(int) Math.min(s.length - 1, s.length * 0.99)] / 1e3)
+                .put("rttMaxUs", s[s.length - 1] / 1e3);
+          }
+          LOG.info("rank done: {}", summary.encode());
+        });
+  }
+
+  /** K sequential echo round trips, run on the UCX context (the fast path). */
+  private Future<long[]> roundTrips(int count, int payloadBytes) {
+    long[] rtts = new long[count];
+    if (count == 0) {
+      return Future.succeededFuture(rtts);
+    }
+    Promise<long[]> done = Promise.promise();
+    Buffer payload = Buffer.buffer(new byte[payloadBytes]);
+    engine.ucxContext().runOnContext(v -> {
+      long[] sentAt = new long[1];
+      int[] n = new int[1];
+      MessageConsumer<Notification> consumer = vertx.eventBus().localConsumer(client.address(Echo.TYPE));
+      consumer.handler(m -> {
+        rtts[n[0]++] = System.nanoTime() - sentAt[0];
+        if (n[0] == count) {
+          consumer.unregister();
+          done.tryComplete(rtts);
+          return;
+        }
+        sentAt[0] = System.nanoTime();
+        client.notify(0, Echo.TYPE, payload).onFailure(done::tryFail);
+      });
+      consumer.completion().onSuccess(x -> {
+        sentAt[0] = System.nanoTime();
+        client.notify(0, Echo.TYPE, payload).onFailure(done::tryFail);
+      }).onFailure(done::tryFail);
+    });
+    return done.future();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return engine == null ? Future.succeededFuture() : engine.close();
+  }
+
+  /** What happened: engine, rank, bootstrap time, round-trip percentiles. */
+  public JsonObject summary() {
+    return summary.copy();
+  }
+
+  public ExecutionContext client() {
+    return client;
+  }
+
+  public OffloadEngine engine() {
+    return engine;
+  }
+
+}
