@@ -210,7 +210,7 @@ public final class ContextImpl implements ExecutionContext {
   public Future<Void> close() {
     synchronized (this) {
       if (closing) {
-        return closed.future();
+        return onCaller(closed.future());
       }
       closing = true;
     }
@@ -229,7 +229,14 @@ public final class ContextImpl implements ExecutionContext {
               BootstrapPhase.DISCONNECTED, "closed"));
           closed.tryComplete();
         });
-    return closed.future();
+    return onCaller(closed.future());
+  }
+
+  private Future<Void> onCaller(Future<Void> f) {
+    io.vertx.core.internal.ContextInternal caller = (io.vertx.core.internal.ContextInternal) engine.vertx().getOrCreateContext();
+    Promise<Void> p = caller.promise();
+    f.onComplete(p);
+    return p.future();
   }
 
   @Override
