@@ -51,7 +51,9 @@ public interface ExecutionContext {
   /**
    * Sends a notification with a library-managed payload: the bytes are copied before this
    * returns, the caller may reuse {@code payload} at once. The future completes when UCX
-   * reports the send complete, or fails with the reason (peer lost, context closed, UCX status).
+   * reports the send complete, or fails with a {@code NotificationException} saying why (peer not
+   * bootstrapped or lost, UCX status). Throws {@code IllegalStateException} on a finalized context,
+   * {@code IllegalArgumentException} for an unknown peer or a reserved type.
    *
    * @param peerId  the receiving peer (0 on a client or self)
    * @param type    a user event type, {@code >= EventTypes.FIRST_USER_TYPE}

@@ -10,6 +10,7 @@ import io.offload.context.Scope;
 import io.offload.engine.impl.EngineImpl;
 import io.offload.notify.Addresses;
 import io.offload.notify.EventTypes;
+import io.offload.notify.NotificationException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -163,8 +164,10 @@ public final class ContextImpl implements ExecutionContext {
     if (role == Role.SELF) {
       return notifySelf(peerId, type, payload == null ? Buffer.buffer() : payload.copy());
     }
-    PeerImpl p = sendablePeer(peerId);
-    return engine.notifications().send(p.channel(), type, payload);
+    PeerImpl p = peerForSend(peerId);
+    String refusal = refusal(p);
+    return refusal != null ? Future.failedFuture(new NotificationException(refusal))
+        : engine.notifications().send(p.channel(), type, payload);
   }
 
   @Override
@@ -176,7 +179,10 @@ public final class ContextImpl implements ExecutionContext {
       payload.duplicate().get(bytes);
       return notifySelf(peerId, type, Buffer.buffer(bytes));
     }
-    return engine.notifications().sendDirect(sendablePeer(peerId).channel(), type, payload);
+    PeerImpl p = peerForSend(peerId);
+    String refusal = refusal(p);
+    return refusal != null ? Future.failedFuture(new NotificationException(refusal))
+        : engine.notifications().sendDirect(p.channel(), type, payload);
   }
 
   private Future<Void> notifySelf(int peerId, int type, Buffer payload) {
@@ -187,17 +193,23 @@ public final class ContextImpl implements ExecutionContext {
     return Future.succeededFuture();
   }
 
-  private PeerImpl sendablePeer(int peerId) {
+  /** An unknown peer id is a programming error: thrown. */
+  private PeerImpl peerForSend(int peerId) {
     PeerImpl p = peers.get(peerId);
     if (p == null) {
       throw new IllegalArgumentException(id + " has no peer " + peerId);
     }
+    return p;
+  }
+
+  /** Why a peer cannot take notifications now (a run-time condition: a failed future), or null. */
+  private String refusal(PeerImpl p) {
     BootstrapPhase ph = p.phase();
     if (ph.ordinal() < BootstrapPhase.UCX_CONNECT_DONE.ordinal() || ph == BootstrapPhase.DISCONNECTED) {
-      throw new IllegalStateException("peer " + peerId + " of " + id + " cannot take notifications in phase " + ph
-          + (p.disconnectReason() == null ? "" : " (" + p.disconnectReason() + ")"));
+      return "peer " + p.id() + " of " + id + " cannot take notifications in phase " + ph
+          + (p.disconnectReason() == null ? "" : " (" + p.disconnectReason() + ")");
     }
-    return p;
+    return null;
   }
 
   @Override

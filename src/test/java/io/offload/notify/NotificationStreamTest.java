@@ -1,0 +1,187 @@
+package io.offload.notify;
+
+import io.offload.context.ClientOptions;
+import io.offload.context.ExecutionContext;
+import io.offload.context.RankInfo;
+import io.offload.context.ServerOptions;
+import io.offload.engine.EngineOptions;
+import io.offload.engine.OffloadEngine;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * 100,000 notifications of mixed sizes (0 B to 1 MiB, plus 64 MiB ones through UCX rendezvous)
+ * from 4 clients to one server: each arrives exactly once, in per-sender order, bytes intact.
+ */
+@ExtendWith(VertxExtension.class)
+class NotificationStreamTest {
+
+  static final int TYPE = 3000;
+  static final int CLIENTS = 4;
+  static final int PER_CLIENT = 25_000;
+  static final int HUGE = 64 << 20;
+  static final int WINDOW = 128;
+
+  /** Size of the i-th notification of a sender. */
+  static int sizeOf(int i, Random rnd) {
+    if (i % 5000 == 4999) {
+      return 1 << 20;
+    }
+    if (i % 100 == 50) {
+      return 64 << 10;
+    }
+    if (i % 7 == 0) {
+      return 0;
+    }
+    return rnd.nextInt(4097);
+  }
+
+  /** Random bytes; the last 8 carry the CRC32 of the rest (when there is room). */
+  static Buffer payload(int size, Random rnd) {
+    byte[] b = new byte[size];
+    rnd.nextBytes(b);
+    if (size >= 8) {
+      CRC32 crc = new CRC32();
+      crc.update(b, 0, size - 8);
+      Buffer buf = Buffer.buffer(b);
+      buf.setLong(size - 8, crc.getValue());
+      return buf;
+    }
+    return Buffer.buffer(b);
+  }
+
+  static boolean intact(Buffer b) {
+    int n = b.length();
+    if (n < 8) {
+      return true;
+    }
+    CRC32 crc = new CRC32();
+    crc.update(b.getBytes(0, n - 8));
+    return crc.getValue() == b.getLong(n - 8);
+  }
+
+  @Test
+  void everyNotificationArrivesOnceInOrderAndIntact(Vertx vertx) throws Exception {
+    OffloadEngine sp = OffloadEngine.create(vertx, new EngineOptions().setName("stream-sp")).await(30, TimeUnit.SECONDS);
+    List<OffloadEngine> ranks = new ArrayList<>();
+    try {
+      ExecutionContext server = sp.listen(new ServerOptions()).await(10, TimeUnit.SECONDS);
+      int hugeSenders = 2;
+      long expected = (long) CLIENTS * PER_CLIENT + hugeSenders;
+      Map<Integer, Long> nextEventId = new ConcurrentHashMap<>();
+      List<String> errors = new CopyOnWriteArrayList<>();
+      AtomicLong arrived = new AtomicLong();
+      AtomicLong hugeArrived = new AtomicLong();
+      Promise<Void> all = Promise.promise();
+      // consumer on the UCX context: arrivals without a thread hop
+      Promise<Void> registered = Promise.promise();
+      sp.ucxContext().runOnContext(v -> vertx.eventBus().<Notification>localConsumer(server.address(TYPE), m -> {
+        Notification n = m.body();
+        long want = nextEventId.getOrDefault(n.peerId(), 1L); // event 0 of each sender was its bootstrap probe
+        if (n.eventId() != want) {
+          errors.add("peer " + n.peerId() + ": event " + n.eventId() + " arrived, expected " + want);
+        }
+        nextEventId.put(n.peerId(), n.eventId() + 1);
+        if (!intact(n.payload())) {
+          errors.add("peer " + n.peerId() + " event " + n.eventId() + ": checksum mismatch (" + n.payload().length() + " B)");
+        }
+        if (n.payload().length() == HUGE) {
+          hugeArrived.incrementAndGet();
+        }
+        if (arrived.incrementAndGet() == expected) {
+          all.tryComplete();
+        }
+      }).completion().onComplete(registered));
+      registered.future().await(10, TimeUnit.SECONDS);
+
+      List<Future<Void>> senders = new ArrayList<>();
+      for (int c = 0; c < CLIENTS; c++) {
+        OffloadEngine e = OffloadEngine.create(vertx, new EngineOptions().setName("stream-rank" + c)).await(30, TimeUnit.SECONDS);
+        ranks.add(e);
+        ExecutionContext client = e.connect(new ClientOptions().setPort(server.localPort())
+            .setRankInfo(RankInfo.of(0, c, CLIENTS))).await(10, TimeUnit.SECONDS);
+        senders.add(stream(vertx, client, c, c < hugeSenders));
+      }
+      Future.all(senders).await(180, TimeUnit.SECONDS);
+      all.future().await(180, TimeUnit.SECONDS);
+      assertTrue(errors.isEmpty(), () -> errors.size() + " errors, first: " + errors.subList(0, Math.min(5, errors.size())));
+      assertEquals(expected, arrived.get());
+      assertEquals(hugeSenders, hugeArrived.get(), "64 MiB notifications (rendezvous)");
+      assertEquals(CLIENTS, nextEventId.size());
+      assertEquals(0, sp.notificationStats().duplicates.sum());
+      assertEquals(expected + CLIENTS, sp.notificationStats().received.sum(), "user notifications + one bootstrap probe per client");
+      NotifyStats rs = ranks.get(0).notificationStats();
+      assertTrue(rs.eventsReused.sum() > 10 * rs.eventsCreated.sum(),
+          "send events come from the pool: created " + rs.eventsCreated.sum() + ", reused " + rs.eventsReused.sum());
+    } finally {
+      for (OffloadEngine e : ranks) {
+        e.close().await(30, TimeUnit.SECONDS);
+      }
+      sp.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Sends PER_CLIENT notifications with at most WINDOW outstanding, grouped per 1000 in meta-events. */
+  static Future<Void> stream(Vertx vertx, ExecutionContext client, int id, boolean huge) {
+    Promise<Void> done = Promise.promise();
+    Context ctx = vertx.getOrCreateContext();
+    ctx.runOnContext(v -> new Object() {
+      final Random rnd = new Random(id);
+      int next;
+      int outstanding;
+      EventGroup group = new EventGroup();
+      final List<Future<Void>> groups = new ArrayList<>();
+
+      void pump() {
+        while (outstanding < WINDOW && next < PER_CLIENT) {
+          if (huge && next == PER_CLIENT / 2) {
+            send(payload(HUGE, rnd));
+          }
+          send(payload(sizeOf(next, rnd), rnd));
+          next++;
+          if (next % 1000 == 0) {
+            groups.add(group.seal());
+            group = new EventGroup();
+          }
+        }
+        if (next == PER_CLIENT && outstanding == 0) {
+          Future.all(groups).onSuccess(x -> done.tryComplete()).onFailure(done::tryFail);
+        }
+      }
+
+      void send(Buffer b) {
+        outstanding++;
+        Future<Void> f = client.notify(0, TYPE, b);
+        group.add(f);
+        f.onComplete(ar -> {
+          outstanding--;
+          if (ar.failed()) {
+            done.tryFail(ar.cause());
+          } else {
+            pump();
+          }
+        });
+      }
+    }.pump());
+    return done.future();
+  }
+}
