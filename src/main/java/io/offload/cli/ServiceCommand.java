@@ -19,6 +19,9 @@ import java.util.concurrent.Callable;
         + "SIGTERM/SIGINT finalize every context and exit 0.")
 final class ServiceCommand implements Callable<Integer> {
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
   String host;
 
@@ -33,19 +36,25 @@ final class ServiceCommand implements Callable<Integer> {
   @Option(names = "--secret-file", description = "File holding the shared secret ranks must prove.")
   Path secretFile;
 
+  @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://HOST:PORT/metrics.")
+  Integer metricsPort;
+
   @Option(names = "--verbose", description = "Log every phase change.")
   boolean verbose;
 
   @Override
   public Integer call() throws Exception {
     Logging.setVerbose(verbose);
+    if (port < 0 || port > 65535) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port must be in [0, 65535], got " + port);
+    }
     JsonObject server = new JsonObject().put("host", host).put("port", port).put("serviceProcessId", id);
     String secret = Secrets.read(secretFile);
     if (secret != null) {
       server.put("secret", secret);
     }
     JsonObject conf = new JsonObject().put("engine", new JsonObject().put("name", "sp" + id)).put("server", server);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = metricsPort == null ? Vertx.vertx() : MetricsEndpoint.vertxWithPrometheus(host, metricsPort);
     ServiceProcessVerticle sp = new ServiceProcessVerticle();
     try {
       vertx.deployVerticle(sp, new DeploymentOptions().setConfig(conf)).await(60, TimeUnit.SECONDS);

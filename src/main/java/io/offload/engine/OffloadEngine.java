@@ -1,5 +1,6 @@
 package io.offload.engine;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.context.ServerOptions;
@@ -62,6 +63,12 @@ public interface OffloadEngine {
 
   /** The engine-wide address of notifications of {@code type} (used when no per-context consumer). */
   String address(int type);
+
+  /**
+   * The Micrometer registry holding this engine's meters ({@code offload.*}, tagged
+   * {@code engine=<id>}): Vert.x's when Vert.x metrics are enabled, else the global one.
+   */
+  MeterRegistry meterRegistry();
 
   /** Counters of this engine's notifications. */
   NotifyStats notificationStats();

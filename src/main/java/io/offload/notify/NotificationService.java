@@ -246,6 +246,24 @@ public final class NotificationService {
     return delivery.pendingCount();
   }
 
+  /** Sends UCX holds now, over all peers (a gauge: read racily from any thread). */
+  public int inFlight() {
+    int n = 0;
+    for (Channel ch : channels.values()) {
+      n += ch.inFlight();
+    }
+    return n;
+  }
+
+  /** Sends waiting for a flow-control slot, over all peers (a gauge). */
+  public int queued() {
+    int n = 0;
+    for (Channel ch : channels.values()) {
+      n += ch.queued();
+    }
+    return n;
+  }
+
   public int channelCount() {
     return channels.size();
   }

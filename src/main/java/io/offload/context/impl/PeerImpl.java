@@ -18,6 +18,7 @@ public final class PeerImpl implements Peer {
   private final ContextImpl context;
   private final int id;
   private final Channel channel;
+  private final long createdNanos = System.nanoTime();
   private volatile RankInfo rankInfo;
   private volatile BootstrapPhase phase = BootstrapPhase.BOOTSTRAP_NOT_INITIATED;
   private volatile int serverId = -1;
@@ -71,8 +72,8 @@ public final class PeerImpl implements Peer {
     if (next == BootstrapPhase.DISCONNECTED) {
       disconnectReason = reason;
     }
-    context.engine().publishPhase(new PhaseChange(context.engine().id(), context.id(), context.role(), id, rankInfo,
-        from, next, reason));
+    context.engine().peerPhaseChanged(new PhaseChange(context.engine().id(), context.id(), context.role(), id,
+        rankInfo, from, next, reason), createdNanos);
     return true;
   }
 

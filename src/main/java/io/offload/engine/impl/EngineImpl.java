@@ -22,6 +22,7 @@ import io.offload.notify.Notification;
 import io.offload.notify.NotificationService;
 import io.offload.notify.NotifyStats;
 import io.offload.ucx.UcxRuntime;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -60,6 +61,7 @@ public final class EngineImpl implements OffloadEngine {
   private NotificationService notifications;
   private ContextImpl self;
   private final Promise<Void> closed = Promise.promise();
+  private volatile EngineMetrics metrics;
   private volatile boolean closing;
 
   private EngineImpl(Vertx vertx, EngineOptions options) {
@@ -91,6 +93,7 @@ public final class EngineImpl implements OffloadEngine {
           engine.ucx = ucx;
           engine.notifications = new NotificationService(vertx, engine.id, ucx, options.getMaxInFlight(),
               options.getMaxPending());
+          engine.metrics = new EngineMetrics(engine.id, engine.notifications);
           engine.notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
             if (ch.owner() instanceof PeerImpl peer && peer.link() != null) {
               engine.loop.runOnContext(v -> engine.probeArrived(peer));
@@ -172,6 +175,11 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   @Override
+  public MeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
+  @Override
   public NotifyStats notificationStats() {
     return notifications.stats();
   }
@@ -189,6 +197,7 @@ public final class EngineImpl implements OffloadEngine {
             .transform(v -> self.close())
             .transform(v -> {
               notifications.close();
+              metrics.close();
               return ucx.stop();
             })
             .onComplete(v -> {
@@ -255,6 +264,15 @@ public final class EngineImpl implements OffloadEngine {
     Promise<T> p = caller.promise();
     f.onComplete(p);
     return p.future();
+  }
+
+  /** A peer changed phase: metrics, log, event bus. */
+  public void peerPhaseChanged(PhaseChange change, long peerCreatedNanos) {
+    EngineMetrics m = metrics;
+    if (m != null) {
+      m.phaseReached(change.to(), peerCreatedNanos);
+    }
+    publishPhase(change);
   }
 
   public void publishPhase(PhaseChange change) {

@@ -1,0 +1,91 @@
+package io.offload.engine.impl;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.offload.context.BootstrapPhase;
+import io.offload.notify.NotificationService;
+import io.offload.notify.NotifyStats;
+import io.vertx.micrometer.backends.BackendRegistries;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The engine's meters, tagged {@code engine=<id>}: phase changes, bootstrap durations,
+ * notifications (sent, received, bytes, failures, in flight, queued, pending without consumer,
+ * dropped). Registered in Vert.x's Micrometer registry when Vert.x metrics are enabled
+ * ({@code vertx-micrometer-metrics}, e.g. Prometheus), else in Micrometer's global registry.
+ * Removed on close.
+ */
+final class EngineMetrics {
+
+  private final MeterRegistry registry;
+  private final List<Meter> meters = new ArrayList<>();
+  private final Map<BootstrapPhase, Counter> phases = new EnumMap<>(BootstrapPhase.class);
+  private final Timer bootstrap;
+
+  EngineMetrics(String engineId, NotificationService notifications) {
+    MeterRegistry vertxRegistry = BackendRegistries.getDefaultNow();
+    this.registry = vertxRegistry != null ? vertxRegistry : Metrics.globalRegistry;
+    Tags tags = Tags.of("engine", engineId);
+    for (BootstrapPhase p : BootstrapPhase.values()) {
+      Counter c = Counter.builder("offload.phase.changes").description("peers that reached a phase")
+          .tags(tags).tag("phase", p.name()).register(registry);
+      phases.put(p, c);
+      meters.add(c);
+    }
+    bootstrap = Timer.builder("offload.bootstrap.duration").description("peer creation to BOOTSTRAP_DONE")
+        .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
+    meters.add(bootstrap);
+    NotifyStats s = notifications.stats();
+    counter("offload.notifications.sent", "notifications sent (UCX completed)", tags, s.sent);
+    counter("offload.notifications.sent.bytes", "payload bytes sent", tags, s.sentBytes);
+    counter("offload.notifications.send.failures", "sends failed", tags, s.sendFailures);
+    counter("offload.notifications.received", "notifications received over UCX", tags, s.received);
+    counter("offload.notifications.received.bytes", "payload bytes received", tags, s.receivedBytes);
+    counter("offload.notifications.self", "self-notifications delivered", tags, s.selfDelivered);
+    counter("offload.notifications.pending.dropped", "arrivals dropped: no consumer and maxPending reached", tags,
+        s.pendingDropped);
+    gauge("offload.notifications.in.flight", "sends UCX has not completed", tags, notifications,
+        NotificationService::inFlight);
+    gauge("offload.notifications.queued", "sends waiting for a flow-control slot", tags, notifications,
+        NotificationService::queued);
+    gauge("offload.notifications.pending", "arrivals waiting for a consumer", tags, notifications,
+        NotificationService::pendingCount);
+  }
+
+  private void counter(String name, String description, Tags tags, LongAdder adder) {
+    meters.add(FunctionCounter.builder(name, adder, LongAdder::sum).description(description).tags(tags)
+        .register(registry));
+  }
+
+  private <T> void gauge(String name, String description, Tags tags, T target, ToDoubleFunction<T> f) {
+    meters.add(Gauge.builder(name, target, f).description(description).tags(tags).register(registry));
+  }
+
+  void phaseReached(BootstrapPhase phase, long peerCreatedNanos) {
+    phases.get(phase).increment();
+    if (phase == BootstrapPhase.BOOTSTRAP_DONE) {
+      bootstrap.record(System.nanoTime() - peerCreatedNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  void close() {
+    meters.forEach(registry::remove);
+  }
+}

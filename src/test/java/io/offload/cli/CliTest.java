@@ -1,0 +1,146 @@
+package io.offload.cli;
+
+import io.offload.context.BootstrapPhase;
+import io.offload.context.ClientOptions;
+import io.offload.context.PhaseChange;
+import io.offload.context.RankInfo;
+import io.offload.engine.OffloadEngine;
+import io.offload.testkit.Await;
+import io.offload.testkit.Jvm;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI driven as processes: exit codes, the listening line, JSON output, signals, metrics. */
+class CliTest {
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static JsonObject jsonLine(Jvm jvm) {
+    return new JsonObject(jvm.lines().stream().filter(l -> l.startsWith("{")).findFirst()
+        .orElseThrow(() -> new AssertionError("no JSON line in:\n" + jvm.output())));
+  }
+
+  @Test
+  void serviceRanksMetricsAndSigtermWithARankConnected() throws Exception {
+    int metricsPort = freePort();
+    Vertx vertx = Vertx.vertx();
+    try (Jvm sp = Jvm.offload("sp", "service", "--port", "0", "--id", "3", "--metrics-port", String.valueOf(metricsPort))) {
+      int port = sp.awaitListeningPort();
+      assertEquals(1, sp.lines().stream().filter(l -> l.startsWith("listening ")).count(), "exactly one listening line");
+
+      try (Jvm rank = Jvm.offload("rank", "rank", "--connect", "127.0.0.1:" + port, "--rank", "0", "--size", "2",
+          "--notifications", "100", "--json")) {
+        assertEquals(0, rank.awaitExit(60, TimeUnit.SECONDS), rank.output() + "\nservice process:\n" + sp.output());
+        JsonObject s = jsonLine(rank);
+        assertEquals(100, s.getInteger("notifications"));
+        assertEquals(3, s.getInteger("serviceProcess"));
+        assertTrue(s.getDouble("bootstrapMs") > 0 && s.getDouble("rttP50Us") > 0, s.encode());
+      }
+
+      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(metrics.contains("offload_phase_changes_total{engine=\"sp3\",phase=\"BOOTSTRAP_DONE\"} 1.0"), metrics);
+      assertTrue(metrics.contains("offload_notifications_received_total{engine=\"sp3\"} 101.0"), "100 + the probe");
+      assertTrue(metrics.contains("offload_bootstrap_duration_seconds"), "bootstrap timer");
+
+      // a rank stays connected while the service process gets SIGTERM
+      OffloadEngine e = OffloadEngine.create(vertx).await(30, TimeUnit.SECONDS);
+      List<PhaseChange> changes = new CopyOnWriteArrayList<>();
+      vertx.eventBus().<PhaseChange>localConsumer(e.phaseAddress(), m -> changes.add(m.body())).completion()
+          .await(10, TimeUnit.SECONDS);
+      e.connect(new ClientOptions().setPort(port).setRankInfo(RankInfo.of(0, 1, 2))).await(30, TimeUnit.SECONDS);
+      sp.terminate();
+      assertEquals(0, sp.awaitExit(30, TimeUnit.SECONDS), "SIGTERM finalizes and exits 0:\n" + sp.output());
+      Await.until("rank sees the termination", () -> changes.stream().anyMatch(c -> c.to() == BootstrapPhase.DISCONNECTED),
+          10, TimeUnit.SECONDS);
+      PhaseChange end = changes.stream().filter(c -> c.to() == BootstrapPhase.DISCONNECTED).findFirst().orElseThrow();
+      assertTrue(end.reason().startsWith("terminated by the peer"), "clean termination, not a crash: " + end.reason());
+      e.close().await(30, TimeUnit.SECONDS);
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void rankThatCannotBootstrapExitsOneWithAOneLineReason() throws Exception {
+    try (Jvm rank = Jvm.offload("rank", "rank", "--connect", "127.0.0.1:" + freePort(), "--rank", "0",
+        "--connect-timeout", "300")) {
+      assertEquals(OffloadCli.FAILED, rank.awaitExit(60, TimeUnit.SECONDS));
+      List<String> err = rank.lines().stream().filter(l -> l.startsWith("[err] offload: ")).toList();
+      assertEquals(1, err.size(), rank.output());
+      assertTrue(err.get(0).contains("cannot connect"), err.get(0));
+    }
+  }
+
+  @Test
+  void badOptionsExitTwo() throws Exception {
+    for (String[] args : List.of(new String[] {"rank", "--connect", "nohostport", "--rank", "0"},
+        new String[] {"service", "--port", "70000"}, new String[] {"service", "--no-such-option"},
+        new String[] {"demo", "--ranks", "0"})) {
+      try (Jvm jvm = Jvm.offload("bad", args)) {
+        assertEquals(OffloadCli.USAGE, jvm.awaitExit(60, TimeUnit.SECONDS), String.join(" ", args) + "\n" + jvm.output());
+      }
+    }
+  }
+
+  @Test
+  void portInUseExitsFive() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+         Jvm sp = Jvm.offload("sp", "service", "--port", String.valueOf(taken.getLocalPort()))) {
+      assertEquals(OffloadCli.CANNOT_LISTEN, sp.awaitExit(60, TimeUnit.SECONDS), sp.output());
+      assertTrue(sp.output().contains("already in use"), sp.output());
+    }
+  }
+
+  @Test
+  void demoPrintsPhasesAndJsonSummary() throws Exception {
+    try (Jvm demo = Jvm.offload("demo", "demo", "--service-processes", "2", "--ranks", "4", "--notifications", "20")) {
+      assertEquals(0, demo.awaitExit(120, TimeUnit.SECONDS), demo.output());
+      String out = demo.output();
+      for (BootstrapPhase p : List.of(BootstrapPhase.OOB_CONNECT_DONE, BootstrapPhase.UCX_CONNECT_DONE,
+          BootstrapPhase.BOOTSTRAP_DONE)) {
+        assertTrue(out.contains("all 4 ranks " + p), out);
+      }
+      assertTrue(out.contains("bootstrap per rank (ms)"), out);
+    }
+    try (Jvm demo = Jvm.offload("demo-json", "demo", "--ranks", "4", "--notifications", "20", "--json")) {
+      assertEquals(0, demo.awaitExit(120, TimeUnit.SECONDS), demo.output());
+      JsonObject s = jsonLine(demo);
+      assertEquals(4, s.getInteger("ranks"));
+      assertEquals(4, s.getJsonArray("perRank").size());
+      assertEquals("[2,2]", s.getJsonArray("peersPerServiceProcess").encode());
+      assertTrue(s.getJsonObject("roundTripUs").getDouble("p50") > 0);
+    }
+  }
+
+  @Test
+  void everyCommandHasHelpWithExitCodes() throws Exception {
+    for (String cmd : List.of("service", "rank", "demo")) {
+      try (Jvm jvm = Jvm.offload("help", cmd, "--help")) {
+        assertEquals(0, jvm.awaitExit(60, TimeUnit.SECONDS));
+        assertTrue(jvm.output().contains("Usage: offload " + cmd), jvm.output());
+      }
+    }
+    try (Jvm jvm = Jvm.offload("help", "--help")) {
+      assertEquals(0, jvm.awaitExit(60, TimeUnit.SECONDS));
+      assertTrue(jvm.output().contains("Exit codes"), jvm.output());
+    }
+  }
+}
