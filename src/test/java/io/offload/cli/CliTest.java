@@ -143,4 +143,20 @@ class CliTest {
       assertTrue(jvm.output().contains("Exit codes"), jvm.output());
     }
   }
+
+  @Test
+  void theVerticlesRunUnderTheStandardVertxLauncher() throws Exception {
+    int port = freePort();
+    String conf = new JsonObject().put("server", new JsonObject().put("port", port).put("serviceProcessId", 9)).encode();
+    Vertx vertx = Vertx.vertx();
+    try (Jvm sp = Jvm.start("launcher", "io.vertx.launcher.application.VertxApplication",
+        List.of("io.offload.verticles.ServiceProcessVerticle", "-conf", conf))) {
+      OffloadEngine e = OffloadEngine.create(vertx).await(30, TimeUnit.SECONDS);
+      var client = e.connect(new ClientOptions().setPort(port).setRankInfo(RankInfo.of(0, 0, 1))).await(60, TimeUnit.SECONDS);
+      assertEquals(9, client.peer(0).orElseThrow().serviceProcessId());
+      e.close().await(30, TimeUnit.SECONDS);
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
 }
