@@ -39,6 +39,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--notifications", defaultValue = "200", description = "K per rank (default: ${DEFAULT-VALUE}).")
   int notifications;
 
+  @Option(names = "--processes", description = "One JVM per service process and per rank (default: all in this JVM).")
+  boolean processes;
+
   @Option(names = "--json", description = "Print one JSON object, no progress.")
   boolean json;
 
@@ -54,6 +57,9 @@ final class DemoCommand implements Callable<Integer> {
           "--service-processes and --ranks must be >= 1, --notifications >= 0");
     }
     Logging.setVerbose(verbose);
+    if (processes) {
+      return runProcesses();
+    }
     Vertx vertx = Vertx.vertx();
     try {
       return run(vertx);
@@ -103,7 +109,11 @@ final class DemoCommand implements Callable<Integer> {
     double wallMs = (System.nanoTime() - tRanks) / 1e6;
     board.finish();
 
-    JsonObject summary = summarize(rvs, sps, wallMs);
+    List<JsonObject> rankSummaries = new ArrayList<>();
+    rvs.forEach(rv -> rankSummaries.add(rv.summary()));
+    JsonArray spPeers = new JsonArray();
+    sps.forEach(sp -> spPeers.add(sp.server().peers().size()));
+    JsonObject summary = summarize(rankSummaries, spPeers, wallMs);
     if (json) {
       out.println(summary.encode());
     } else {
@@ -112,13 +122,13 @@ final class DemoCommand implements Callable<Integer> {
     return OffloadCli.OK;
   }
 
-  private JsonObject summarize(List<RankVerticle> rvs, List<ServiceProcessVerticle> sps, double wallMs) {
+  private JsonObject summarize(List<JsonObject> rvs, JsonArray spPeers, double wallMs) {
     double[] boot = new double[rvs.size()];
     List<Double> p50s = new ArrayList<>();
     List<Double> p99s = new ArrayList<>();
     JsonArray perRank = new JsonArray();
     for (int i = 0; i < rvs.size(); i++) {
-      JsonObject s = rvs.get(i).summary();
+      JsonObject s = rvs.get(i);
       boot[i] = s.getDouble("bootstrapMs");
       if (s.containsKey("rttP50Us")) {
         p50s.add(s.getDouble("rttP50Us"));
@@ -129,13 +139,9 @@ final class DemoCommand implements Callable<Integer> {
     double[] b = Stats.sorted(boot);
     double[] m50 = Stats.sorted(p50s.stream().mapToDouble(Double::doubleValue).toArray());
     double[] m99 = Stats.sorted(p99s.stream().mapToDouble(Double::doubleValue).toArray());
-    JsonArray spPeers = new JsonArray();
-    for (ServiceProcessVerticle sp : sps) {
-      spPeers.add(sp.server().peers().size());
-    }
     long total = 2L * notifications * rvs.size();
     return new JsonObject()
-        .put("serviceProcesses", sps.size()).put("ranks", rvs.size()).put("notificationsPerRank", notifications)
+        .put("serviceProcesses", spPeers.size()).put("processes", processes).put("ranks", rvs.size()).put("notificationsPerRank", notifications)
         .put("bootstrapMs", new JsonObject().put("p50", Stats.percentile(b, 50)).put("p99", Stats.percentile(b, 99))
             .put("max", b[b.length - 1]))
         .put("roundTripUs", new JsonObject().put("p50", Stats.percentile(m50, 50)).put("p99", Stats.percentile(m99, 50)))
@@ -143,6 +149,58 @@ final class DemoCommand implements Callable<Integer> {
         .put("peersPerServiceProcess", spPeers)
         .put("wallMs", wallMs)
         .put("perRank", perRank);
+  }
+
+  /** The same job, one JVM per process. */
+  private int runProcesses() throws Exception {
+    long t0 = System.nanoTime();
+    PhaseBoard board = new PhaseBoard(ranks, t0, json ? null : out);
+    int[] donePerSp = new int[serviceProcesses];
+    try (ProcessJob job = new ProcessJob()) {
+      List<java.util.concurrent.CompletableFuture<Integer>> ports = new ArrayList<>();
+      for (int m = 0; m < serviceProcesses; m++) {
+        int sp = m;
+        ports.add(job.startServiceProcess(m, phase -> {
+          if (phase == BootstrapPhase.BOOTSTRAP_DONE) {
+            synchronized (donePerSp) {
+              donePerSp[sp]++;
+            }
+          }
+          board.reached(-1, phase);
+        }));
+      }
+      for (int m = 0; m < serviceProcesses; m++) {
+        int port = ports.get(m).get(60, TimeUnit.SECONDS);
+        if (!json) {
+          out.printf("service process %d listening 127.0.0.1:%d (own JVM)%n", m, port);
+        }
+      }
+      long tRanks = System.nanoTime();
+      List<java.util.concurrent.CompletableFuture<JsonObject>> rankRuns = new ArrayList<>();
+      for (int r = 0; r < ranks; r++) {
+        rankRuns.add(job.startRank(r, ranks, ports.get(r % serviceProcesses).get(), notifications));
+      }
+      List<JsonObject> summaries = new ArrayList<>();
+      for (var f : rankRuns) {
+        summaries.add(f.get(300, TimeUnit.SECONDS));
+      }
+      double wallMs = (System.nanoTime() - tRanks) / 1e6;
+      board.finish();
+      job.terminateAll(30, TimeUnit.SECONDS);
+      JsonArray spPeers = new JsonArray();
+      synchronized (donePerSp) {
+        for (int n : donePerSp) {
+          spPeers.add(n);
+        }
+      }
+      JsonObject summary = summarize(summaries, spPeers, wallMs);
+      if (json) {
+        out.println(summary.encode());
+      } else {
+        printTable(summary);
+      }
+      return OffloadCli.OK;
+    }
   }
 
   private void printTable(JsonObject s) {

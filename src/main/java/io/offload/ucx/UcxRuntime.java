@@ -45,11 +45,13 @@ public final class UcxRuntime {
   private static final long CLOSE_FLUSH_NANOS = 500_000_000L;
 
   private final Vertx vertx;
-  private final UcpContext ucpContext;
-  private final UcpWorker worker;
-  private final byte[] workerAddress;
+  private final UcxOptions options;
   private final ProgressThread thread;
-  private final IdleStrategy idle;
+  // Made on the progress thread (UCX start-up can take 100s of ms: never on an event loop).
+  private UcpContext ucpContext;
+  private UcpWorker worker;
+  private volatile byte[] workerAddress;
+  private IdleStrategy idle;
   private final Set<UcpEndpoint> endpoints = Collections.newSetFromMap(new IdentityHashMap<>());
   private final List<Object> retained = new ArrayList<>(); // callbacks JUCX must not lose to GC
   private final Promise<Void> started = Promise.promise();
@@ -60,33 +62,54 @@ public final class UcxRuntime {
 
   private UcxRuntime(Vertx vertx, String name, UcxOptions options) {
     this.vertx = vertx;
-    UcpParams params = new UcpParams().requestAmFeature().requestRmaFeature().requestWakeupFeature();
-    this.ucpContext = new UcpContext(params);
-    this.worker = ucpContext.newWorker(new UcpWorkerParams());
-    ByteBuffer address = worker.getAddress();
-    this.workerAddress = new byte[address.remaining()];
-    address.get(workerAddress);
-    this.idle = new IdleStrategy(options.spins(), options.yields(), worker::waitForEvents);
-    this.thread = new ProgressThread("ucx-progress-" + name, this::loop, worker::signal);
+    this.options = options;
+    this.thread = new ProgressThread("ucx-progress-" + name, this::loop, this::signal);
   }
 
   /**
-   * Creates the UCX context and worker and starts the progress thread.
-   *
-   * @throws UcxUnavailableException when the system UCX library cannot be loaded
+   * Starts the progress thread, which creates the UCX context and worker. The future fails with
+   * {@link UcxUnavailableException} when the system UCX library cannot be loaded.
    */
   public static Future<UcxRuntime> start(Vertx vertx, String name, UcxOptions options) {
-    UcxRuntime runtime;
-    try {
-      runtime = new UcxRuntime(vertx, name, options);
-    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-      return Future.failedFuture(new UcxUnavailableException(e));
-    }
+    UcxRuntime runtime = new UcxRuntime(vertx, name, options);
     runtime.thread.start();
     return runtime.started.future().map(runtime);
   }
 
+  private void signal() {
+    UcpWorker w = worker;
+    if (w != null) {
+      w.signal();
+    }
+  }
+
+  private boolean openNative() {
+    try {
+      ucpContext = new UcpContext(new UcpParams().requestAmFeature().requestRmaFeature().requestWakeupFeature());
+      worker = ucpContext.newWorker(new UcpWorkerParams());
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      started.fail(new UcxUnavailableException(e));
+      return false;
+    } catch (Throwable t) {
+      started.fail(new IllegalStateException("cannot start UCX: " + t.getMessage(), t));
+      if (ucpContext != null) {
+        ucpContext.close();
+      }
+      return false;
+    }
+    ByteBuffer address = worker.getAddress();
+    byte[] bytes = new byte[address.remaining()];
+    address.get(bytes);
+    workerAddress = bytes;
+    idle = new IdleStrategy(options.spins(), options.yields(), worker::waitForEvents);
+    return true;
+  }
+
   private void loop() {
+    if (!openNative()) {
+      stopped.complete();
+      return;
+    }
     ContextInternal ctx = (ContextInternal) vertx.getOrCreateContext();
     if (ctx.threadingModel() != ThreadingModel.EXTERNAL) {
       started.fail(new IllegalStateException("the UCX progress thread did not get an EXTERNAL Vert.x context; is "

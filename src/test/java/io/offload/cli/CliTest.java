@@ -131,6 +131,18 @@ class CliTest {
   }
 
   @Test
+  void demoWithOneJvmPerProcess() throws Exception {
+    try (Jvm demo = Jvm.offload("demo-processes", "demo", "--processes", "--service-processes", "1", "--ranks", "2",
+        "--notifications", "10", "--json")) {
+      assertEquals(0, demo.awaitExit(180, TimeUnit.SECONDS), demo.output());
+      JsonObject s = jsonLine(demo);
+      assertTrue(s.getBoolean("processes"));
+      assertEquals(2, s.getJsonArray("perRank").size());
+      assertEquals("[2]", s.getJsonArray("peersPerServiceProcess").encode());
+    }
+  }
+
+  @Test
   void everyCommandHasHelpWithExitCodes() throws Exception {
     for (String cmd : List.of("service", "rank", "demo")) {
       try (Jvm jvm = Jvm.offload("help", cmd, "--help")) {

@@ -98,14 +98,17 @@ class PhaseAndFinalizationTest {
   void clientPhaseIsRightAtEachStep() throws Exception {
     NetServer fake = vertx.createNetServer();
     BlockingQueue<NetSocket> accepted = new LinkedBlockingQueue<>();
-    fake.connectHandler(accepted::add);
+    BlockingQueue<OobCodec.Frame> in = new LinkedBlockingQueue<>();
+    fake.connectHandler(socket -> {
+      socket.handler(OobCodec.parser(1 << 20, in::add, e -> { })); // before any byte can arrive
+      accepted.add(socket);
+    });
     int port = fake.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
     OffloadEngine rank = OffloadEngine.create(vertx, new EngineOptions().setName("rank")).await(30, TimeUnit.SECONDS);
     try {
       rank.connect(new ClientOptions().setPort(port).setRankInfo(RankInfo.of(0, 0, 1)));
       NetSocket s = accepted.poll(10, TimeUnit.SECONDS);
       assertNotNull(s);
-      BlockingQueue<OobCodec.Frame> in = frames(s);
       assertEquals(OobCodec.HELLO, next(in).kind());
       ExecutionContext client = rank.contexts().get(0);
       assertEquals(Role.CLIENT, client.role());

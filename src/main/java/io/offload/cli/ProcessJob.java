@@ -1,0 +1,153 @@
+package io.offload.cli;
+
+import io.offload.context.BootstrapPhase;
+import io.vertx.core.json.JsonObject;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The demo with one JVM per service process and per rank (the CLI's own commands, same jar).
+ * Service processes run with {@code --verbose}: their phase log lines feed the progress board.
+ * Every child is reaped, whatever happens.
+ */
+final class ProcessJob implements AutoCloseable {
+
+  private final List<Process> children = new ArrayList<>();
+  private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private final String classpath = System.getProperty("java.class.path");
+  private final Thread reaper = new Thread(this::killAll, "demo-reaper");
+
+  ProcessJob() {
+    Runtime.getRuntime().addShutdownHook(reaper);
+  }
+
+  /** A service process; completes with its port once it printed {@code listening}. */
+  CompletableFuture<Integer> startServiceProcess(int id, Consumer<BootstrapPhase> phases) {
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Process p = start(List.of("service", "--port", "0", "--id", String.valueOf(id), "--verbose"));
+    read(p.getInputStream(), line -> {
+      if (line.startsWith("listening ")) {
+        port.complete(Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim()));
+      }
+    });
+    read(p.getErrorStream(), line -> {
+      int arrow = line.lastIndexOf(" -> ");
+      if (line.contains("phases") && arrow > 0) {
+        String to = line.substring(arrow + 4).split(" ")[0];
+        try {
+          phases.accept(BootstrapPhase.valueOf(to));
+        } catch (IllegalArgumentException notAPhase) {
+          // another log line
+        }
+      }
+    });
+    p.onExit().thenRun(() -> port.completeExceptionally(new IllegalStateException(
+        "service process " + id + " exited with " + p.exitValue() + " before listening")));
+    return port;
+  }
+
+  /** A rank; completes with its JSON summary, or fails with its last error line. */
+  CompletableFuture<JsonObject> startRank(int rank, int size, int port, int notifications) {
+    CompletableFuture<JsonObject> summary = new CompletableFuture<>();
+    Process p = start(List.of("rank", "--connect", "127.0.0.1:" + port, "--rank", String.valueOf(rank),
+        "--size", String.valueOf(size), "--notifications", String.valueOf(notifications), "--json"));
+    StringBuilder err = new StringBuilder();
+    Thread stdout = read(p.getInputStream(), line -> {
+      if (line.startsWith("{")) {
+        summary.complete(new JsonObject(line));
+      }
+    });
+    Thread stderr = read(p.getErrorStream(), line -> {
+      if (line.startsWith("offload: ")) {
+        synchronized (err) {
+          err.append(line);
+        }
+      }
+    });
+    p.onExit().thenRunAsync(() -> {
+      join(stdout);
+      join(stderr);
+      summary.completeExceptionally(new IllegalStateException("rank " + rank + " exited with " + p.exitValue()
+          + (err.length() == 0 ? " and no summary" : ": " + err)));
+    });
+    return summary;
+  }
+
+  private Process start(List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", classpath, OffloadCli.class.getName()));
+    cmd.addAll(args);
+    try {
+      Process p = new ProcessBuilder(cmd).start();
+      synchronized (children) {
+        children.add(p);
+      }
+      return p;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + cmd, e);
+    }
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Thread read(InputStream in, Consumer<String> lines) {
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          lines.accept(line);
+        }
+      } catch (IOException ignored) {
+        // child gone
+      }
+    }, "demo-child-output");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /** SIGTERM to everyone still running (service processes finalize cleanly), then wait. */
+  void terminateAll(long timeout, TimeUnit unit) throws InterruptedException {
+    List<Process> all;
+    synchronized (children) {
+      all = new ArrayList<>(children);
+    }
+    all.forEach(Process::destroy);
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    for (Process p : all) {
+      p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void killAll() {
+    synchronized (children) {
+      children.forEach(Process::destroyForcibly);
+    }
+  }
+
+  @Override
+  public void close() {
+    killAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs anyway
+    }
+  }
+}
