@@ -36,7 +36,7 @@ public interface ExecutionContext {
   /** The phase of one peer; {@code UNKNOWN} for an id this context never had. */
   BootstrapPhase phase(int peerId);
 
-  /** The peers, live or lost (a lost peer's phase is DISCONNECTED). */
+  /** The peers, live or lost (a lost peer's phase is DISCONNECTED; the last 1024 lost ones are kept). */
   List<Peer> peers();
 
   /** One peer. On a client the server is peer 0. */

@@ -35,7 +35,11 @@ public final class ContextImpl implements ExecutionContext {
   private final String id;
   private final Role role;
   private final Scope scope;
+  /** Lost peers stay listed (phase DISCONNECTED) up to this many, oldest forgotten first. */
+  static final int LOST_PEERS_KEPT = 1024;
+
   private final Map<Integer, PeerImpl> peers = new ConcurrentSkipListMap<>();
+  private final java.util.ArrayDeque<PeerImpl> lost = new java.util.ArrayDeque<>();
   private final AtomicLong selfEventIds = new AtomicLong();
   private final Promise<Void> closed = Promise.promise();
   private volatile boolean closing;
@@ -58,9 +62,15 @@ public final class ContextImpl implements ExecutionContext {
     return peer;
   }
 
-  /** Forgets a lost peer so that its slot and rank can be taken again. */
-  public void removePeer(PeerImpl peer) {
-    peers.remove(peer.id(), peer);
+  /** A peer reached DISCONNECTED: keep it listed, but only the most recent {@link #LOST_PEERS_KEPT}. */
+  void retire(PeerImpl peer) {
+    synchronized (lost) {
+      lost.add(peer);
+      while (lost.size() > LOST_PEERS_KEPT) {
+        PeerImpl old = lost.poll();
+        peers.remove(old.id(), old);
+      }
+    }
   }
 
   public EngineImpl engine() {

@@ -71,6 +71,7 @@ public final class PeerImpl implements Peer {
     phase = next;
     if (next == BootstrapPhase.DISCONNECTED) {
       disconnectReason = reason;
+      context.retire(this);
     }
     context.engine().peerPhaseChanged(new PhaseChange(context.engine().id(), context.id(), context.role(), id,
         rankInfo, from, next, reason), createdNanos);
