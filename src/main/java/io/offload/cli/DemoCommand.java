@@ -113,7 +113,10 @@ final class DemoCommand implements Callable<Integer> {
     rvs.forEach(rv -> rankSummaries.add(rv.summary()));
     JsonArray spPeers = new JsonArray();
     sps.forEach(sp -> spPeers.add(sp.server().peers().size()));
-    JsonObject summary = summarize(rankSummaries, spPeers, wallMs);
+    return report(summarize(rankSummaries, spPeers, wallMs));
+  }
+
+  private int report(JsonObject summary) {
     if (json) {
       out.println(summary.encode());
     } else {
@@ -193,13 +196,7 @@ final class DemoCommand implements Callable<Integer> {
           spPeers.add(n);
         }
       }
-      JsonObject summary = summarize(summaries, spPeers, wallMs);
-      if (json) {
-        out.println(summary.encode());
-      } else {
-        printTable(summary);
-      }
-      return OffloadCli.OK;
+      return report(summarize(summaries, spPeers, wallMs));
     }
   }
 
