@@ -66,7 +66,8 @@ public interface OffloadEngine {
 
   /**
    * The Micrometer registry holding this engine's meters ({@code offload.*}, tagged
-   * {@code engine=<id>}): Vert.x's when Vert.x metrics are enabled, else the global one.
+   * {@code engine=<id>}): Vert.x's when Vert.x metrics are enabled, else a simple registry of the
+   * engine's own.
    */
   MeterRegistry meterRegistry();
 

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.offload.context.BootstrapPhase;
@@ -25,7 +25,7 @@ import java.util.function.ToDoubleFunction;
  * The engine's meters, tagged {@code engine=<id>}: phase changes, bootstrap durations,
  * notifications (sent, received, bytes, failures, in flight, queued, pending without consumer,
  * dropped). Registered in Vert.x's Micrometer registry when Vert.x metrics are enabled
- * ({@code vertx-micrometer-metrics}, e.g. Prometheus), else in Micrometer's global registry.
+ * ({@code vertx-micrometer-metrics}, e.g. Prometheus), else in a simple registry of the engine's own.
  * Removed on close.
  */
 final class EngineMetrics {
@@ -37,7 +37,7 @@ final class EngineMetrics {
 
   EngineMetrics(String engineId, NotificationService notifications) {
     MeterRegistry vertxRegistry = BackendRegistries.getDefaultNow();
-    this.registry = vertxRegistry != null ? vertxRegistry : Metrics.globalRegistry;
+    this.registry = vertxRegistry != null ? vertxRegistry : new SimpleMeterRegistry();
     Tags tags = Tags.of("engine", engineId);
     for (BootstrapPhase p : BootstrapPhase.values()) {
       Counter c = Counter.builder("offload.phase.changes").description("peers that reached a phase")
