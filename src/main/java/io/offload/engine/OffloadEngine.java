@@ -1,5 +1,6 @@
 package io.offload.engine;
 
+import io.offload.cache.GroupCache;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.context.ServerOptions;
@@ -62,6 +63,12 @@ public interface OffloadEngine {
 
   /** The engine-wide address of notifications of {@code type} (used when no per-context consumer). */
   String address(int type);
+
+  /**
+   * The group cache: which service process serves each rank of each group, and the handles to
+   * reach service processes. Filled as peers bootstrap and service processes exchange entries.
+   */
+  GroupCache cache();
 
   /** Counters of this engine's notifications. */
   NotifyStats notificationStats();

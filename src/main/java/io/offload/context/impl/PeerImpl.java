@@ -73,6 +73,9 @@ public final class PeerImpl implements Peer {
     }
     context.engine().publishPhase(new PhaseChange(context.engine().id(), context.id(), context.role(), id, rankInfo,
         from, next, reason));
+    if (next == BootstrapPhase.BOOTSTRAP_DONE) {
+      context.engine().peerReady(this);
+    }
     return true;
   }
 

@@ -1,0 +1,637 @@
+package io.offload.cache.impl;
+
+import io.offload.cache.CacheMissException;
+import io.offload.cache.GroupCache;
+import io.offload.cache.Handle;
+import io.offload.cache.IntView;
+import io.offload.cache.RemoteRegion;
+import io.offload.context.RankInfo;
+import io.offload.context.Role;
+import io.offload.context.Scope;
+import io.offload.context.impl.PeerImpl;
+import io.offload.engine.impl.EngineImpl;
+import io.offload.notify.Channel;
+import io.offload.notify.EventTypes;
+import io.offload.notify.Notification;
+import io.offload.ucx.UcxRuntime;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import org.openucx.jucx.UcxUtils;
+import org.openucx.jucx.ucp.UcpEndpoint;
+import org.openucx.jucx.ucp.UcpMemory;
+import org.openucx.jucx.ucp.UcpRemoteKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+
+/**
+ * An engine's group cache: the {@link CacheTables} plus how they fill and empty over the
+ * network.
+ * <ul>
+ *   <li>A service process adds each rank that reaches BOOTSTRAP_DONE with it (or joins a group
+ *       through it), sends its own entries to every other service process of the mesh
+ *       ({@code CACHE_ENTRIES}), and when a group is whole sends it to its local members
+ *       ({@code CACHE_GROUP}). A local rank that leaves is removed and the others are told
+ *       ({@code CACHE_REVOKE} for one rank); a revoked group travels the same way.</li>
+ *   <li>A rank keeps a handle of its service process and fills its tables from what that
+ *       service process sends.</li>
+ *   <li>Memory regions ({@code MEMORY_REGION}) go from a service process to its ranks and the
+ *       mesh; {@link Handle#put}/{@link Handle#get} run here, one remote key unpacked per (peer,
+ *       region).</li>
+ * </ul>
+ *
+ * <p>Thread safety: every change runs on the engine's UCX progress thread (the library's
+ * notification handlers already do; bootstrap events are handed over), so sends leave in the
+ * order the changes were made. Lookups run on any thread (see {@link CacheTables}).
+ */
+public final class CacheService implements GroupCache, RemoteAccess {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CacheService.class);
+
+  private final EngineImpl engine;
+  private final CacheTables tables = new CacheTables(this::completed);
+
+  // progress thread only
+  private volatile int localSp = -1;
+  private final Set<PeerImpl> mesh = new LinkedHashSet<>();
+  private final Set<PeerImpl> localRanks = new LinkedHashSet<>();
+  private final Map<Long, PeerImpl> members = new HashMap<>(); // (group, rank) of a local rank -> its peer
+  private final Map<PeerImpl, Set<Long>> membership = new IdentityHashMap<>();
+  private PeerImpl server; // on a rank: its service process
+  private UcpMemory memory;
+  private ByteBuffer memoryBuffer;
+  private final Map<PeerImpl, RemoteKeyEntry> keys = new IdentityHashMap<>();
+
+  private record RemoteKeyEntry(RemoteRegion region, UcpRemoteKey key) {
+  }
+
+  public CacheService(EngineImpl engine) {
+    this.engine = engine;
+    var n = engine.notifications();
+    n.onInternal(EventTypes.CACHE_ENTRIES, safely("entries", this::onEntries));
+    n.onInternal(EventTypes.CACHE_GROUP, safely("group", this::onEntries));
+    n.onInternal(EventTypes.CACHE_REVOKE, safely("revoke", this::onRevoke));
+    n.onInternal(EventTypes.MEMORY_REGION, safely("region", (p, b) -> tables.putRegion(CacheMessages.decodeRegion(b))));
+  }
+
+  private static BiConsumer<Channel, Notification> safely(String what, BiConsumer<PeerImpl, Buffer> handler) {
+    return (ch, n) -> {
+      if (!(ch.owner() instanceof PeerImpl peer)) {
+        return;
+      }
+      try {
+        handler.accept(peer, n.payload());
+      } catch (RuntimeException e) {
+        LOG.warn("dropped a cache {} message from {}: {}", what, peer, e.getMessage());
+      }
+    };
+  }
+
+  /** The data, for tests and metrics. */
+  public CacheTables tables() {
+    return tables;
+  }
+
+  /** This process is service process {@code id} (called when it starts a server). */
+  public void serveAs(int id) {
+    ucx().execute(() -> {
+      if (localSp >= 0 && localSp != id) {
+        LOG.warn("engine {} serves as service process {} and now {}", engine.id(), localSp, id);
+      }
+      localSp = id;
+    });
+  }
+
+  /** Global id of the service process this engine is, or -1. */
+  public int localServiceProcess() {
+    return localSp;
+  }
+
+  // ------------------------------------------------------------------ bootstrap events
+
+  /** A peer reached BOOTSTRAP_DONE (any thread). */
+  public void peerReady(PeerImpl peer) {
+    ucx().execute(() -> onPeerReady(peer));
+  }
+
+  /** A peer is gone for good (any thread). */
+  public void peerLost(PeerImpl peer) {
+    ucx().execute(() -> onPeerLost(peer));
+  }
+
+  private void onPeerReady(PeerImpl p) {
+    Scope scope = p.context().scope();
+    Role role = p.context().role();
+    if (scope == Scope.HOST_SERVICE && role == Role.SERVER) {
+      localRankReady(p);
+    } else if (scope == Scope.HOST_SERVICE && role == Role.CLIENT) {
+      server = p;
+      tables.putHandle(new Handle(p.serviceProcessId(), p.context(), p, null, this));
+    } else if (scope == Scope.INTER_SERVICE) {
+      int remote = remoteServiceProcess(p);
+      if (role == Role.SERVER && localSp < 0) {
+        localSp = p.serviceProcessId();
+      }
+      mesh.add(p);
+      tables.putHandle(new Handle(remote, p.context(), p, null, this));
+      for (int g : tables.groups()) {
+        sendOwnEntries(p, g);
+      }
+      Optional<RemoteRegion> own = ownRegion();
+      own.ifPresent(r -> send(p, EventTypes.MEMORY_REGION, CacheMessages.region(r)));
+      LOG.debug("{}: mesh link to service process {} up ({} links)", engine.id(), remote, mesh.size());
+    }
+  }
+
+  private void localRankReady(PeerImpl p) {
+    if (localSp < 0) {
+      localSp = p.serviceProcessId();
+    }
+    RankInfo ri = p.rank();
+    localRanks.add(p);
+    ownRegion().ifPresent(r -> send(p, EventTypes.MEMORY_REGION, CacheMessages.region(r)));
+    if (ri == null) {
+      return;
+    }
+    GroupTable t = tables.table(ri.groupId());
+    long seq = t == null ? 0 : t.seq;
+    addLocal(p, ri.groupId(), seq, ri.groupSize(), ri.rank(), ri.localRank(), ri.localSize(), ri.hostId());
+  }
+
+  /** Adds a local rank's entry, tells the mesh, and hands it the group if the group is already whole. */
+  private void addLocal(PeerImpl p, int g, long seq, int size, int rank, int lr, int ls, int host) {
+    if (p.phase() == io.offload.context.BootstrapPhase.DISCONNECTED) {
+      return;
+    }
+    long key = key(g, rank);
+    members.put(key, p);
+    membership.computeIfAbsent(p, x -> new HashSet<>()).add(key);
+    CacheTables.Outcome o = tables.put(g, seq, size, rank, lr, ls, host, localSp);
+    if (o == CacheTables.Outcome.STALE || o == CacheTables.Outcome.CONFLICT) {
+      LOG.warn("{}: entry of group {} rank {} (sequence {}) not added: {}", engine.id(), g, rank, seq, o);
+      return;
+    }
+    Buffer entry = CacheMessages.entry(g, seq, size, rank, lr, ls, host, localSp);
+    for (PeerImpl m : mesh) {
+      send(m, EventTypes.CACHE_ENTRIES, entry);
+    }
+    if (o != CacheTables.Outcome.COMPLETED && tables.isComplete(g)) {
+      sendGroup(p, tables.table(g)); // it joined a group that was already whole
+    }
+  }
+
+  private void onPeerLost(PeerImpl p) {
+    Scope scope = p.context().scope();
+    if (scope == Scope.HOST_SERVICE && p.context().role() == Role.SERVER) {
+      localRanks.remove(p);
+      Set<Long> keys = membership.remove(p);
+      if (keys != null) {
+        for (long k : keys) {
+          int g = (int) (k >>> 32);
+          int rank = (int) k;
+          if (members.get(k) != p) {
+            continue;
+          }
+          members.remove(k);
+          GroupTable t = tables.table(g);
+          if (t != null && tables.remove(g, t.seq, rank)) {
+            Buffer revoke = CacheMessages.revoke(g, t.seq, rank);
+            mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
+            localMembersOf(g).forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
+          }
+        }
+      }
+    } else if (scope == Scope.HOST_SERVICE) {
+      if (server == p) {
+        server = null;
+      }
+      tables.removeHandle(p.serviceProcessId(), p);
+    } else if (scope == Scope.INTER_SERVICE) {
+      mesh.remove(p);
+      tables.removeHandle(remoteServiceProcess(p), p);
+    }
+    keys.remove(p); // its endpoint is closing; the remote key goes with it
+  }
+
+  private static int remoteServiceProcess(PeerImpl p) {
+    if (p.context().role() == Role.CLIENT) {
+      return p.serviceProcessId();
+    }
+    RankInfo ri = p.rank();
+    return ri == null ? -1 : ri.rank(); // on mesh links the rank field carries the global id
+  }
+
+  // ------------------------------------------------------------------ messages (progress thread)
+
+  private void onEntries(PeerImpl from, Buffer payload) {
+    CacheMessages.Entries m = CacheMessages.decodeEntries(payload);
+    int[] e = m.entries();
+    boolean fromLocalRank = from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER;
+    for (int i = 0; i < e.length; i += 5) {
+      if (fromLocalRank) { // a rank joins a group through us: we serve it, whatever it says
+        addLocal(from, m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3]);
+      } else {
+        CacheTables.Outcome o = tables.put(m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3],
+            e[i + 4]);
+        if (o == CacheTables.Outcome.CONFLICT) {
+          LOG.warn("{}: conflicting entry for group {} rank {} from {}", engine.id(), m.groupId(), e[i], from);
+        }
+      }
+    }
+  }
+
+  private void onRevoke(PeerImpl from, Buffer payload) {
+    CacheMessages.Revoke r = CacheMessages.decodeRevoke(payload);
+    boolean fromLocalRank = from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER;
+    List<PeerImpl> locals = localMembersOf(r.groupId());
+    if (r.rank() < 0) {
+      tables.revoke(r.groupId(), r.seq());
+      forgetMembers(r.groupId());
+    } else {
+      tables.remove(r.groupId(), r.seq(), r.rank());
+    }
+    if (localSp < 0) {
+      return; // a rank: nothing to pass on
+    }
+    Buffer copy = CacheMessages.revoke(r.groupId(), r.seq(), r.rank());
+    if (fromLocalRank) {
+      mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, copy));
+    }
+    for (PeerImpl l : locals) {
+      if (l != from) {
+        send(l, EventTypes.CACHE_REVOKE, copy);
+      }
+    }
+  }
+
+  /** A group became whole (under the tables' lock, on the progress thread). */
+  private void completed(GroupTable t) {
+    LOG.debug("{}: group {} (sequence {}) complete, {} ranks", engine.id(), t.groupId, t.seq, t.size);
+    if (localSp < 0) {
+      return;
+    }
+    Set<PeerImpl> sentTo = new HashSet<>();
+    IntView mine = t.index.servedBy.length > localSp && t.index.servedBy[localSp] != null
+        ? t.index.servedBy[localSp] : IntView.EMPTY;
+    for (int i = 0; i < mine.size(); i++) {
+      PeerImpl p = members.get(key(t.groupId, mine.get(i)));
+      if (p != null && sentTo.add(p)) {
+        sendGroup(p, t);
+      }
+    }
+  }
+
+  private void sendGroup(PeerImpl p, GroupTable t) {
+    int[] all = new int[t.size];
+    for (int r = 0; r < t.size; r++) {
+      all[r] = r;
+    }
+    send(p, EventTypes.CACHE_GROUP, CacheMessages.entries(t, all, t.size));
+  }
+
+  private void sendOwnEntries(PeerImpl to, int groupId) {
+    GroupTable t = tables.table(groupId);
+    if (t == null || localSp < 0) {
+      return;
+    }
+    int[] mine = new int[t.size];
+    int n = 0;
+    for (int r = 0; r < t.size; r++) {
+      if (t.spAcquire(r) == localSp) {
+        mine[n++] = r;
+      }
+    }
+    if (n > 0) {
+      send(to, EventTypes.CACHE_ENTRIES, CacheMessages.entries(t, mine, n));
+    }
+  }
+
+  private List<PeerImpl> localMembersOf(int groupId) {
+    List<PeerImpl> out = new ArrayList<>();
+    Set<PeerImpl> seen = new HashSet<>();
+    for (Map.Entry<Long, PeerImpl> e : members.entrySet()) {
+      if ((int) (e.getKey() >>> 32) == groupId && seen.add(e.getValue())) {
+        out.add(e.getValue());
+      }
+    }
+    return out;
+  }
+
+  private void forgetMembers(int groupId) {
+    members.keySet().removeIf(k -> (int) (k >>> 32) == groupId);
+    membership.values().forEach(s -> s.removeIf(k -> (int) (k >>> 32) == groupId));
+  }
+
+  private void send(PeerImpl p, int type, Buffer payload) {
+    engine.notifications().send(p.channel(), type, payload)
+        .onFailure(e -> LOG.debug("{}: cache message {} to {} failed: {}", engine.id(), type, p, e.getMessage()));
+  }
+
+  private static long key(int groupId, int rank) {
+    return ((long) groupId << 32) | (rank & 0xFFFFFFFFL);
+  }
+
+  private Optional<RemoteRegion> ownRegion() {
+    return localSp < 0 ? Optional.empty() : tables.region(localSp).filter(r -> memory != null);
+  }
+
+  // ------------------------------------------------------------------ API: changes
+
+  @Override
+  public Future<Void> whenComplete(int groupId) {
+    return onCaller(tables.whenComplete(groupId));
+  }
+
+  @Override
+  public Future<Void> join(RankInfo member, long sequence) {
+    if (sequence < 0) {
+      throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);
+    }
+    Future<Void> sent = onProgress(() -> {
+      if (server == null) {
+        throw new IllegalStateException("join needs a bootstrapped link to a service process (a rank's client context)");
+      }
+      int sp = server.serviceProcessId();
+      tables.put(member.groupId(), sequence, member.groupSize(), member.rank(), member.localRank(), member.localSize(),
+          member.hostId(), sp);
+      send(server, EventTypes.CACHE_ENTRIES, CacheMessages.entry(member.groupId(), sequence, member.groupSize(),
+          member.rank(), member.localRank(), member.localSize(), member.hostId(), sp));
+      return null;
+    });
+    return sent.compose(v -> whenComplete(member.groupId()));
+  }
+
+  @Override
+  public Future<Void> revoke(int groupId) {
+    return onProgress(() -> {
+      GroupTable t = tables.table(groupId);
+      if (t == null) {
+        throw new CacheMissException("group " + groupId + " is not in the cache");
+      }
+      List<PeerImpl> locals = localMembersOf(groupId);
+      tables.revoke(groupId, t.seq);
+      forgetMembers(groupId);
+      Buffer revoke = CacheMessages.revoke(groupId, t.seq, -1);
+      if (server != null) {
+        send(server, EventTypes.CACHE_REVOKE, revoke);
+      }
+      if (localSp >= 0) {
+        mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
+        locals.forEach(l -> send(l, EventTypes.CACHE_REVOKE, revoke));
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<ByteBuffer> exposeMemory(int bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("bytes must be >= 1, got " + bytes);
+    }
+    return onProgress(() -> {
+      if (localSp < 0) {
+        throw new IllegalStateException("only a service process (an engine with a server context) exposes memory");
+      }
+      if (memory != null) {
+        throw new IllegalStateException("this service process already exposes a region of " + memoryBuffer.capacity()
+            + " bytes");
+      }
+      ByteBuffer buffer = ByteBuffer.allocateDirect(bytes);
+      UcpMemory mem = ucx().ucpContext().registerMemory(buffer);
+      ByteBuffer packed = mem.getRemoteKeyBuffer();
+      byte[] key = new byte[packed.remaining()];
+      packed.get(key);
+      memory = mem;
+      memoryBuffer = buffer;
+      RemoteRegion region = new RemoteRegion(localSp, mem.getAddress(), bytes, key);
+      tables.putRegion(region);
+      Buffer msg = CacheMessages.region(region);
+      localRanks.forEach(p -> send(p, EventTypes.MEMORY_REGION, msg));
+      mesh.forEach(p -> send(p, EventTypes.MEMORY_REGION, msg));
+      return buffer;
+    });
+  }
+
+  // ------------------------------------------------------------------ one-sided access
+
+  @Override
+  public Future<Void> put(Handle h, long offset, ByteBuffer source) {
+    return rma(h, offset, source, true);
+  }
+
+  @Override
+  public Future<Void> get(Handle h, long offset, ByteBuffer target) {
+    return rma(h, offset, target, false);
+  }
+
+  private Future<Void> rma(Handle h, long offset, ByteBuffer local, boolean put) {
+    RemoteRegion region = h.region().orElseThrow();
+    if (!local.isDirect()) {
+      throw new IllegalArgumentException("one-sided operations need a direct ByteBuffer");
+    }
+    int length = local.remaining();
+    if (offset < 0 || offset + length > region.length()) {
+      throw new IllegalArgumentException("[" + offset + ", " + (offset + length) + ") is outside the region of "
+          + region.length() + " bytes of service process " + region.serviceProcessId());
+    }
+    Promise<Void> done = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
+    ucx().execute(() -> {
+      try {
+        PeerImpl peer = (PeerImpl) h.peer();
+        UcpEndpoint ep = peer.endpoint();
+        UcpRemoteKey key = remoteKey(peer, region, ep);
+        long localAddress = UcxUtils.getAddress(local) + local.position();
+        long remoteAddress = region.address() + offset;
+        // completion of a put is local only: a flush makes the bytes visible remotely. Issued from the
+        // loop, not from inside the UCX callback.
+        var flushThenDone = UcxRuntime.callback(() -> ucx().execute(() -> ep.flushNonBlocking(
+            UcxRuntime.callback(done::tryComplete,
+                (s, m) -> done.tryFail(new IllegalStateException("UCX flush failed, status " + s + ": " + m))))),
+            (s, m) -> done.tryFail(new IllegalStateException("UCX " + (put ? "put" : "get") + " failed, status "
+                + s + ": " + m)));
+        if (put) {
+          ep.putNonBlocking(localAddress, length, remoteAddress, key, flushThenDone);
+        } else {
+          ep.getNonBlocking(remoteAddress, key, localAddress, length, flushThenDone);
+        }
+      } catch (Throwable t) {
+        done.tryFail(t);
+      }
+    });
+    return done.future();
+  }
+
+  /** One unpacked key per (peer, region). Progress thread only. */
+  private UcpRemoteKey remoteKey(PeerImpl peer, RemoteRegion region, UcpEndpoint ep) {
+    RemoteKeyEntry e = keys.get(peer);
+    if (e != null && e.region() == region) {
+      return e.key();
+    }
+    ByteBuffer packed = ByteBuffer.allocateDirect(region.packedKey().length);
+    packed.put(region.packedKey()).flip();
+    UcpRemoteKey key = ep.unpackRemoteKey(packed);
+    if (e != null) {
+      e.key().close();
+    }
+    keys.put(peer, new RemoteKeyEntry(region, key));
+    return key;
+  }
+
+  /** Releases remote keys and the registered region; before the endpoints and the worker close. */
+  public Future<Void> close() {
+    tables.failWaiters("engine " + engine.id() + " closed");
+    Promise<Void> done = Promise.promise();
+    ucx().execute(() -> {
+      for (RemoteKeyEntry e : keys.values()) {
+        try {
+          e.key().close();
+        } catch (Throwable t) {
+          LOG.debug("closing a remote key failed", t);
+        }
+      }
+      keys.clear();
+      if (memory != null) {
+        try {
+          memory.deregister();
+        } catch (Throwable t) {
+          LOG.debug("deregistering memory failed", t);
+        }
+        memory = null;
+      }
+      done.complete();
+    });
+    return done.future();
+  }
+
+  // ------------------------------------------------------------------ API: lookups
+
+  @Override
+  public int serviceProcessOf(int groupId, int rank) {
+    return tables.serviceProcessOf(groupId, rank);
+  }
+
+  @Override
+  public boolean contains(int groupId, int rank) {
+    return tables.contains(groupId, rank);
+  }
+
+  @Override
+  public int hostOf(int groupId, int rank) {
+    return tables.hostOf(groupId, rank);
+  }
+
+  @Override
+  public Optional<RankInfo> rankInfo(int groupId, int rank) {
+    return tables.rankInfo(groupId, rank);
+  }
+
+  @Override
+  public boolean onSameHost(int groupId, int rankA, int rankB) {
+    return tables.onSameHost(groupId, rankA, rankB);
+  }
+
+  @Override
+  public boolean onSameServiceProcess(int groupId, int rankA, int rankB) {
+    return tables.onSameServiceProcess(groupId, rankA, rankB);
+  }
+
+  @Override
+  public Handle handle(int serviceProcessId) {
+    return tables.handle(serviceProcessId);
+  }
+
+  @Override
+  public Optional<Handle> findHandle(int serviceProcessId) {
+    return tables.findHandle(serviceProcessId);
+  }
+
+  @Override
+  public Optional<RemoteRegion> region(int serviceProcessId) {
+    return tables.region(serviceProcessId);
+  }
+
+  @Override
+  public IntView ranksServedBy(int groupId, int serviceProcessId) {
+    return tables.ranksServedBy(groupId, serviceProcessId);
+  }
+
+  @Override
+  public IntView serviceProcesses(int groupId) {
+    return tables.serviceProcesses(groupId);
+  }
+
+  @Override
+  public IntView hosts(int groupId) {
+    return tables.hosts(groupId);
+  }
+
+  @Override
+  public int groupSize(int groupId) {
+    return tables.groupSize(groupId);
+  }
+
+  @Override
+  public int knownMembers(int groupId) {
+    return tables.knownMembers(groupId);
+  }
+
+  @Override
+  public boolean isComplete(int groupId) {
+    return tables.isComplete(groupId);
+  }
+
+  @Override
+  public long sequence(int groupId) {
+    return tables.sequence(groupId);
+  }
+
+  @Override
+  public List<RankInfo> members(int groupId) {
+    return tables.members(groupId);
+  }
+
+  @Override
+  public int[] groups() {
+    return tables.groups();
+  }
+
+  @Override
+  public int entryCount() {
+    return tables.entryCount();
+  }
+
+  @Override
+  public String digest(int groupId) {
+    return tables.digest(groupId);
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private UcxRuntime ucx() {
+    return engine.ucx();
+  }
+
+  private <T> Future<T> onProgress(Callable<T> task) {
+    return ucx().call(task);
+  }
+
+  private <T> Future<T> onCaller(Future<T> f) {
+    Promise<T> p = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
+    f.onComplete(p);
+    return p.future();
+  }
+}
