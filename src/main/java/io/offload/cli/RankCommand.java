@@ -1,5 +1,6 @@
 package io.offload.cli;
 
+import io.offload.cache.Topology;
 import io.offload.verticles.RankVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -17,8 +18,17 @@ import java.util.concurrent.TimeUnit;
         + "Rank identity comes from the options, else from OMPI_COMM_WORLD_*, PMI_*, SLURM_* variables.")
 final class RankCommand implements Callable<Integer> {
 
-  @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", description = "The service process.")
+  @Option(names = "--connect", paramLabel = "HOST:PORT", description = "The service process.")
   String connect;
+
+  @Option(names = "--topology", paramLabel = "FILE", description = "Topology file: connect to the service process "
+      + "that serves this rank (local rank % service processes of host --host-id), wait for the whole group in the "
+      + "cache and report its size.")
+  Path topology;
+
+  @Option(names = "--cache-timeout", defaultValue = "60000", description = "With --topology: give up waiting for the "
+      + "group cache after this many ms (default: ${DEFAULT-VALUE}).")
+  long cacheTimeoutMs;
 
   @Option(names = "--group", defaultValue = "0", description = "Group id (default: ${DEFAULT-VALUE}).")
   int group;
@@ -63,6 +73,10 @@ final class RankCommand implements Callable<Integer> {
     JsonObject client = clientConfig(new LauncherEnv(System.getenv()));
     JsonObject conf = new JsonObject().put("client", client).put("notifications", notifications)
         .put("payloadBytes", payload);
+    if (topology != null) {
+      Topology.read(topology); // fail early, with the file's own error
+      conf.put("topology", topology.toString()).put("cacheTimeoutMs", cacheTimeoutMs);
+    }
     Vertx vertx = Vertx.vertx();
     try {
       RankVerticle rv = new RankVerticle();
@@ -78,8 +92,12 @@ final class RankCommand implements Callable<Integer> {
   }
 
   JsonObject clientConfig(LauncherEnv env) {
-    int colon = connect.lastIndexOf(':');
-    if (colon <= 0) {
+    if ((connect == null) == (topology == null)) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "give exactly one of --connect HOST:PORT and --topology FILE");
+    }
+    int colon = connect == null ? -1 : connect.lastIndexOf(':');
+    if (connect != null && colon <= 0) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
           "--connect must be HOST:PORT, got '" + connect + "'");
     }
@@ -88,11 +106,12 @@ final class RankCommand implements Callable<Integer> {
     int s = size != null ? size : env.size().orElse(r + 1);
     int lr = localRank != null ? localRank : env.localRank().orElse(r);
     int ls = localSize != null ? localSize : env.localSize().orElse(Math.max(s, lr + 1));
-    JsonObject client = new JsonObject().put("host", connect.substring(0, colon))
-        .put("port", Integer.parseInt(connect.substring(colon + 1)))
-        .put("connectTimeoutMs", connectTimeoutMs)
+    JsonObject client = new JsonObject().put("connectTimeoutMs", connectTimeoutMs)
         .put("rank", new JsonObject().put("groupId", group).put("rank", r).put("groupSize", s)
             .put("localRank", lr).put("localSize", ls).put("hostId", hostId));
+    if (connect != null) {
+      client.put("host", connect.substring(0, colon)).put("port", Integer.parseInt(connect.substring(colon + 1)));
+    }
     String secret = Secrets.read(secretFile);
     return secret == null ? client : client.put("secret", secret);
   }
@@ -101,6 +120,8 @@ final class RankCommand implements Callable<Integer> {
     return String.format("rank %d of group %d: BOOTSTRAP_DONE in %.1f ms (client id %d, service process %d); "
             + "%d round trips p50 %s us p99 %s us", s.getInteger("rank"), s.getInteger("group"),
         s.getDouble("bootstrapMs"), s.getInteger("clientId"), s.getInteger("serviceProcess"),
-        s.getInteger("notifications"), s.getValue("rttP50Us", "-"), s.getValue("rttP99Us", "-"));
+        s.getInteger("notifications"), s.getValue("rttP50Us", "-"), s.getValue("rttP99Us", "-"))
+        + (s.containsKey("cacheEntries") ? String.format("; cache: %d entries in %.1f ms, digest %s",
+            s.getInteger("cacheEntries"), s.getDouble("cacheMs"), s.getString("cacheDigest")) : "");
   }
 }

@@ -19,6 +19,9 @@ final class ProgressThread extends Thread implements Executor {
   private final ConcurrentLinkedQueue<Runnable> remoteTasks = new ConcurrentLinkedQueue<>();
   private final ArrayDeque<Runnable> localTasks = new ArrayDeque<>();
   private final Runnable wakeUp;
+  /** Set (under this lock) before the worker closes: no more wake-ups, late tasks are dropped. */
+  private final Object wakeLock = new Object();
+  private boolean closed;
 
   ProgressThread(String name, Runnable body, Runnable wakeUp) {
     super(body, name);
@@ -32,8 +35,22 @@ final class ProgressThread extends Thread implements Executor {
     if (Thread.currentThread() == this) {
       localTasks.add(task);
     } else {
-      remoteTasks.add(task);
-      wakeUp.run();
+      synchronized (wakeLock) {
+        if (closed) {
+          // a late completion after shutdown (a Vert.x future listener, say): nothing can run it
+          UcxRuntime.LOG.debug("{}: task dropped, the worker is closed", getName());
+          return;
+        }
+        remoteTasks.add(task);
+        wakeUp.run();
+      }
+    }
+  }
+
+  /** The worker is about to close: later {@link #execute} calls from other threads are dropped. */
+  void markClosed() {
+    synchronized (wakeLock) {
+      closed = true;
     }
   }
 

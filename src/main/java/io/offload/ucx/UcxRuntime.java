@@ -256,6 +256,7 @@ public final class UcxRuntime {
   }
 
   private void closeNative() {
+    thread.markClosed();
     try {
       worker.close();
     } catch (Throwable t) {

@@ -70,7 +70,7 @@ public class RankVerticle extends VerticleBase {
           client = c;
           summary.put("engine", engine.id()).put("rank", clientOptions.getRankInfo().rank())
               .put("group", clientOptions.getRankInfo().groupId())
-              .put("bootstrapMs", (System.nanoTime() - t0) / 1e6)
+              .put("bootstrapMs", (System.nanoTime() - t0) / 1e6).put("bootstrapAtNanos", System.nanoTime())
               .put("clientId", c.clientId())
               .put("serviceProcess", c.peer(0).orElseThrow().serviceProcessId());
           return waitForCache ? awaitCache(clientOptions.getRankInfo().groupId(), cacheTimeoutMs, t0)
@@ -102,6 +102,7 @@ public class RankVerticle extends VerticleBase {
         return;
       }
       summary.put("cacheEntries", engine.cache().knownMembers(groupId)).put("cacheMs", (System.nanoTime() - t0) / 1e6)
+          .put("cacheAtNanos", System.nanoTime())
           .put("cacheDigest", engine.cache().digest(groupId));
       done.tryComplete();
     });

@@ -108,7 +108,7 @@ public final class CacheService implements GroupCache, RemoteAccess {
 
   /** This process is service process {@code id} (called when it starts a server). */
   public void serveAs(int id) {
-    ucx().execute(() -> {
+    onLoop(() -> {
       if (localSp >= 0 && localSp != id) {
         LOG.warn("engine {} serves as service process {} and now {}", engine.id(), localSp, id);
       }
@@ -125,12 +125,12 @@ public final class CacheService implements GroupCache, RemoteAccess {
 
   /** A peer reached BOOTSTRAP_DONE (any thread). */
   public void peerReady(PeerImpl peer) {
-    ucx().execute(() -> onPeerReady(peer));
+    onLoop(() -> onPeerReady(peer));
   }
 
   /** A peer is gone for good (any thread). */
   public void peerLost(PeerImpl peer) {
-    ucx().execute(() -> onPeerLost(peer));
+    onLoop(() -> onPeerLost(peer));
   }
 
   private void onPeerReady(PeerImpl p) {
@@ -449,7 +449,7 @@ public final class CacheService implements GroupCache, RemoteAccess {
           + region.length() + " bytes of service process " + region.serviceProcessId());
     }
     Promise<Void> done = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
-    ucx().execute(() -> {
+    onLoop(() -> {
       try {
         PeerImpl peer = (PeerImpl) h.peer();
         UcpEndpoint ep = peer.endpoint();
@@ -495,7 +495,7 @@ public final class CacheService implements GroupCache, RemoteAccess {
   public Future<Void> close() {
     tables.failWaiters("engine " + engine.id() + " closed");
     Promise<Void> done = Promise.promise();
-    ucx().execute(() -> {
+    onLoop(() -> {
       for (RemoteKeyEntry e : keys.values()) {
         try {
           e.key().close();
@@ -625,8 +625,25 @@ public final class CacheService implements GroupCache, RemoteAccess {
     return engine.ucx();
   }
 
+  /**
+   * Runs {@code task} on the progress thread inside its Vert.x context, so that futures made
+   * there (sends) reuse that one context instead of creating one per call (shared/README §1).
+   */
+  private void onLoop(Runnable task) {
+    ContextInternal ctx = ucx().context();
+    ucx().execute(() -> ctx.dispatch(task));
+  }
+
   private <T> Future<T> onProgress(Callable<T> task) {
-    return ucx().call(task);
+    Promise<T> p = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
+    onLoop(() -> {
+      try {
+        p.complete(task.call());
+      } catch (Throwable t) {
+        p.fail(t);
+      }
+    });
+    return p.future();
   }
 
   private <T> Future<T> onCaller(Future<T> f) {
