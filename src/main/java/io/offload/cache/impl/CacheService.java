@@ -143,6 +143,10 @@ public final class CacheService implements GroupCache, RemoteAccess {
       tables.putHandle(new Handle(p.serviceProcessId(), p.context(), p, null, this));
     } else if (scope == Scope.INTER_SERVICE) {
       int remote = remoteServiceProcess(p);
+      if (remote < 0) {
+        LOG.warn("{}: mesh peer {} did not say which service process it is; ignored", engine.id(), p);
+        return;
+      }
       if (role == Role.SERVER && localSp < 0) {
         localSp = p.serviceProcessId();
       }
@@ -494,7 +498,7 @@ public final class CacheService implements GroupCache, RemoteAccess {
   /** Releases remote keys and the registered region; before the endpoints and the worker close. */
   public Future<Void> close() {
     tables.failWaiters("engine " + engine.id() + " closed");
-    Promise<Void> done = Promise.promise();
+    Promise<Void> done = engine.loop().promise();
     onLoop(() -> {
       for (RemoteKeyEntry e : keys.values()) {
         try {

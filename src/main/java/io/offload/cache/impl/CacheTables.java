@@ -166,7 +166,8 @@ public final class CacheTables {
   /** Forgets the handle of a service process, if it is still {@code expected}'s link. */
   public synchronized void removeHandle(int serviceProcessId, Object peer) {
     Handle[] h = handles;
-    if (serviceProcessId < h.length && h[serviceProcessId] != null && h[serviceProcessId].peer() == peer) {
+    if (serviceProcessId >= 0 && serviceProcessId < h.length && h[serviceProcessId] != null
+        && h[serviceProcessId].peer() == peer) {
       Handle[] copy = h.clone();
       copy[serviceProcessId] = null;
       handles = copy;

@@ -203,6 +203,36 @@ class CacheTablesTest {
     assertTrue(again.succeeded());
   }
 
+  @Test
+  void lookupsAllocateNothing() {
+    Topology topo = bigTopology();
+    CacheTables tables = new CacheTables();
+    putAll(tables, topo, topo.placeBlock(0, RANKS), 0, 5);
+    for (int sp = 0; sp < topo.serviceProcessCount(); sp++) {
+      tables.putHandle(new Handle(sp, null, null, null, null));
+    }
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    long sink = 0;
+    for (int round = 0; round < 2; round++) { // the first round warms up (class loading, JIT)
+      long before = mx.getThreadAllocatedBytes(tid);
+      for (int i = 0; i < 100_000; i++) {
+        int r = i & (RANKS - 1);
+        int sp = tables.serviceProcessOf(0, r);
+        sink += sp + tables.hostOf(0, r) + tables.handle(sp).serviceProcessId()
+            + tables.ranksServedBy(0, sp).get(0) + tables.groupSize(0)
+            + (tables.onSameHost(0, r, (r * 31) & (RANKS - 1)) ? 1 : 0)
+            + (tables.onSameServiceProcess(0, r, (r + 4) & (RANKS - 1)) ? 1 : 0)
+            + (tables.contains(0, r) && tables.isComplete(0) ? 1 : 0);
+      }
+      long allocated = mx.getThreadAllocatedBytes(tid) - before;
+      if (round == 1) {
+        assertTrue(allocated < 1024, "800,000 lookups allocated " + allocated + " bytes [" + sink + "]");
+      }
+    }
+  }
+
   /** Not an assertion on speed (shared machine): prints lookup cost and footprint for the report. */
   @Test
   void measureLookupCostAndBytesPerEntry() {
