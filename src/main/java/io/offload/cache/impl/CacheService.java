@@ -1,7 +1,6 @@
 package io.offload.cache.impl;
 
 import io.offload.cache.CacheMissException;
-import io.offload.cache.GroupCache;
 import io.offload.cache.Handle;
 import io.offload.cache.IntView;
 import io.offload.cache.RemoteRegion;
@@ -18,10 +17,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
-import org.openucx.jucx.UcxUtils;
-import org.openucx.jucx.ucp.UcpEndpoint;
-import org.openucx.jucx.ucp.UcpMemory;
-import org.openucx.jucx.ucp.UcpRemoteKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,12 +53,11 @@ import java.util.function.BiConsumer;
  * notification handlers already do; bootstrap events are handed over), so sends leave in the
  * order the changes were made. Lookups run on any thread (see {@link CacheTables}).
  */
-public final class CacheService implements GroupCache, RemoteAccess {
+public final class CacheService extends CacheLookups {
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheService.class);
 
   private final EngineImpl engine;
-  private final CacheTables tables = new CacheTables(this::completed);
 
   // progress thread only
   private volatile int localSp = -1;
@@ -72,15 +66,11 @@ public final class CacheService implements GroupCache, RemoteAccess {
   private final Map<Long, PeerImpl> members = new HashMap<>(); // (group, rank) of a local rank -> its peer
   private final Map<PeerImpl, Set<Long>> membership = new IdentityHashMap<>();
   private PeerImpl server; // on a rank: its service process
-  private UcpMemory memory;
-  private ByteBuffer memoryBuffer;
-  private final Map<PeerImpl, RemoteKeyEntry> keys = new IdentityHashMap<>();
-
-  private record RemoteKeyEntry(RemoteRegion region, UcpRemoteKey key) {
-  }
+  private final OneSided oneSided;
 
   public CacheService(EngineImpl engine) {
     this.engine = engine;
+    this.oneSided = new OneSided(engine.ucx(), this::onLoop);
     var n = engine.notifications();
     n.onInternal(EventTypes.CACHE_ENTRIES, safely("entries", this::onEntries));
     n.onInternal(EventTypes.CACHE_GROUP, safely("group", this::onEntries));
@@ -99,11 +89,6 @@ public final class CacheService implements GroupCache, RemoteAccess {
         LOG.warn("dropped a cache {} message from {}: {}", what, peer, e.getMessage());
       }
     };
-  }
-
-  /** The data, for tests and metrics. */
-  public CacheTables tables() {
-    return tables;
   }
 
   /** This process is service process {@code id} (called when it starts a server). */
@@ -140,7 +125,7 @@ public final class CacheService implements GroupCache, RemoteAccess {
       localRankReady(p);
     } else if (scope == Scope.HOST_SERVICE && role == Role.CLIENT) {
       server = p;
-      tables.putHandle(new Handle(p.serviceProcessId(), p.context(), p, null, this));
+      tables.putHandle(new Handle(p.serviceProcessId(), p.context(), p, null, oneSided));
     } else if (scope == Scope.INTER_SERVICE) {
       int remote = remoteServiceProcess(p);
       if (remote < 0) {
@@ -151,7 +136,7 @@ public final class CacheService implements GroupCache, RemoteAccess {
         localSp = p.serviceProcessId();
       }
       mesh.add(p);
-      tables.putHandle(new Handle(remote, p.context(), p, null, this));
+      tables.putHandle(new Handle(remote, p.context(), p, null, oneSided));
       for (int g : tables.groups()) {
         sendOwnEntries(p, g);
       }
@@ -228,7 +213,7 @@ public final class CacheService implements GroupCache, RemoteAccess {
       mesh.remove(p);
       tables.removeHandle(remoteServiceProcess(p), p);
     }
-    keys.remove(p); // its endpoint is closing; the remote key goes with it
+    oneSided.forget(p);
   }
 
   private static int remoteServiceProcess(PeerImpl p) {
@@ -283,7 +268,8 @@ public final class CacheService implements GroupCache, RemoteAccess {
   }
 
   /** A group became whole (under the tables' lock, on the progress thread). */
-  private void completed(GroupTable t) {
+  @Override
+  void completed(GroupTable t) {
     LOG.debug("{}: group {} (sequence {}) complete, {} ranks", engine.id(), t.groupId, t.seq, t.size);
     if (localSp < 0) {
       return;
@@ -350,7 +336,7 @@ public final class CacheService implements GroupCache, RemoteAccess {
   }
 
   private Optional<RemoteRegion> ownRegion() {
-    return localSp < 0 ? Optional.empty() : tables.region(localSp).filter(r -> memory != null);
+    return localSp < 0 || !oneSided.exposes() ? Optional.empty() : tables.region(localSp);
   }
 
   // ------------------------------------------------------------------ API: changes
@@ -410,89 +396,13 @@ public final class CacheService implements GroupCache, RemoteAccess {
       if (localSp < 0) {
         throw new IllegalStateException("only a service process (an engine with a server context) exposes memory");
       }
-      if (memory != null) {
-        throw new IllegalStateException("this service process already exposes a region of " + memoryBuffer.capacity()
-            + " bytes");
-      }
-      ByteBuffer buffer = ByteBuffer.allocateDirect(bytes);
-      UcpMemory mem = ucx().ucpContext().registerMemory(buffer);
-      ByteBuffer packed = mem.getRemoteKeyBuffer();
-      byte[] key = new byte[packed.remaining()];
-      packed.get(key);
-      memory = mem;
-      memoryBuffer = buffer;
-      RemoteRegion region = new RemoteRegion(localSp, mem.getAddress(), bytes, key);
+      RemoteRegion region = oneSided.register(localSp, bytes);
       tables.putRegion(region);
       Buffer msg = CacheMessages.region(region);
       localRanks.forEach(p -> send(p, EventTypes.MEMORY_REGION, msg));
       mesh.forEach(p -> send(p, EventTypes.MEMORY_REGION, msg));
-      return buffer;
+      return oneSided.buffer();
     });
-  }
-
-  // ------------------------------------------------------------------ one-sided access
-
-  @Override
-  public Future<Void> put(Handle h, long offset, ByteBuffer source) {
-    return rma(h, offset, source, true);
-  }
-
-  @Override
-  public Future<Void> get(Handle h, long offset, ByteBuffer target) {
-    return rma(h, offset, target, false);
-  }
-
-  private Future<Void> rma(Handle h, long offset, ByteBuffer local, boolean put) {
-    RemoteRegion region = h.region().orElseThrow();
-    if (!local.isDirect()) {
-      throw new IllegalArgumentException("one-sided operations need a direct ByteBuffer");
-    }
-    int length = local.remaining();
-    if (offset < 0 || offset + length > region.length()) {
-      throw new IllegalArgumentException("[" + offset + ", " + (offset + length) + ") is outside the region of "
-          + region.length() + " bytes of service process " + region.serviceProcessId());
-    }
-    Promise<Void> done = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
-    onLoop(() -> {
-      try {
-        PeerImpl peer = (PeerImpl) h.peer();
-        UcpEndpoint ep = peer.endpoint();
-        UcpRemoteKey key = remoteKey(peer, region, ep);
-        long localAddress = UcxUtils.getAddress(local) + local.position();
-        long remoteAddress = region.address() + offset;
-        // completion of a put is local only: a flush makes the bytes visible remotely. Issued from the
-        // loop, not from inside the UCX callback.
-        var flushThenDone = UcxRuntime.callback(() -> ucx().execute(() -> ep.flushNonBlocking(
-            UcxRuntime.callback(done::tryComplete,
-                (s, m) -> done.tryFail(new IllegalStateException("UCX flush failed, status " + s + ": " + m))))),
-            (s, m) -> done.tryFail(new IllegalStateException("UCX " + (put ? "put" : "get") + " failed, status "
-                + s + ": " + m)));
-        if (put) {
-          ep.putNonBlocking(localAddress, length, remoteAddress, key, flushThenDone);
-        } else {
-          ep.getNonBlocking(remoteAddress, key, localAddress, length, flushThenDone);
-        }
-      } catch (Throwable t) {
-        done.tryFail(t);
-      }
-    });
-    return done.future();
-  }
-
-  /** One unpacked key per (peer, region). Progress thread only. */
-  private UcpRemoteKey remoteKey(PeerImpl peer, RemoteRegion region, UcpEndpoint ep) {
-    RemoteKeyEntry e = keys.get(peer);
-    if (e != null && e.region() == region) {
-      return e.key();
-    }
-    ByteBuffer packed = ByteBuffer.allocateDirect(region.packedKey().length);
-    packed.put(region.packedKey()).flip();
-    UcpRemoteKey key = ep.unpackRemoteKey(packed);
-    if (e != null) {
-      e.key().close();
-    }
-    keys.put(peer, new RemoteKeyEntry(region, key));
-    return key;
   }
 
   /** Releases remote keys and the registered region; before the endpoints and the worker close. */
@@ -500,127 +410,10 @@ public final class CacheService implements GroupCache, RemoteAccess {
     tables.failWaiters("engine " + engine.id() + " closed");
     Promise<Void> done = engine.loop().promise();
     onLoop(() -> {
-      for (RemoteKeyEntry e : keys.values()) {
-        try {
-          e.key().close();
-        } catch (Throwable t) {
-          LOG.debug("closing a remote key failed", t);
-        }
-      }
-      keys.clear();
-      if (memory != null) {
-        try {
-          memory.deregister();
-        } catch (Throwable t) {
-          LOG.debug("deregistering memory failed", t);
-        }
-        memory = null;
-      }
+      oneSided.close();
       done.complete();
     });
     return done.future();
-  }
-
-  // ------------------------------------------------------------------ API: lookups
-
-  @Override
-  public int serviceProcessOf(int groupId, int rank) {
-    return tables.serviceProcessOf(groupId, rank);
-  }
-
-  @Override
-  public boolean contains(int groupId, int rank) {
-    return tables.contains(groupId, rank);
-  }
-
-  @Override
-  public int hostOf(int groupId, int rank) {
-    return tables.hostOf(groupId, rank);
-  }
-
-  @Override
-  public Optional<RankInfo> rankInfo(int groupId, int rank) {
-    return tables.rankInfo(groupId, rank);
-  }
-
-  @Override
-  public boolean onSameHost(int groupId, int rankA, int rankB) {
-    return tables.onSameHost(groupId, rankA, rankB);
-  }
-
-  @Override
-  public boolean onSameServiceProcess(int groupId, int rankA, int rankB) {
-    return tables.onSameServiceProcess(groupId, rankA, rankB);
-  }
-
-  @Override
-  public Handle handle(int serviceProcessId) {
-    return tables.handle(serviceProcessId);
-  }
-
-  @Override
-  public Optional<Handle> findHandle(int serviceProcessId) {
-    return tables.findHandle(serviceProcessId);
-  }
-
-  @Override
-  public Optional<RemoteRegion> region(int serviceProcessId) {
-    return tables.region(serviceProcessId);
-  }
-
-  @Override
-  public IntView ranksServedBy(int groupId, int serviceProcessId) {
-    return tables.ranksServedBy(groupId, serviceProcessId);
-  }
-
-  @Override
-  public IntView serviceProcesses(int groupId) {
-    return tables.serviceProcesses(groupId);
-  }
-
-  @Override
-  public IntView hosts(int groupId) {
-    return tables.hosts(groupId);
-  }
-
-  @Override
-  public int groupSize(int groupId) {
-    return tables.groupSize(groupId);
-  }
-
-  @Override
-  public int knownMembers(int groupId) {
-    return tables.knownMembers(groupId);
-  }
-
-  @Override
-  public boolean isComplete(int groupId) {
-    return tables.isComplete(groupId);
-  }
-
-  @Override
-  public long sequence(int groupId) {
-    return tables.sequence(groupId);
-  }
-
-  @Override
-  public List<RankInfo> members(int groupId) {
-    return tables.members(groupId);
-  }
-
-  @Override
-  public int[] groups() {
-    return tables.groups();
-  }
-
-  @Override
-  public int entryCount() {
-    return tables.entryCount();
-  }
-
-  @Override
-  public String digest(int groupId) {
-    return tables.digest(groupId);
   }
 
   // ------------------------------------------------------------------ plumbing
