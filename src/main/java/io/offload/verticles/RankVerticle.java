@@ -58,6 +58,9 @@ public class RankVerticle extends VerticleBase {
     }
     boolean waitForCache = conf.getBoolean("waitForCache", topology != null);
     long cacheTimeoutMs = conf.getLong("cacheTimeoutMs", 60_000L);
+    if (cacheTimeoutMs < 1) {
+      throw new IllegalArgumentException("cacheTimeoutMs must be >= 1, got " + cacheTimeoutMs);
+    }
     int notifications = conf.getInteger("notifications", 0);
     int payloadBytes = conf.getInteger("payloadBytes", 8);
     long t0 = System.nanoTime();

@@ -50,6 +50,9 @@ public class ServiceProcessVerticle extends VerticleBase {
       serverOptions.setHost(me.address()).setPort(me.rankPort()).setServiceProcessId(id);
     }
     int regionBytes = conf.getInteger("memoryRegionBytes", 0);
+    if (regionBytes < 0) {
+      throw new IllegalArgumentException("memoryRegionBytes must be >= 0 (0: none), got " + regionBytes);
+    }
     Duration meshTimeout = Duration.ofMillis(conf.getLong("meshConnectTimeoutMs",
         ServiceMesh.DEFAULT_CONNECT_TIMEOUT.toMillis()));
     return OffloadEngine.create(vertx, engineOptions)
