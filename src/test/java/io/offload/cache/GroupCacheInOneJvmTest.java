@@ -159,6 +159,27 @@ class GroupCacheInOneJvmTest {
   }
 
   @Test
+  void serviceProcessThatLeavesTakesItsRanksOutOfTheOtherCaches() throws Exception {
+    Topology topo = start(2, 1, 8, 0);
+    String world = CacheDigest.expected(topo, topo.placeBlock(0, 8));
+    engines().forEach(e -> awaitDigest(e, 0, world));
+    ServiceProcessVerticle sp1 = sps.remove(1); // serves world ranks 4..7
+    sp1.engine().close().await(WAIT, TimeUnit.SECONDS);
+    List<OffloadEngine> survivors = new ArrayList<>();
+    survivors.add(sps.get(0).engine());
+    for (int r = 0; r < 4; r++) {
+      survivors.add(ranks.get(r).engine());
+    }
+    for (OffloadEngine e : survivors) {
+      Await.until(e.id() + " drops the ranks of sp1", () -> e.cache().knownMembers(0) == 4, WAIT, TimeUnit.SECONDS);
+      for (int r = 0; r < 8; r++) {
+        assertEquals(r < 4, e.cache().contains(0, r), e.id() + " rank " + r);
+      }
+    }
+    assertTrue(sps.get(0).engine().cache().findHandle(1).isEmpty(), "the mesh handle of sp1 is gone");
+  }
+
+  @Test
   void oneSidedPutAndGetThroughACacheHandleMoveTheBytes() throws Exception {
     start(1, 2, 2, 4096); // two service processes on one host, ranks 0 -> sp0, 1 -> sp1
     ServiceProcessVerticle sp0 = sps.get(0);

@@ -11,7 +11,8 @@ import io.vertx.core.buffer.Buffer;
  * CACHE_ENTRIES, CACHE_GROUP:
  *   i32 groupId | i64 seq | i32 groupSize | i32 count | count x [i32 rank | i32 localRank | i32 localSize | i32 hostId | i32 sp]
  * CACHE_REVOKE:
- *   i32 groupId | i64 seq | i32 rank (-1: the whole group)
+ *   i32 groupId | i64 seq | i32 rank | i32 sp
+ *   (rank >= 0: that rank; rank -1, sp >= 0: every rank served by sp; both -1: the whole group)
  * MEMORY_REGION:
  *   i32 sp | i64 address | i64 length | i32 keyLength | keyLength bytes
  * </pre>
@@ -22,7 +23,7 @@ final class CacheMessages {
 
   static final int ENTRIES_HEADER = 20;
   static final int ENTRY = 20;
-  static final int REVOKE = 16;
+  static final int REVOKE = 20;
   static final int MAX_KEY = 64 * 1024;
 
   private CacheMessages() {
@@ -35,7 +36,12 @@ final class CacheMessages {
     }
   }
 
-  record Revoke(int groupId, long seq, int rank) {
+  /** See the layout: one rank, every rank of a service process, or the whole group. */
+  record Revoke(int groupId, long seq, int rank, int serviceProcess) {
+
+    boolean wholeGroup() {
+      return rank < 0 && serviceProcess < 0;
+    }
   }
 
   /** Entries of {@code ranks} of table {@code t}. */
@@ -72,15 +78,15 @@ final class CacheMessages {
     return new Entries(b.getInt(0), b.getLong(4), b.getInt(12), e);
   }
 
-  static Buffer revoke(int groupId, long seq, int rank) {
-    return Buffer.buffer(REVOKE).appendInt(groupId).appendLong(seq).appendInt(rank);
+  static Buffer revoke(int groupId, long seq, int rank, int serviceProcess) {
+    return Buffer.buffer(REVOKE).appendInt(groupId).appendLong(seq).appendInt(rank).appendInt(serviceProcess);
   }
 
   static Revoke decodeRevoke(Buffer b) {
     if (b.length() != REVOKE) {
       throw new IllegalArgumentException("cache revoke message of " + b.length() + " bytes (expected " + REVOKE + ")");
     }
-    return new Revoke(b.getInt(0), b.getLong(4), b.getInt(12));
+    return new Revoke(b.getInt(0), b.getLong(4), b.getInt(12), b.getInt(16));
   }
 
   static Buffer region(RemoteRegion r) {

@@ -198,7 +198,7 @@ public final class CacheService extends CacheLookups {
           members.remove(k);
           GroupTable t = tables.table(g);
           if (t != null && tables.remove(g, t.seq, rank)) {
-            Buffer revoke = CacheMessages.revoke(g, t.seq, rank);
+            Buffer revoke = CacheMessages.revoke(g, t.seq, rank, -1);
             mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
             localMembersOf(g).forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
           }
@@ -211,9 +211,27 @@ public final class CacheService extends CacheLookups {
       tables.removeHandle(p.serviceProcessId(), p);
     } else if (scope == Scope.INTER_SERVICE) {
       mesh.remove(p);
-      tables.removeHandle(remoteServiceProcess(p), p);
+      int lost = remoteServiceProcess(p);
+      tables.removeHandle(lost, p);
+      if (lost >= 0 && lost != localSp) {
+        serviceProcessLost(lost);
+      }
     }
     oneSided.forget(p);
+  }
+
+  /**
+   * A service process left the mesh: its ranks cannot be reached through it any more, so their
+   * entries go, as if each of them had disconnected; the local ranks are told.
+   */
+  private void serviceProcessLost(int sp) {
+    for (int g : tables.groups()) {
+      GroupTable t = tables.table(g);
+      if (t != null && tables.removeServedBy(g, t.seq, sp) > 0) {
+        Buffer revoke = CacheMessages.revoke(g, t.seq, -1, sp);
+        localMembersOf(g).forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
+      }
+    }
   }
 
   private static int remoteServiceProcess(PeerImpl p) {
@@ -247,16 +265,18 @@ public final class CacheService extends CacheLookups {
     CacheMessages.Revoke r = CacheMessages.decodeRevoke(payload);
     boolean fromLocalRank = from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER;
     List<PeerImpl> locals = localMembersOf(r.groupId());
-    if (r.rank() < 0) {
+    if (r.wholeGroup()) {
       tables.revoke(r.groupId(), r.seq());
       forgetMembers(r.groupId());
-    } else {
+    } else if (r.rank() >= 0) {
       tables.remove(r.groupId(), r.seq(), r.rank());
+    } else {
+      tables.removeServedBy(r.groupId(), r.seq(), r.serviceProcess());
     }
     if (localSp < 0) {
       return; // a rank: nothing to pass on
     }
-    Buffer copy = CacheMessages.revoke(r.groupId(), r.seq(), r.rank());
+    Buffer copy = CacheMessages.revoke(r.groupId(), r.seq(), r.rank(), r.serviceProcess());
     if (fromLocalRank) {
       mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, copy));
     }
@@ -375,7 +395,7 @@ public final class CacheService extends CacheLookups {
       List<PeerImpl> locals = localMembersOf(groupId);
       tables.revoke(groupId, t.seq);
       forgetMembers(groupId);
-      Buffer revoke = CacheMessages.revoke(groupId, t.seq, -1);
+      Buffer revoke = CacheMessages.revoke(groupId, t.seq, -1, -1);
       if (server != null) {
         send(server, EventTypes.CACHE_REVOKE, revoke);
       }

@@ -139,6 +139,24 @@ public final class CacheTables {
   }
 
   /**
+   * Removes every entry of the group (at {@code seq}) served by {@code serviceProcessId} (it is
+   * gone). Returns how many were removed.
+   */
+  public synchronized int removeServedBy(int groupId, long seq, int serviceProcessId) {
+    GroupTable t = groups.get(groupId);
+    if (t == null || t.seq != seq) {
+      return 0;
+    }
+    int n = 0;
+    for (int r = 0; r < t.size; r++) {
+      if (t.sp[r] == serviceProcessId && remove(groupId, seq, r)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
    * Revokes the group up to sequence {@code seq}: drops it if it is at or below, and makes every
    * later entry at or below {@code seq} stale. Returns whether a group was dropped.
    */

@@ -201,6 +201,12 @@ class CacheTablesTest {
     assertEquals(CacheTables.Outcome.COMPLETED,
         tables.put(0, 0, 64, 17, r.localRank(), r.localSize(), r.hostId(), topo.serviceProcessOf(r)));
     assertTrue(again.succeeded());
+    // a service process leaves: every rank it served goes (64 ranks on 32 hosts: ranks 0, 1 on host 0)
+    int sp0 = tables.serviceProcessOf(0, 0);
+    long served = java.util.Arrays.stream(world).filter(x -> topo.serviceProcessOf(x) == sp0).count();
+    assertEquals(served, tables.removeServedBy(0, 0, sp0));
+    assertEquals(64 - served, tables.knownMembers(0));
+    assertFalse(tables.contains(0, 0));
   }
 
   @Test
