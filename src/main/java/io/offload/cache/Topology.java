@@ -134,6 +134,17 @@ public final class Topology {
     return hosts.get(hostId);
   }
 
+  /** Ids of the hosts whose name or address is one of {@code namesOrAddresses} (to find "this host"). */
+  public List<Integer> hostsMatching(Set<String> namesOrAddresses) {
+    List<Integer> ids = new ArrayList<>();
+    for (HostSpec h : hosts) {
+      if (namesOrAddresses.contains(h.name()) || namesOrAddresses.contains(h.address())) {
+        ids.add(h.id());
+      }
+    }
+    return ids;
+  }
+
   /** The service process serving local rank {@code localRank} of host {@code hostId}. */
   public ServiceProcessSpec serviceProcessFor(int hostId, int localRank) {
     if (localRank < 0) {

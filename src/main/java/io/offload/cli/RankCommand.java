@@ -8,7 +8,14 @@ import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -45,8 +52,9 @@ final class RankCommand implements Callable<Integer> {
   @Option(names = "--local-size", description = "Number of the group's processes on this host.")
   Integer localSize;
 
-  @Option(names = "--host-id", defaultValue = "0", description = "Id of this host (default: ${DEFAULT-VALUE}).")
-  int hostId;
+  @Option(names = "--host-id", description = "Id of this host: its index in the topology file. Default: with "
+      + "--topology, the one host whose name or address is this machine's (or the only host); else 0.")
+  Integer hostId;
 
   @Option(names = "--notifications", defaultValue = "100", description = "Echo round trips (default: ${DEFAULT-VALUE}).")
   int notifications;
@@ -74,7 +82,6 @@ final class RankCommand implements Callable<Integer> {
     JsonObject conf = new JsonObject().put("client", client).put("notifications", notifications)
         .put("payloadBytes", payload);
     if (topology != null) {
-      Topology.read(topology); // fail early, with the file's own error
       conf.put("topology", topology.toString()).put("cacheTimeoutMs", cacheTimeoutMs);
     }
     Vertx vertx = Vertx.vertx();
@@ -108,12 +115,43 @@ final class RankCommand implements Callable<Integer> {
     int ls = localSize != null ? localSize : env.localSize().orElse(Math.max(s, lr + 1));
     JsonObject client = new JsonObject().put("connectTimeoutMs", connectTimeoutMs)
         .put("rank", new JsonObject().put("groupId", group).put("rank", r).put("groupSize", s)
-            .put("localRank", lr).put("localSize", ls).put("hostId", hostId));
+            .put("localRank", lr).put("localSize", ls).put("hostId", hostId()));
     if (connect != null) {
       client.put("host", connect.substring(0, colon)).put("port", Integer.parseInt(connect.substring(colon + 1)));
     }
     String secret = Secrets.read(secretFile);
     return secret == null ? client : client.put("secret", secret);
+  }
+
+  /** --host-id, else this machine's host in the topology file, else 0. */
+  private int hostId() {
+    if (hostId != null) {
+      return hostId;
+    }
+    if (topology == null) {
+      return 0;
+    }
+    Topology topo = Topology.read(topology); // fails early, with the file's own error
+    if (topo.hosts().size() == 1) {
+      return 0;
+    }
+    Set<String> me = new HashSet<>();
+    try {
+      me.add(InetAddress.getLocalHost().getHostName());
+      me.add(InetAddress.getLocalHost().getCanonicalHostName());
+      for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        Collections.list(nif.getInetAddresses()).forEach(a -> me.add(a.getHostAddress()));
+      }
+    } catch (IOException e) {
+      throw new ConfigException("cannot tell which host of " + topology + " this is (" + e.getMessage()
+          + "): pass --host-id");
+    }
+    List<Integer> ids = topo.hostsMatching(me);
+    if (ids.size() != 1) {
+      throw new ConfigException((ids.isEmpty() ? "no" : "more than one") + " host of " + topology
+          + " matches this machine's names and addresses " + ids + ": pass --host-id");
+    }
+    return ids.get(0);
   }
 
   private static String text(JsonObject s) {

@@ -30,6 +30,10 @@ class TopologyCliTest {
     Files.writeString(good, Topology.uniform(1, 1, "127.0.0.1", new int[] {1, 2}).toJson().encode());
     assertEquals(OffloadCli.BAD_CONFIG, OffloadCli.run("service", "--topology", good.toString(), "--id", "3"));
     assertEquals(OffloadCli.USAGE, OffloadCli.run("rank", "--rank", "0"));
+    // two "hosts" on this machine: which one this rank runs on must be said
+    Path two = dir.resolve("two.json");
+    Files.writeString(two, Topology.uniform(2, 1, "127.0.0.1", new int[] {1, 2, 3, 4}).toJson().encode());
+    assertEquals(OffloadCli.BAD_CONFIG, OffloadCli.run("rank", "--topology", two.toString(), "--rank", "0"));
   }
 
   @Test

@@ -23,7 +23,7 @@ abstract class CacheLookups implements GroupCache {
     this.tables = new CacheTables(this::completed);
   }
 
-  /** A group became whole (called under the tables' lock). */
+  /** A group became whole (called by the thread that completed it). */
   abstract void completed(GroupTable t);
 
   /** The data, for tests and metrics. */

@@ -287,7 +287,7 @@ public final class CacheService extends CacheLookups {
     }
   }
 
-  /** A group became whole (under the tables' lock, on the progress thread). */
+  /** A group became whole (on the progress thread). */
   @Override
   void completed(GroupTable t) {
     LOG.debug("{}: group {} (sequence {}) complete, {} ranks", engine.id(), t.groupId, t.seq, t.size);

@@ -54,7 +54,7 @@ public final class CacheTables {
   private final Map<Integer, Long> revokedUpTo = new HashMap<>();
   private final Map<Integer, Promise<Void>> waiting = new HashMap<>();
 
-  /** @param onComplete called (under the lock) each time a group becomes whole */
+  /** @param onComplete called (after the lock is released) each time a group becomes whole */
   public CacheTables(Consumer<GroupTable> onComplete) {
     this.onComplete = onComplete;
   }
@@ -65,8 +65,29 @@ public final class CacheTables {
 
   // ------------------------------------------------------------------ changes
 
-  /** Adds or updates the entry of {@code rank} of group {@code groupId} at sequence {@code seq}. */
-  public synchronized Outcome put(int groupId, long seq, int size, int rank, int localRank, int localSize, int hostId,
+  /**
+   * Adds or updates the entry of {@code rank} of group {@code groupId} at sequence {@code seq}.
+   * When the group becomes whole, its waiters and the completion callback run after the lock is
+   * released, on this thread.
+   */
+  public Outcome put(int groupId, long seq, int size, int rank, int localRank, int localSize, int hostId,
+      int serviceProcessId) {
+    GroupTable whole;
+    Promise<Void> completion;
+    synchronized (this) {
+      Outcome o = putLocked(groupId, seq, size, rank, localRank, localSize, hostId, serviceProcessId);
+      if (o != Outcome.COMPLETED) {
+        return o;
+      }
+      whole = groups.get(groupId);
+      completion = whole.completion;
+    }
+    completion.tryComplete();
+    onComplete.accept(whole);
+    return Outcome.COMPLETED;
+  }
+
+  private Outcome putLocked(int groupId, long seq, int size, int rank, int localRank, int localSize, int hostId,
       int serviceProcessId) {
     if (groupId < 0 || size < 1 || rank < 0 || rank >= size || serviceProcessId < 0 || hostId < 0 || localRank < 0
         || localSize < 1 || seq < 0) {
@@ -114,8 +135,6 @@ public final class CacheTables {
       return Outcome.ADDED;
     }
     t.index = new GroupTable.Index(t);
-    t.completion.tryComplete();
-    onComplete.accept(t);
     return Outcome.COMPLETED;
   }
 
@@ -160,14 +179,17 @@ public final class CacheTables {
    * Revokes the group up to sequence {@code seq}: drops it if it is at or below, and makes every
    * later entry at or below {@code seq} stale. Returns whether a group was dropped.
    */
-  public synchronized boolean revoke(int groupId, long seq) {
-    revokedUpTo.merge(groupId, seq, Math::max);
-    GroupTable t = groups.get(groupId);
-    if (t == null || t.seq > seq) {
-      return false;
+  public boolean revoke(int groupId, long seq) {
+    GroupTable t;
+    synchronized (this) {
+      revokedUpTo.merge(groupId, seq, Math::max);
+      t = groups.get(groupId);
+      if (t == null || t.seq > seq) {
+        return false;
+      }
+      groups = groups.without(groupId);
+      entryCount -= t.known;
     }
-    groups = groups.without(groupId);
-    entryCount -= t.known;
     t.completion.tryFail(new CacheMissException("group " + groupId + " (sequence " + t.seq + ") was revoked"));
     return true;
   }
