@@ -166,6 +166,10 @@ public final class CacheService extends CacheLookups {
     if (p.phase() == io.offload.context.BootstrapPhase.DISCONNECTED) {
       return;
     }
+    GroupTable current = tables.table(g);
+    if (current != null && seq > current.seq) {
+      forgetMembers(g); // a newer sequence replaces the group: its old local members are no members
+    }
     long key = key(g, rank);
     members.put(key, p);
     membership.computeIfAbsent(p, x -> new HashSet<>()).add(key);
