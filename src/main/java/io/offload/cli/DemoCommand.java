@@ -1,6 +1,11 @@
 package io.offload.cli;
 
+import io.offload.cache.CacheDigest;
+import io.offload.cache.ServiceProcessSpec;
+import io.offload.cache.Topology;
 import io.offload.context.BootstrapPhase;
+import io.offload.context.RankInfo;
+import io.offload.engine.OffloadEngine;
 import io.offload.context.PhaseChange;
 import io.offload.notify.Addresses;
 import io.offload.verticles.RankVerticle;
@@ -21,17 +26,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * {@code offload demo}: M service processes and N ranks bootstrapping against them, each rank
- * on service process {@code local_rank % M}; prints each phase as all ranks reach it, then a
- * summary.
+ * {@code offload demo}: H simulated hosts with M service processes each (one topology, an
+ * inter-service-process mesh) and N ranks placed block-wise over the hosts, each on service
+ * process {@code local_rank % M} of its host; prints each phase as all ranks reach it, then a
+ * summary in which every cache (ranks and service processes) is checked against the ground
+ * truth derived from the topology ("caches verified: N/N"; exit 1 if any differs).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "The main job: M service processes, N ranks bootstrapping against them, K echo round trips "
         + "per rank; prints each phase as it is reached and a summary.")
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--service-processes", defaultValue = "2", description = "M (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--service-processes", defaultValue = "2", description = "M per host (default: ${DEFAULT-VALUE}).")
   int serviceProcesses;
+
+  @Option(names = "--hosts", defaultValue = "1", description = "Simulated hosts, each with M service processes "
+      + "(default: ${DEFAULT-VALUE}).")
+  int hosts;
 
   @Option(names = "--ranks", defaultValue = "16", description = "N (default: ${DEFAULT-VALUE}).")
   int ranks;
@@ -52,9 +63,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (serviceProcesses < 1 || ranks < 1 || notifications < 0) {
+    if (serviceProcesses < 1 || hosts < 1 || ranks < 1 || notifications < 0) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "--service-processes and --ranks must be >= 1, --notifications >= 0");
+          "--service-processes, --hosts and --ranks must be >= 1, --notifications >= 0");
     }
     Logging.setVerbose(verbose);
     if (processes) {
@@ -70,37 +81,42 @@ final class DemoCommand implements Callable<Integer> {
 
   private int run(Vertx vertx) throws Exception {
     long t0 = System.nanoTime();
+    Topology topology = Topology.uniform(hosts, serviceProcesses, "127.0.0.1",
+        FreePorts.pick(2 * hosts * serviceProcesses));
+    RankInfo[] placement = topology.placeBlock(0, ranks);
     List<ServiceProcessVerticle> sps = new ArrayList<>();
     List<Future<String>> spDeployments = new ArrayList<>();
-    for (int m = 0; m < serviceProcesses; m++) {
+    for (ServiceProcessSpec spec : topology.serviceProcesses()) {
       ServiceProcessVerticle sp = new ServiceProcessVerticle();
       sps.add(sp);
-      JsonObject conf = new JsonObject().put("engine", new JsonObject().put("name", "sp" + m))
-          .put("server", new JsonObject().put("port", 0).put("serviceProcessId", m));
+      JsonObject conf = new JsonObject().put("engine", new JsonObject().put("name", "sp" + spec.globalId()))
+          .put("topology", topology.toJson()).put("serviceProcessId", spec.globalId());
       spDeployments.add(vertx.deployVerticle(sp, new DeploymentOptions().setConfig(conf)));
     }
     Future.all(spDeployments).await(60, TimeUnit.SECONDS);
     if (!json) {
-      for (int m = 0; m < serviceProcesses; m++) {
-        out.printf("service process %d listening 127.0.0.1:%d%n", m, sps.get(m).server().localPort());
+      for (ServiceProcessSpec spec : topology.serviceProcesses()) {
+        out.printf("service process %d (host %d) listening %s:%d%n", spec.globalId(), spec.hostId(), spec.address(),
+            spec.rankPort());
       }
     }
 
     PhaseBoard board = new PhaseBoard(ranks, t0, json ? null : out);
     List<RankVerticle> rvs = new ArrayList<>();
     List<Future<String>> rankDeployments = new ArrayList<>();
-    for (int r = 0; r < ranks; r++) {
-      int spIndex = r % serviceProcesses; // local_rank % service processes per host (one host here)
-      String engineName = "rank" + r;
-      int rank = r;
+    for (RankInfo r : placement) {
+      // each rank is served by local_rank % service processes of its host (from the topology)
+      String engineName = "rank" + r.rank();
+      int rank = r.rank();
       vertx.eventBus().<PhaseChange>localConsumer(Addresses.phase(engineName), m -> board.reached(rank, m.body().to()));
       RankVerticle rv = new RankVerticle();
       rvs.add(rv);
       JsonObject conf = new JsonObject()
           .put("engine", new JsonObject().put("name", engineName))
-          .put("client", new JsonObject().put("port", sps.get(spIndex).server().localPort())
-              .put("rank", new JsonObject().put("groupId", 0).put("rank", r).put("groupSize", ranks)
-                  .put("localRank", r).put("localSize", ranks)))
+          .put("topology", topology.toJson())
+          .put("client", new JsonObject().put("rank", new JsonObject().put("groupId", 0).put("rank", r.rank())
+              .put("groupSize", ranks).put("localRank", r.localRank()).put("localSize", r.localSize())
+              .put("hostId", r.hostId())))
           .put("notifications", notifications);
       rankDeployments.add(vertx.deployVerticle(rv, new DeploymentOptions().setConfig(conf)));
     }
@@ -113,16 +129,55 @@ final class DemoCommand implements Callable<Integer> {
     rvs.forEach(rv -> rankSummaries.add(rv.summary()));
     JsonArray spPeers = new JsonArray();
     sps.forEach(sp -> spPeers.add(sp.server().peers().size()));
-    return report(summarize(rankSummaries, spPeers, wallMs));
+    JsonObject summary = summarize(rankSummaries, spPeers, wallMs);
+    summary.put("caches", verifyCaches(topology, placement, rvs, sps)).put("hosts", hosts);
+    return report(summary);
   }
 
+  /** Prints the summary; exit code 1 unless every cache checked equals the ground truth. */
   private int report(JsonObject summary) {
     if (json) {
       out.println(summary.encode());
     } else {
       printTable(summary);
     }
-    return OffloadCli.OK;
+    JsonObject caches = summary.getJsonObject("caches");
+    return caches.getInteger("verified").equals(caches.getInteger("total")) ? OffloadCli.OK : OffloadCli.FAILED;
+  }
+
+  /** Every rank's and service process's cache of the world group against the topology's ground truth. */
+  private JsonObject verifyCaches(Topology topology, RankInfo[] placement, List<RankVerticle> rvs,
+      List<ServiceProcessVerticle> sps) throws Exception {
+    String expected = CacheDigest.expected(topology, placement);
+    List<OffloadEngine> engines = new ArrayList<>();
+    sps.forEach(sp -> engines.add(sp.engine()));
+    rvs.forEach(rv -> engines.add(rv.engine()));
+    int verified = 0;
+    JsonArray wrong = new JsonArray();
+    for (OffloadEngine e : engines) {
+      try {
+        e.cache().whenComplete(0).await(30, TimeUnit.SECONDS); // ranks already waited; service processes may lag
+      } catch (Exception ex) {
+        wrong.add(e.id() + ": incomplete (" + e.cache().knownMembers(0) + " of " + ranks + ")");
+        continue;
+      }
+      String digest = e.cache().digest(0);
+      if (expected.equals(digest)) {
+        verified++;
+      } else {
+        wrong.add(e.id() + ": digest " + digest);
+      }
+    }
+    double lastConnect = 0;
+    double lastCache = 0;
+    for (RankVerticle rv : rvs) {
+      JsonObject s = rv.summary();
+      lastConnect = Math.max(lastConnect, s.getLong("bootstrapAtNanos"));
+      lastCache = Math.max(lastCache, s.getLong("cacheAtNanos", 0L));
+    }
+    return new JsonObject().put("verified", verified).put("total", engines.size()).put("expectedDigest", expected)
+        .put("entriesPerCache", ranks).put("lastConnectToAllCachesMs", (lastCache - lastConnect) / 1e6)
+        .put("wrong", wrong);
   }
 
   private JsonObject summarize(List<JsonObject> rvs, JsonArray spPeers, double wallMs) {
@@ -157,31 +212,42 @@ final class DemoCommand implements Callable<Integer> {
   /** The same job, one JVM per process. */
   private int runProcesses() throws Exception {
     long t0 = System.nanoTime();
+    Topology topology = Topology.uniform(hosts, serviceProcesses, "127.0.0.1",
+        FreePorts.pick(2 * hosts * serviceProcesses));
+    RankInfo[] placement = topology.placeBlock(0, ranks);
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("offload-demo-topology", ".json");
+    java.nio.file.Files.writeString(file, topology.toJson().encodePrettily());
+    file.toFile().deleteOnExit();
+    int spCount = topology.serviceProcessCount();
     PhaseBoard board = new PhaseBoard(ranks, t0, json ? null : out);
-    int[] donePerSp = new int[serviceProcesses];
+    int[] peersPerSp = new int[spCount];
     try (ProcessJob job = new ProcessJob()) {
       List<java.util.concurrent.CompletableFuture<Integer>> ports = new ArrayList<>();
-      for (int m = 0; m < serviceProcesses; m++) {
-        int sp = m;
-        ports.add(job.startServiceProcess(m, phase -> {
+      for (ServiceProcessSpec spec : topology.serviceProcesses()) {
+        int sp = spec.globalId();
+        ports.add(job.startServiceProcess(file, sp, (scope, phase) -> {
+          if (!"server-1".equals(scope)) {
+            return; // a mesh link between service processes, not a rank
+          }
           if (phase == BootstrapPhase.BOOTSTRAP_DONE) {
-            synchronized (donePerSp) {
-              donePerSp[sp]++;
+            synchronized (peersPerSp) {
+              peersPerSp[sp]++;
             }
           }
           board.reached(-1, phase);
         }));
       }
-      for (int m = 0; m < serviceProcesses; m++) {
-        int port = ports.get(m).get(60, TimeUnit.SECONDS);
+      for (ServiceProcessSpec spec : topology.serviceProcesses()) {
+        int port = ports.get(spec.globalId()).get(60, TimeUnit.SECONDS);
         if (!json) {
-          out.printf("service process %d listening 127.0.0.1:%d (own JVM)%n", m, port);
+          out.printf("service process %d (host %d) listening %s:%d (own JVM)%n", spec.globalId(), spec.hostId(),
+              spec.address(), port);
         }
       }
       long tRanks = System.nanoTime();
       List<java.util.concurrent.CompletableFuture<JsonObject>> rankRuns = new ArrayList<>();
-      for (int r = 0; r < ranks; r++) {
-        rankRuns.add(job.startRank(r, ranks, ports.get(r % serviceProcesses).get(), notifications));
+      for (RankInfo r : placement) {
+        rankRuns.add(job.startRank(file, r, notifications));
       }
       List<JsonObject> summaries = new ArrayList<>();
       for (var f : rankRuns) {
@@ -191,14 +257,35 @@ final class DemoCommand implements Callable<Integer> {
       board.finish();
       job.terminateAll(30, TimeUnit.SECONDS);
       JsonArray spPeers = new JsonArray();
-      synchronized (donePerSp) {
-        for (int n : donePerSp) {
+      synchronized (peersPerSp) {
+        for (int n : peersPerSp) {
           spPeers.add(n);
         }
       }
-      return report(summarize(summaries, spPeers, wallMs));
+      JsonObject summary = summarize(summaries, spPeers, wallMs).put("hosts", hosts)
+          .put("caches", verifyRankCaches(CacheDigest.expected(topology, placement), summaries));
+      return report(summary);
     }
   }
+
+  /**
+   * With one JVM per process the ranks report their cache digests; the service processes' caches
+   * live in their own JVMs and are checked by the tests instead.
+   */
+  private JsonObject verifyRankCaches(String expected, List<JsonObject> summaries) {
+    int verified = 0;
+    JsonArray wrong = new JsonArray();
+    for (JsonObject s : summaries) {
+      if (expected.equals(s.getString("cacheDigest"))) {
+        verified++;
+      } else {
+        wrong.add(s.getString("engine") + ": digest " + s.getString("cacheDigest"));
+      }
+    }
+    return new JsonObject().put("verified", verified).put("total", summaries.size()).put("expectedDigest", expected)
+        .put("entriesPerCache", ranks).putNull("lastConnectToAllCachesMs").put("wrong", wrong);
+  }
+
 
   private void printTable(JsonObject s) {
     JsonObject b = s.getJsonObject("bootstrapMs");
@@ -211,6 +298,13 @@ final class DemoCommand implements Callable<Integer> {
         rt.getDouble("p99"));
     out.printf("%-34s %.0f%n", "notifications per second", s.getDouble("notificationsPerSecond"));
     out.printf("%-34s %s%n", "peers per service process", s.getJsonArray("peersPerServiceProcess").encode());
+    JsonObject c = s.getJsonObject("caches");
+    out.printf("%-34s %d/%d (%d entries each, digest %s)%n", "caches verified", c.getInteger("verified"),
+        c.getInteger("total"), c.getInteger("entriesPerCache"), c.getString("expectedDigest"));
+    if (c.getDouble("lastConnectToAllCachesMs") != null) {
+      out.printf("%-34s %.1f%n", "last connect -> all caches (ms)", c.getDouble("lastConnectToAllCachesMs"));
+    }
+    c.getJsonArray("wrong").forEach(w -> out.println("  cache wrong: " + w));
   }
 
   /** Counts ranks per phase; prints a line when all ranks have reached a phase, and a live line on a terminal. */

@@ -1,5 +1,6 @@
 package io.offload.cli;
 
+import io.offload.cache.TopologyException;
 import io.offload.ucx.UcxUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,7 +47,7 @@ public final class OffloadCli {
       if (t instanceof UcxUnavailableException || t instanceof UnsatisfiedLinkError) {
         return NO_UCX;
       }
-      if (t instanceof ConfigException) {
+      if (t instanceof ConfigException || t instanceof TopologyException) {
         return BAD_CONFIG;
       }
       if (t.getMessage() != null && t.getMessage().startsWith("cannot listen")) {

@@ -1,6 +1,7 @@
 package io.offload.cli;
 
 import io.offload.context.BootstrapPhase;
+import io.offload.context.RankInfo;
 import io.vertx.core.json.JsonObject;
 
 import java.io.BufferedReader;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -32,20 +34,23 @@ final class ProcessJob implements AutoCloseable {
   }
 
   /** A service process; completes with its port once it printed {@code listening}. */
-  CompletableFuture<Integer> startServiceProcess(int id, Consumer<BootstrapPhase> phases) {
+  CompletableFuture<Integer> startServiceProcess(Path topology, int id, BiConsumer<String, BootstrapPhase> phases) {
     CompletableFuture<Integer> port = new CompletableFuture<>();
-    Process p = start(List.of("service", "--port", "0", "--id", String.valueOf(id), "--verbose"));
+    Process p = start(List.of("service", "--topology", topology.toString(), "--id", String.valueOf(id), "--verbose"));
     read(p.getInputStream(), line -> {
       if (line.startsWith("listening ")) {
         port.complete(Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim()));
       }
     });
     read(p.getErrorStream(), line -> {
+      // "... phases - sp0 server-1/peer 3 OOB_CONNECT_DONE -> UCX_CONNECT_DONE"
       int arrow = line.lastIndexOf(" -> ");
-      if (line.contains("phases") && arrow > 0) {
+      int slash = line.indexOf("/peer ");
+      if (line.contains("phases") && arrow > 0 && slash > 0) {
         String to = line.substring(arrow + 4).split(" ")[0];
+        String context = line.substring(line.lastIndexOf(' ', slash - 1) + 1, slash);
         try {
-          phases.accept(BootstrapPhase.valueOf(to));
+          phases.accept(context, BootstrapPhase.valueOf(to));
         } catch (IllegalArgumentException notAPhase) {
           // another log line
         }
@@ -57,10 +62,13 @@ final class ProcessJob implements AutoCloseable {
   }
 
   /** A rank; completes with its JSON summary, or fails with its last error line. */
-  CompletableFuture<JsonObject> startRank(int rank, int size, int port, int notifications) {
+  CompletableFuture<JsonObject> startRank(Path topology, RankInfo r, int notifications) {
     CompletableFuture<JsonObject> summary = new CompletableFuture<>();
-    Process p = start(List.of("rank", "--connect", "127.0.0.1:" + port, "--rank", String.valueOf(rank),
-        "--size", String.valueOf(size), "--notifications", String.valueOf(notifications), "--json"));
+    int rank = r.rank();
+    Process p = start(List.of("rank", "--topology", topology.toString(), "--rank", String.valueOf(rank),
+        "--size", String.valueOf(r.groupSize()), "--local-rank", String.valueOf(r.localRank()),
+        "--local-size", String.valueOf(r.localSize()), "--host-id", String.valueOf(r.hostId()),
+        "--notifications", String.valueOf(notifications), "--json"));
     StringBuilder err = new StringBuilder();
     Thread stdout = read(p.getInputStream(), line -> {
       if (line.startsWith("{")) {

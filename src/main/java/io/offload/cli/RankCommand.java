@@ -1,5 +1,6 @@
 package io.offload.cli;
 
+import io.offload.cache.Topology;
 import io.offload.verticles.RankVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -7,7 +8,14 @@ import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -17,8 +25,17 @@ import java.util.concurrent.TimeUnit;
         + "Rank identity comes from the options, else from OMPI_COMM_WORLD_*, PMI_*, SLURM_* variables.")
 final class RankCommand implements Callable<Integer> {
 
-  @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", description = "The service process.")
+  @Option(names = "--connect", paramLabel = "HOST:PORT", description = "The service process.")
   String connect;
+
+  @Option(names = "--topology", paramLabel = "FILE", description = "Topology file: connect to the service process "
+      + "that serves this rank (local rank % service processes of host --host-id), wait for the whole group in the "
+      + "cache and report its size.")
+  Path topology;
+
+  @Option(names = "--cache-timeout", defaultValue = "60000", description = "With --topology: give up waiting for the "
+      + "group cache after this many ms (default: ${DEFAULT-VALUE}).")
+  long cacheTimeoutMs;
 
   @Option(names = "--group", defaultValue = "0", description = "Group id (default: ${DEFAULT-VALUE}).")
   int group;
@@ -35,8 +52,9 @@ final class RankCommand implements Callable<Integer> {
   @Option(names = "--local-size", description = "Number of the group's processes on this host.")
   Integer localSize;
 
-  @Option(names = "--host-id", defaultValue = "0", description = "Id of this host (default: ${DEFAULT-VALUE}).")
-  int hostId;
+  @Option(names = "--host-id", description = "Id of this host: its index in the topology file. Default: with "
+      + "--topology, the one host whose name or address is this machine's (or the only host); else 0.")
+  Integer hostId;
 
   @Option(names = "--notifications", defaultValue = "100", description = "Echo round trips (default: ${DEFAULT-VALUE}).")
   int notifications;
@@ -63,6 +81,9 @@ final class RankCommand implements Callable<Integer> {
     JsonObject client = clientConfig(new LauncherEnv(System.getenv()));
     JsonObject conf = new JsonObject().put("client", client).put("notifications", notifications)
         .put("payloadBytes", payload);
+    if (topology != null) {
+      conf.put("topology", topology.toString()).put("cacheTimeoutMs", cacheTimeoutMs);
+    }
     Vertx vertx = Vertx.vertx();
     try {
       RankVerticle rv = new RankVerticle();
@@ -78,8 +99,12 @@ final class RankCommand implements Callable<Integer> {
   }
 
   JsonObject clientConfig(LauncherEnv env) {
-    int colon = connect.lastIndexOf(':');
-    if (colon <= 0) {
+    if ((connect == null) == (topology == null)) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "give exactly one of --connect HOST:PORT and --topology FILE");
+    }
+    int colon = connect == null ? -1 : connect.lastIndexOf(':');
+    if (connect != null && colon <= 0) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
           "--connect must be HOST:PORT, got '" + connect + "'");
     }
@@ -88,19 +113,53 @@ final class RankCommand implements Callable<Integer> {
     int s = size != null ? size : env.size().orElse(r + 1);
     int lr = localRank != null ? localRank : env.localRank().orElse(r);
     int ls = localSize != null ? localSize : env.localSize().orElse(Math.max(s, lr + 1));
-    JsonObject client = new JsonObject().put("host", connect.substring(0, colon))
-        .put("port", Integer.parseInt(connect.substring(colon + 1)))
-        .put("connectTimeoutMs", connectTimeoutMs)
+    JsonObject client = new JsonObject().put("connectTimeoutMs", connectTimeoutMs)
         .put("rank", new JsonObject().put("groupId", group).put("rank", r).put("groupSize", s)
-            .put("localRank", lr).put("localSize", ls).put("hostId", hostId));
+            .put("localRank", lr).put("localSize", ls).put("hostId", hostId()));
+    if (connect != null) {
+      client.put("host", connect.substring(0, colon)).put("port", Integer.parseInt(connect.substring(colon + 1)));
+    }
     String secret = Secrets.read(secretFile);
     return secret == null ? client : client.put("secret", secret);
+  }
+
+  /** --host-id, else this machine's host in the topology file, else 0. */
+  private int hostId() {
+    if (hostId != null) {
+      return hostId;
+    }
+    if (topology == null) {
+      return 0;
+    }
+    Topology topo = Topology.read(topology); // fails early, with the file's own error
+    if (topo.hosts().size() == 1) {
+      return 0;
+    }
+    Set<String> me = new HashSet<>();
+    try {
+      me.add(InetAddress.getLocalHost().getHostName());
+      me.add(InetAddress.getLocalHost().getCanonicalHostName());
+      for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        Collections.list(nif.getInetAddresses()).forEach(a -> me.add(a.getHostAddress()));
+      }
+    } catch (IOException e) {
+      throw new ConfigException("cannot tell which host of " + topology + " this is (" + e.getMessage()
+          + "): pass --host-id");
+    }
+    List<Integer> ids = topo.hostsMatching(me);
+    if (ids.size() != 1) {
+      throw new ConfigException((ids.isEmpty() ? "no" : "more than one") + " host of " + topology
+          + " matches this machine's names and addresses " + ids + ": pass --host-id");
+    }
+    return ids.get(0);
   }
 
   private static String text(JsonObject s) {
     return String.format("rank %d of group %d: BOOTSTRAP_DONE in %.1f ms (client id %d, service process %d); "
             + "%d round trips p50 %s us p99 %s us", s.getInteger("rank"), s.getInteger("group"),
         s.getDouble("bootstrapMs"), s.getInteger("clientId"), s.getInteger("serviceProcess"),
-        s.getInteger("notifications"), s.getValue("rttP50Us", "-"), s.getValue("rttP99Us", "-"));
+        s.getInteger("notifications"), s.getValue("rttP50Us", "-"), s.getValue("rttP99Us", "-"))
+        + (s.containsKey("cacheEntries") ? String.format("; cache: %d entries in %.1f ms, digest %s",
+            s.getInteger("cacheEntries"), s.getDouble("cacheMs"), s.getString("cacheDigest")) : "");
   }
 }

@@ -1,5 +1,7 @@
 package io.offload.cli;
 
+import io.offload.cache.GroupCache;
+import io.offload.cache.Topology;
 import io.offload.verticles.ServiceProcessVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -33,6 +35,19 @@ final class ServiceCommand implements Callable<Integer> {
       defaultValue = "0")
   int id;
 
+  @Option(names = "--topology", paramLabel = "FILE", description = "Topology file (JSON, see verticles/topology-2hosts"
+      + ".json): listen on the rank port of service process --id, join the inter-service-process mesh. "
+      + "--host/--port are then taken from the file.")
+  Path topology;
+
+  @Option(names = "--memory-region", paramLabel = "BYTES", defaultValue = "0", description = "Register a memory "
+      + "region of this size with UCX and publish it in the group cache (default: none).")
+  int memoryRegion;
+
+  @Option(names = "--report-group", paramLabel = "G", defaultValue = "0", description = "Print one 'cache group G "
+      + "complete' line (entries, digest) when the group is whole here (default: ${DEFAULT-VALUE}).")
+  int reportGroup;
+
   @Option(names = "--secret-file", description = "File holding the shared secret ranks must prove.")
   Path secretFile;
 
@@ -53,7 +68,18 @@ final class ServiceCommand implements Callable<Integer> {
     if (secret != null) {
       server.put("secret", secret);
     }
-    JsonObject conf = new JsonObject().put("engine", new JsonObject().put("name", "sp" + id)).put("server", server);
+    JsonObject conf = new JsonObject().put("engine", new JsonObject().put("name", "sp" + id)).put("server", server)
+        .put("memoryRegionBytes", memoryRegion);
+    String listenHost = host;
+    if (topology != null) {
+      Topology topo = Topology.read(topology);
+      if (id < 0 || id >= topo.serviceProcessCount()) {
+        throw new ConfigException(topology + ": no service process " + id + " (the file has "
+            + topo.serviceProcessCount() + ")");
+      }
+      listenHost = topo.serviceProcess(id).address();
+      conf.put("topology", topology.toString()).put("serviceProcessId", id);
+    }
     Vertx vertx = metricsPort == null ? Vertx.vertx() : MetricsEndpoint.vertxWithPrometheus(host, metricsPort);
     ServiceProcessVerticle sp = new ServiceProcessVerticle();
     try {
@@ -62,8 +88,14 @@ final class ServiceCommand implements Callable<Integer> {
       vertx.close();
       throw e;
     }
-    System.out.println("listening " + host + ":" + sp.server().localPort());
+    System.out.println("listening " + listenHost + ":" + sp.server().localPort());
     System.out.flush();
+    GroupCache cache = sp.engine().cache();
+    cache.whenComplete(reportGroup).onSuccess(v -> {
+      System.out.println("cache group " + reportGroup + " complete: " + cache.knownMembers(reportGroup)
+          + " entries, digest " + cache.digest(reportGroup));
+      System.out.flush();
+    });
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean once = new AtomicBoolean();
     Signals.onTermination(() -> {

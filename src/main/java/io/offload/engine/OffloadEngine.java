@@ -1,6 +1,7 @@
 package io.offload.engine;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.offload.cache.GroupCache;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.context.ServerOptions;
@@ -70,6 +71,12 @@ public interface OffloadEngine {
    * engine's own.
    */
   MeterRegistry meterRegistry();
+
+  /**
+   * The group cache: which service process serves each rank of each group, and the handles to
+   * reach service processes. Filled as peers bootstrap and service processes exchange entries.
+   */
+  GroupCache cache();
 
   /** Counters of this engine's notifications. */
   NotifyStats notificationStats();

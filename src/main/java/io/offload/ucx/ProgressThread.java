@@ -3,6 +3,7 @@ package io.offload.ucx;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The thread that progresses one UCX worker. It is also the executor of a Vert.x
@@ -19,6 +20,10 @@ final class ProgressThread extends Thread implements Executor {
   private final ConcurrentLinkedQueue<Runnable> remoteTasks = new ConcurrentLinkedQueue<>();
   private final ArrayDeque<Runnable> localTasks = new ArrayDeque<>();
   private final Runnable wakeUp;
+  /** Set before the worker closes: no more wake-ups, late tasks are dropped. */
+  private volatile boolean closed;
+  /** Other threads inside {@link #execute}; the worker closes only once none is. */
+  private final AtomicInteger waking = new AtomicInteger();
 
   ProgressThread(String name, Runnable body, Runnable wakeUp) {
     super(body, name);
@@ -32,8 +37,26 @@ final class ProgressThread extends Thread implements Executor {
     if (Thread.currentThread() == this) {
       localTasks.add(task);
     } else {
-      remoteTasks.add(task);
-      wakeUp.run();
+      waking.incrementAndGet();
+      try {
+        if (closed) {
+          // a late completion after shutdown (a Vert.x future listener, say): nothing can run it
+          UcxRuntime.LOG.debug("{}: task dropped, the worker is closed", getName());
+          return;
+        }
+        remoteTasks.add(task);
+        wakeUp.run();
+      } finally {
+        waking.decrementAndGet();
+      }
+    }
+  }
+
+  /** The worker is about to close: later {@link #execute} calls from other threads are dropped. */
+  void markClosed() {
+    closed = true;
+    while (waking.get() != 0) {
+      Thread.onSpinWait(); // a signal() in progress: let it finish before the worker goes
     }
   }
 

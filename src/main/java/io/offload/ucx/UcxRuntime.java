@@ -279,6 +279,7 @@ public final class UcxRuntime {
   }
 
   private void closeNative() {
+    thread.markClosed();
     try {
       worker.close();
     } catch (Throwable t) {

@@ -1,6 +1,9 @@
 package io.offload.verticles;
 
+import io.offload.cache.ServiceProcessSpec;
+import io.offload.cache.Topology;
 import io.offload.context.ClientOptions;
+import io.offload.context.RankInfo;
 import io.offload.context.ExecutionContext;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
@@ -24,6 +27,12 @@ import java.util.Arrays;
  * <p>Config (see {@code verticles/rank.json}): {@code engine}, {@code client}
  * ({@link ClientOptions} JSON, with {@code rank}), {@code notifications} (default 0),
  * {@code payloadBytes} (default 8).
+ *
+ * <p>With a {@code topology} (a file path or the JSON itself), {@code client} needs no host or
+ * port: the rank connects to the service process that serves it
+ * ({@code localRank % service processes of its host}). {@code waitForCache} (default: true with a
+ * topology) waits up to {@code cacheTimeoutMs} (default 60000) for the whole group in the cache;
+ * the summary then holds {@code cacheEntries}, {@code cacheMs} and {@code cacheDigest}.
  */
 public class RankVerticle extends VerticleBase {
 
@@ -38,6 +47,20 @@ public class RankVerticle extends VerticleBase {
     JsonObject conf = config();
     EngineOptions engineOptions = new EngineOptions(conf.getJsonObject("engine", new JsonObject()));
     ClientOptions clientOptions = new ClientOptions(conf.getJsonObject("client", new JsonObject()));
+    Topology topology = TopologyConfig.of(conf);
+    if (topology != null) {
+      RankInfo me = clientOptions.getRankInfo();
+      if (me == null) {
+        throw new IllegalArgumentException("a rank with a topology needs client.rank (its rank info)");
+      }
+      ServiceProcessSpec sp = topology.serviceProcessFor(me.hostId(), me.localRank());
+      clientOptions.setHost(sp.address()).setPort(sp.rankPort());
+    }
+    boolean waitForCache = conf.getBoolean("waitForCache", topology != null);
+    long cacheTimeoutMs = conf.getLong("cacheTimeoutMs", 60_000L);
+    if (cacheTimeoutMs < 1) {
+      throw new IllegalArgumentException("cacheTimeoutMs must be >= 1, got " + cacheTimeoutMs);
+    }
     int notifications = conf.getInteger("notifications", 0);
     int payloadBytes = conf.getInteger("payloadBytes", 8);
     long t0 = System.nanoTime();
@@ -50,11 +73,13 @@ public class RankVerticle extends VerticleBase {
           client = c;
           summary.put("engine", engine.id()).put("rank", clientOptions.getRankInfo().rank())
               .put("group", clientOptions.getRankInfo().groupId())
-              .put("bootstrapMs", (System.nanoTime() - t0) / 1e6)
+              .put("bootstrapMs", (System.nanoTime() - t0) / 1e6).put("bootstrapAtNanos", System.nanoTime())
               .put("clientId", c.clientId())
               .put("serviceProcess", c.peer(0).orElseThrow().serviceProcessId());
-          return roundTrips(notifications, payloadBytes);
+          return waitForCache ? awaitCache(clientOptions.getRankInfo().groupId(), cacheTimeoutMs, t0)
+              : Future.succeededFuture();
         })
+        .compose(v -> roundTrips(notifications, payloadBytes))
         .onSuccess(rtts -> {
           summary.put("notifications", notifications);
           if (rtts.length > 0) {
@@ -65,6 +90,26 @@ public class RankVerticle extends VerticleBase {
           }
           LOG.info("rank done: {}", summary.encode());
         });
+  }
+
+  /** Waits (bounded) for the whole group in the cache; notes its size and digest in the summary. */
+  private Future<Void> awaitCache(int groupId, long timeoutMs, long t0) {
+    Promise<Void> done = Promise.promise();
+    long timer = vertx.setTimer(timeoutMs, id -> done.tryFail(new IllegalStateException("group " + groupId
+        + " not complete in the cache after " + timeoutMs + " ms (" + engine.cache().knownMembers(groupId)
+        + " entries known)")));
+    engine.cache().whenComplete(groupId).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.failed()) {
+        done.tryFail(ar.cause());
+        return;
+      }
+      summary.put("cacheEntries", engine.cache().knownMembers(groupId)).put("cacheMs", (System.nanoTime() - t0) / 1e6)
+          .put("cacheAtNanos", System.nanoTime())
+          .put("cacheDigest", engine.cache().digest(groupId));
+      done.tryComplete();
+    });
+    return done.future();
   }
 
   /** K sequential echo round trips, run on the UCX context (the fast path). */

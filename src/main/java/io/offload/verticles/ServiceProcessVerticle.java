@@ -1,5 +1,8 @@
 package io.offload.verticles;
 
+import io.offload.cache.ServiceMesh;
+import io.offload.cache.ServiceProcessSpec;
+import io.offload.cache.Topology;
 import io.offload.context.ExecutionContext;
 import io.offload.context.ServerOptions;
 import io.offload.engine.EngineOptions;
@@ -11,30 +14,59 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
 /**
  * A service process: an engine with one server context that ranks bootstrap against. It echoes
  * {@link Echo#TYPE} notifications back to their sender, from the UCX progress thread (no hop).
  *
  * <p>Config (see {@code verticles/service-process.json}): {@code engine} ({@link EngineOptions}
  * JSON) and {@code server} ({@link ServerOptions} JSON). Undeploying finalizes everything.
+ *
+ * <p>With a topology ({@code verticles/service-process-topology.json}): {@code topology} (a file
+ * path or the JSON itself) and {@code serviceProcessId} (its global id). The server then listens
+ * on the rank port of that service process ({@code server} may still set the secret, maxPeers,
+ * ...), and the verticle joins the inter-service-process mesh ({@link ServiceMesh}, clients
+ * retrying for {@code meshConnectTimeoutMs}, default 120000). {@code memoryRegionBytes} (default
+ * 0: none) registers a region with UCX and publishes it in the group cache.
  */
 public class ServiceProcessVerticle extends VerticleBase {
 
   private OffloadEngine engine;
   private ExecutionContext server;
+  private ServiceMesh mesh;
+  private ByteBuffer region;
 
   @Override
   public Future<?> start() {
     JsonObject conf = config();
     EngineOptions engineOptions = new EngineOptions(conf.getJsonObject("engine", new JsonObject()));
     ServerOptions serverOptions = new ServerOptions(conf.getJsonObject("server", new JsonObject()));
+    Topology topology = TopologyConfig.of(conf);
+    int id = conf.getInteger("serviceProcessId", serverOptions.getServiceProcessId());
+    if (topology != null) {
+      ServiceProcessSpec me = topology.serviceProcess(id);
+      serverOptions.setHost(me.address()).setPort(me.rankPort()).setServiceProcessId(id);
+    }
+    int regionBytes = conf.getInteger("memoryRegionBytes", 0);
+    if (regionBytes < 0) {
+      throw new IllegalArgumentException("memoryRegionBytes must be >= 0 (0: none), got " + regionBytes);
+    }
+    Duration meshTimeout = Duration.ofMillis(conf.getLong("meshConnectTimeoutMs",
+        ServiceMesh.DEFAULT_CONNECT_TIMEOUT.toMillis()));
     return OffloadEngine.create(vertx, engineOptions)
         .compose(e -> {
           engine = e;
           return startEcho(e);
         })
         .compose(v -> engine.listen(serverOptions))
-        .onSuccess(s -> server = s);
+        .compose(s -> {
+          server = s;
+          return regionBytes > 0 ? engine.cache().exposeMemory(regionBytes).map(b -> region = b) : Future.succeededFuture();
+        })
+        .compose(v -> topology == null ? Future.succeededFuture()
+            : ServiceMesh.start(engine, topology, id, serverOptions.getSecret(), meshTimeout).map(m -> mesh = m));
   }
 
   /** Registers the echo consumer on the UCX context, before any peer can send. */
@@ -61,6 +93,16 @@ public class ServiceProcessVerticle extends VerticleBase {
 
   public OffloadEngine engine() {
     return engine;
+  }
+
+  /** The mesh links, when started with a topology; else null. */
+  public ServiceMesh mesh() {
+    return mesh;
+  }
+
+  /** The memory region published in the cache ({@code memoryRegionBytes}), or null. */
+  public ByteBuffer region() {
+    return region;
   }
 
   /** The server context, once started. */

@@ -75,6 +75,9 @@ public final class PeerImpl implements Peer {
     }
     context.engine().peerPhaseChanged(new PhaseChange(context.engine().id(), context.id(), context.role(), id,
         rankInfo, from, next, reason), createdNanos);
+    if (next == BootstrapPhase.BOOTSTRAP_DONE) {
+      context.engine().peerReady(this);
+    }
     return true;
   }
 

@@ -1,6 +1,8 @@
 package io.offload.engine.impl;
 
 import io.offload.bootstrap.ClientBootstrap;
+import io.offload.cache.GroupCache;
+import io.offload.cache.impl.CacheService;
 import io.offload.bootstrap.ServerBootstrap;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.ClientOptions;
@@ -59,6 +61,7 @@ public final class EngineImpl implements OffloadEngine {
   private final RankInfo selfRank;
   private UcxRuntime ucx;
   private NotificationService notifications;
+  private CacheService cache;
   private ContextImpl self;
   private final Promise<Void> closed = Promise.promise();
   private volatile EngineMetrics metrics;
@@ -94,6 +97,7 @@ public final class EngineImpl implements OffloadEngine {
           engine.notifications = new NotificationService(vertx, engine.id, ucx, options.getMaxInFlight(),
               options.getMaxPending());
           engine.metrics = new EngineMetrics(engine.id, engine.notifications);
+          engine.cache = new CacheService(engine);
           engine.notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
             if (ch.owner() instanceof PeerImpl peer && peer.link() != null) {
               engine.loop.runOnContext(v -> engine.probeArrived(peer));
@@ -144,6 +148,7 @@ public final class EngineImpl implements OffloadEngine {
   @Override
   public Future<ExecutionContext> listen(ServerOptions options) {
     checkOpen();
+    cache.serveAs(options.getServiceProcessId());
     return onCaller(ServerBootstrap.start(this, options).map(c -> (ExecutionContext) c));
   }
 
@@ -180,6 +185,11 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   @Override
+  public GroupCache cache() {
+    return cache;
+  }
+
+  @Override
   public NotifyStats notificationStats() {
     return notifications.stats();
   }
@@ -189,11 +199,14 @@ public final class EngineImpl implements OffloadEngine {
     synchronized (this) {
       if (!closing) {
         closing = true;
-        List<Future<Void>> all = new ArrayList<>();
-        for (ContextImpl c : contexts.values()) {
-          all.add(c.close());
-        }
-        Future.join(all)
+        cache.close()
+            .transform(x -> {
+              List<Future<Void>> all = new ArrayList<>();
+              for (ContextImpl c : contexts.values()) {
+                all.add(c.close());
+              }
+              return Future.join(all);
+            })
             .transform(v -> self.close())
             .transform(v -> {
               notifications.close();
@@ -285,8 +298,14 @@ public final class EngineImpl implements OffloadEngine {
     vertx.eventBus().publish(phaseAddress(), change, LOCAL_ONLY);
   }
 
-  /** A peer is gone for good; hook for the cache (revocation) and metrics. */
+  /** A peer is gone for good: the cache revokes what it brought. */
   public void peerLost(PeerImpl peer) {
+    cache.peerLost(peer);
+  }
+
+  /** A peer reached BOOTSTRAP_DONE: the cache adds it. */
+  public void peerReady(PeerImpl peer) {
+    cache.peerReady(peer);
   }
 
   private void checkOpen() {

@@ -1,0 +1,127 @@
+package io.offload.cache;
+
+import io.offload.context.RankInfo;
+import io.vertx.core.Future;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who serves whom: for each group (communicator), for each of its ranks, its rank info, the
+ * global id of the service process that serves it, and the {@link Handle} to reach that service
+ * process. Every engine has one ({@code OffloadEngine.cache()}).
+ *
+ * <p>How it fills: a service process adds the ranks that bootstrap against it, exchanges its
+ * entries with the other service processes over the mesh, and once a group is complete sends
+ * the whole group to its local ranks. {@link #whenComplete(int)} tells when the local copy of a
+ * group is whole.
+ *
+ * <p>Groups carry a sequence number: a group revoked and added again (with the next number)
+ * never mixes entries of the two; late messages of an older number are dropped.
+ *
+ * <p>Lookups are O(1) (except where noted), lock-free and allocate nothing. A missing entry
+ * throws a {@link CacheMissException} that says what is missing; the {@code find*} variants
+ * return an empty {@code Optional} instead.
+ *
+ * <p>Thread safety: every method may be called from any thread; futures complete on the
+ * caller's Vert.x context.
+ */
+public interface GroupCache {
+
+  /** Global id of the service process that serves {@code rank} of {@code groupId}. */
+  int serviceProcessOf(int groupId, int rank);
+
+  /** Whether the entry of {@code rank} of {@code groupId} is known. */
+  boolean contains(int groupId, int rank);
+
+  /** Host id of {@code rank} of {@code groupId}. */
+  int hostOf(int groupId, int rank);
+
+  /** The rank info of {@code rank} of {@code groupId} (allocates). */
+  Optional<RankInfo> rankInfo(int groupId, int rank);
+
+  /** Whether two ranks of a group run on the same host. */
+  boolean onSameHost(int groupId, int rankA, int rankB);
+
+  /** Whether two ranks of a group are served by the same service process. */
+  boolean onSameServiceProcess(int groupId, int rankA, int rankB);
+
+  /** The handle of service process {@code serviceProcessId}. */
+  Handle handle(int serviceProcessId);
+
+  /** The handle of service process {@code serviceProcessId}, if this process is linked to it. */
+  Optional<Handle> findHandle(int serviceProcessId);
+
+  /** The handle of the service process that serves {@code rank} of {@code groupId}. */
+  default Handle handleOf(int groupId, int rank) {
+    return handle(serviceProcessOf(groupId, rank));
+  }
+
+  /** The region service process {@code serviceProcessId} published, if known. */
+  Optional<RemoteRegion> region(int serviceProcessId);
+
+  /**
+   * The ranks of {@code groupId} served by {@code serviceProcessId}, ascending (empty when it
+   * serves none). Needs the whole group ({@link #isComplete}).
+   */
+  IntView ranksServedBy(int groupId, int serviceProcessId);
+
+  /** The service processes serving the group's ranks, ascending. Needs the whole group. */
+  IntView serviceProcesses(int groupId);
+
+  /** The hosts of the group's ranks, ascending. Needs the whole group. */
+  IntView hosts(int groupId);
+
+  /** Number of ranks of the group. */
+  int groupSize(int groupId);
+
+  /** Number of the group's entries known here (equals the size once complete). */
+  int knownMembers(int groupId);
+
+  /** Whether every entry of the group is known here; false for an unknown group. */
+  boolean isComplete(int groupId);
+
+  /** The group's current sequence number. */
+  long sequence(int groupId);
+
+  /** Every known member of the group, by rank (allocates). */
+  List<RankInfo> members(int groupId);
+
+  /** Ids of the groups present, ascending (allocates). */
+  int[] groups();
+
+  /** Number of entries over all groups. */
+  int entryCount();
+
+  /**
+   * A digest of the group's entries (rank, rank info, service process), equal on two processes
+   * iff their copies of the group are equal. See {@link CacheDigest}.
+   */
+  String digest(int groupId);
+
+  /**
+   * Completes when the local copy of the group is whole (at once if it is). Fails when the group
+   * is revoked first.
+   */
+  Future<Void> whenComplete(int groupId);
+
+  /**
+   * On a rank: adds this process to a group (a sub-group created at run time) as
+   * {@code member}, with sequence number {@code sequence} (higher than any earlier use of that
+   * group id). Every member calls it; completes when the whole group is known here.
+   */
+  Future<Void> join(RankInfo member, long sequence);
+
+  /**
+   * Revokes a group everywhere: here, at this process's service process(es), and from there
+   * at every other service process and rank. Completes once the revocation is sent.
+   */
+  Future<Void> revoke(int groupId);
+
+  /**
+   * On a service process: registers a region of {@code bytes} with UCX and publishes it to the
+   * ranks and service processes linked to this one. The returned direct buffer is the region.
+   */
+  Future<ByteBuffer> exposeMemory(int bytes);
+}

@@ -1,0 +1,112 @@
+package io.offload.cache.impl;
+
+import io.offload.cache.RemoteRegion;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Payloads of the cache's notifications (library types {@code CACHE_*}, {@code MEMORY_REGION}).
+ * Big-endian; lengths validated before use.
+ *
+ * <pre>
+ * CACHE_ENTRIES, CACHE_GROUP:
+ *   i32 groupId | i64 seq | i32 groupSize | i32 count | count x [i32 rank | i32 localRank | i32 localSize | i32 hostId | i32 sp]
+ * CACHE_REVOKE:
+ *   i32 groupId | i64 seq | i32 rank | i32 sp
+ *   (rank >= 0: that rank; rank -1, sp >= 0: every rank served by sp; both -1: the whole group)
+ * MEMORY_REGION:
+ *   i32 sp | i64 address | i64 length | i32 keyLength | keyLength bytes
+ * </pre>
+ *
+ * <p>Stateless; thread safe.
+ */
+final class CacheMessages {
+
+  static final int ENTRIES_HEADER = 20;
+  static final int ENTRY = 20;
+  static final int REVOKE = 20;
+  static final int MAX_KEY = 64 * 1024;
+
+  private CacheMessages() {
+  }
+
+  /** A decoded entries message; {@code entries} holds 5 ints per entry. */
+  record Entries(int groupId, long seq, int groupSize, int[] entries) {
+    int count() {
+      return entries.length / 5;
+    }
+  }
+
+  /** See the layout: one rank, every rank of a service process, or the whole group. */
+  record Revoke(int groupId, long seq, int rank, int serviceProcess) {
+
+    boolean wholeGroup() {
+      return rank < 0 && serviceProcess < 0;
+    }
+  }
+
+  /** Entries of {@code ranks} of table {@code t}. */
+  static Buffer entries(GroupTable t, int[] ranks, int count) {
+    Buffer b = Buffer.buffer(ENTRIES_HEADER + count * ENTRY);
+    b.appendInt(t.groupId).appendLong(t.seq).appendInt(t.size).appendInt(count);
+    for (int i = 0; i < count; i++) {
+      int r = ranks[i];
+      b.appendInt(r).appendInt(t.localRank[r]).appendInt(t.localSize[r]).appendInt(t.host[r]).appendInt(t.sp[r]);
+    }
+    return b;
+  }
+
+  /** One entry. */
+  static Buffer entry(int groupId, long seq, int size, int rank, int localRank, int localSize, int hostId, int sp) {
+    return Buffer.buffer(ENTRIES_HEADER + ENTRY).appendInt(groupId).appendLong(seq).appendInt(size).appendInt(1)
+        .appendInt(rank).appendInt(localRank).appendInt(localSize).appendInt(hostId).appendInt(sp);
+  }
+
+  static Entries decodeEntries(Buffer b) {
+    if (b.length() < ENTRIES_HEADER) {
+      throw new IllegalArgumentException("cache entries message of " + b.length() + " bytes (header is "
+          + ENTRIES_HEADER + ")");
+    }
+    int count = b.getInt(16);
+    if (count < 0 || (long) count * ENTRY != b.length() - ENTRIES_HEADER) {
+      throw new IllegalArgumentException("cache entries message says " + count + " entries but holds "
+          + (b.length() - ENTRIES_HEADER) + " bytes");
+    }
+    int[] e = new int[count * 5];
+    for (int i = 0; i < e.length; i++) {
+      e[i] = b.getInt(ENTRIES_HEADER + 4 * i);
+    }
+    return new Entries(b.getInt(0), b.getLong(4), b.getInt(12), e);
+  }
+
+  static Buffer revoke(int groupId, long seq, int rank, int serviceProcess) {
+    return Buffer.buffer(REVOKE).appendInt(groupId).appendLong(seq).appendInt(rank).appendInt(serviceProcess);
+  }
+
+  static Revoke decodeRevoke(Buffer b) {
+    if (b.length() != REVOKE) {
+      throw new IllegalArgumentException("cache revoke message of " + b.length() + " bytes (expected " + REVOKE + ")");
+    }
+    return new Revoke(b.getInt(0), b.getLong(4), b.getInt(12), b.getInt(16));
+  }
+
+  static Buffer region(RemoteRegion r) {
+    return Buffer.buffer(24 + r.packedKey().length).appendInt(r.serviceProcessId()).appendLong(r.address())
+        .appendLong(r.length()).appendInt(r.packedKey().length).appendBytes(r.packedKey());
+  }
+
+  static RemoteRegion decodeRegion(Buffer b) {
+    if (b.length() < 24) {
+      throw new IllegalArgumentException("memory region message of " + b.length() + " bytes");
+    }
+    int keyLength = b.getInt(20);
+    if (keyLength < 0 || keyLength > MAX_KEY || keyLength != b.length() - 24) {
+      throw new IllegalArgumentException("memory region message with a key of " + keyLength + " bytes in "
+          + b.length());
+    }
+    int sp = b.getInt(0);
+    if (sp < 0) {
+      throw new IllegalArgumentException("memory region of service process " + sp);
+    }
+    return new RemoteRegion(sp, b.getLong(4), b.getLong(12), b.getBytes(24, b.length()));
+  }
+}

@@ -1,0 +1,475 @@
+package io.offload.cache.impl;
+
+import io.offload.cache.CacheMissException;
+import io.offload.cache.Handle;
+import io.offload.cache.IntView;
+import io.offload.cache.RemoteRegion;
+import io.offload.context.RankInfo;
+import io.offload.context.Role;
+import io.offload.context.Scope;
+import io.offload.context.impl.PeerImpl;
+import io.offload.engine.impl.EngineImpl;
+import io.offload.notify.Channel;
+import io.offload.notify.EventTypes;
+import io.offload.notify.Notification;
+import io.offload.ucx.UcxRuntime;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+
+/**
+ * An engine's group cache: the {@link CacheTables} plus how they fill and empty over the
+ * network.
+ * <ul>
+ *   <li>A service process adds each rank that reaches BOOTSTRAP_DONE with it (or joins a group
+ *       through it), sends its own entries to every other service process of the mesh
+ *       ({@code CACHE_ENTRIES}), and when a group is whole sends it to its local members
+ *       ({@code CACHE_GROUP}). A local rank that leaves is removed and the others are told
+ *       ({@code CACHE_REVOKE} for one rank); a revoked group travels the same way.</li>
+ *   <li>A rank keeps a handle of its service process and fills its tables from what that
+ *       service process sends.</li>
+ *   <li>Memory regions ({@code MEMORY_REGION}) go from a service process to its ranks and the
+ *       mesh; {@link Handle#put}/{@link Handle#get} run here, one remote key unpacked per (peer,
+ *       region).</li>
+ * </ul>
+ *
+ * <p>Thread safety: every change runs on the engine's UCX progress thread (the library's
+ * notification handlers already do; bootstrap events are handed over), so sends leave in the
+ * order the changes were made. Lookups run on any thread (see {@link CacheTables}).
+ */
+public final class CacheService extends CacheLookups {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CacheService.class);
+
+  private final EngineImpl engine;
+
+  // progress thread only
+  private volatile int localSp = -1;
+  private final Set<PeerImpl> mesh = new LinkedHashSet<>();
+  private final Set<PeerImpl> localRanks = new LinkedHashSet<>();
+  private final Map<Long, PeerImpl> members = new HashMap<>(); // (group, rank) of a local rank -> its peer
+  private final Map<PeerImpl, Set<Long>> membership = new IdentityHashMap<>();
+  private PeerImpl server; // on a rank: its service process
+  private final OneSided oneSided;
+
+  public CacheService(EngineImpl engine) {
+    this.engine = engine;
+    this.oneSided = new OneSided(engine.ucx(), this::onLoop);
+    var n = engine.notifications();
+    n.onInternal(EventTypes.CACHE_ENTRIES, safely("entries", this::onEntries));
+    n.onInternal(EventTypes.CACHE_GROUP, safely("group", this::onEntries));
+    n.onInternal(EventTypes.CACHE_REVOKE, safely("revoke", this::onRevoke));
+    n.onInternal(EventTypes.MEMORY_REGION, safely("region", (p, b) -> tables.putRegion(CacheMessages.decodeRegion(b))));
+  }
+
+  private static BiConsumer<Channel, Notification> safely(String what, BiConsumer<PeerImpl, Buffer> handler) {
+    return (ch, n) -> {
+      if (!(ch.owner() instanceof PeerImpl peer)) {
+        return;
+      }
+      try {
+        handler.accept(peer, n.payload());
+      } catch (RuntimeException e) {
+        LOG.warn("dropped a cache {} message from {}: {}", what, peer, e.getMessage());
+      }
+    };
+  }
+
+  /** This process is service process {@code id} (called when it starts a server). */
+  public void serveAs(int id) {
+    onLoop(() -> {
+      if (localSp >= 0 && localSp != id) {
+        LOG.warn("engine {} serves as service process {} and now {}", engine.id(), localSp, id);
+      }
+      localSp = id;
+    });
+  }
+
+  /** Global id of the service process this engine is, or -1. */
+  public int localServiceProcess() {
+    return localSp;
+  }
+
+  // ------------------------------------------------------------------ bootstrap events
+
+  /** A peer reached BOOTSTRAP_DONE (any thread). */
+  public void peerReady(PeerImpl peer) {
+    onLoop(() -> onPeerReady(peer));
+  }
+
+  /** A peer is gone for good (any thread). */
+  public void peerLost(PeerImpl peer) {
+    onLoop(() -> onPeerLost(peer));
+  }
+
+  private void onPeerReady(PeerImpl p) {
+    Scope scope = p.context().scope();
+    Role role = p.context().role();
+    if (scope == Scope.HOST_SERVICE && role == Role.SERVER) {
+      localRankReady(p);
+    } else if (scope == Scope.HOST_SERVICE && role == Role.CLIENT) {
+      server = p;
+      tables.putHandle(new Handle(p.serviceProcessId(), p.context(), p, null, oneSided));
+    } else if (scope == Scope.INTER_SERVICE) {
+      int remote = remoteServiceProcess(p);
+      if (remote < 0) {
+        LOG.warn("{}: mesh peer {} did not say which service process it is; ignored", engine.id(), p);
+        return;
+      }
+      if (role == Role.SERVER && localSp < 0) {
+        localSp = p.serviceProcessId();
+      }
+      mesh.add(p);
+      tables.putHandle(new Handle(remote, p.context(), p, null, oneSided));
+      for (int g : tables.groups()) {
+        sendOwnEntries(p, g);
+      }
+      Optional<RemoteRegion> own = ownRegion();
+      own.ifPresent(r -> send(p, EventTypes.MEMORY_REGION, CacheMessages.region(r)));
+      LOG.debug("{}: mesh link to service process {} up ({} links)", engine.id(), remote, mesh.size());
+    }
+  }
+
+  private void localRankReady(PeerImpl p) {
+    if (localSp < 0) {
+      localSp = p.serviceProcessId();
+    }
+    RankInfo ri = p.rank();
+    localRanks.add(p);
+    ownRegion().ifPresent(r -> send(p, EventTypes.MEMORY_REGION, CacheMessages.region(r)));
+    if (ri == null) {
+      return;
+    }
+    GroupTable t = tables.table(ri.groupId());
+    long seq = t == null ? 0 : t.seq;
+    addLocal(p, ri.groupId(), seq, ri.groupSize(), ri.rank(), ri.localRank(), ri.localSize(), ri.hostId());
+  }
+
+  /** Adds a local rank's entry, tells the mesh, and hands it the group if the group is already whole. */
+  private void addLocal(PeerImpl p, int g, long seq, int size, int rank, int lr, int ls, int host) {
+    if (p.phase() == io.offload.context.BootstrapPhase.DISCONNECTED) {
+      return;
+    }
+    GroupTable current = tables.table(g);
+    if (current != null && seq > current.seq) {
+      forgetMembers(g); // a newer sequence replaces the group: its old local members are no members
+    }
+    long key = key(g, rank);
+    members.put(key, p);
+    membership.computeIfAbsent(p, x -> new HashSet<>()).add(key);
+    CacheTables.Outcome o = tables.put(g, seq, size, rank, lr, ls, host, localSp);
+    if (o == CacheTables.Outcome.STALE || o == CacheTables.Outcome.CONFLICT) {
+      LOG.warn("{}: entry of group {} rank {} (sequence {}) not added: {}", engine.id(), g, rank, seq, o);
+      return;
+    }
+    Buffer entry = CacheMessages.entry(g, seq, size, rank, lr, ls, host, localSp);
+    for (PeerImpl m : mesh) {
+      send(m, EventTypes.CACHE_ENTRIES, entry);
+    }
+    if (o != CacheTables.Outcome.COMPLETED && tables.isComplete(g)) {
+      sendGroup(p, tables.table(g)); // it joined a group that was already whole
+    }
+  }
+
+  private void onPeerLost(PeerImpl p) {
+    Scope scope = p.context().scope();
+    if (scope == Scope.HOST_SERVICE && p.context().role() == Role.SERVER) {
+      localRanks.remove(p);
+      Set<Long> keys = membership.remove(p);
+      if (keys != null) {
+        for (long k : keys) {
+          int g = (int) (k >>> 32);
+          int rank = (int) k;
+          if (members.get(k) != p) {
+            continue;
+          }
+          members.remove(k);
+          GroupTable t = tables.table(g);
+          if (t != null && tables.remove(g, t.seq, rank)) {
+            Buffer revoke = CacheMessages.revoke(g, t.seq, rank, -1);
+            mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
+            localMembersOf(g).forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
+          }
+        }
+      }
+    } else if (scope == Scope.HOST_SERVICE) {
+      if (server == p) {
+        server = null;
+      }
+      tables.removeHandle(p.serviceProcessId(), p);
+    } else if (scope == Scope.INTER_SERVICE) {
+      mesh.remove(p);
+      int lost = remoteServiceProcess(p);
+      tables.removeHandle(lost, p);
+      if (lost >= 0 && lost != localSp) {
+        serviceProcessLost(lost);
+      }
+    }
+    oneSided.forget(p);
+  }
+
+  /**
+   * A service process left the mesh: its ranks cannot be reached through it any more, so their
+   * entries go, as if each of them had disconnected; the local ranks are told.
+   */
+  private void serviceProcessLost(int sp) {
+    for (int g : tables.groups()) {
+      GroupTable t = tables.table(g);
+      if (t != null && tables.removeServedBy(g, t.seq, sp) > 0) {
+        Buffer revoke = CacheMessages.revoke(g, t.seq, -1, sp);
+        localMembersOf(g).forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
+      }
+    }
+  }
+
+  private static int remoteServiceProcess(PeerImpl p) {
+    if (p.context().role() == Role.CLIENT) {
+      return p.serviceProcessId();
+    }
+    RankInfo ri = p.rank();
+    return ri == null ? -1 : ri.rank(); // on mesh links the rank field carries the global id
+  }
+
+  // ------------------------------------------------------------------ messages (progress thread)
+
+  private void onEntries(PeerImpl from, Buffer payload) {
+    CacheMessages.Entries m = CacheMessages.decodeEntries(payload);
+    int[] e = m.entries();
+    boolean fromLocalRank = from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER;
+    for (int i = 0; i < e.length; i += 5) {
+      if (fromLocalRank) { // a rank joins a group through us: we serve it, whatever it says
+        addLocal(from, m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3]);
+      } else {
+        CacheTables.Outcome o = tables.put(m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3],
+            e[i + 4]);
+        if (o == CacheTables.Outcome.CONFLICT) {
+          LOG.warn("{}: conflicting entry for group {} rank {} from {}", engine.id(), m.groupId(), e[i], from);
+        }
+      }
+    }
+  }
+
+  private void onRevoke(PeerImpl from, Buffer payload) {
+    CacheMessages.Revoke r = CacheMessages.decodeRevoke(payload);
+    boolean fromLocalRank = from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER;
+    List<PeerImpl> locals = localMembersOf(r.groupId());
+    if (r.wholeGroup()) {
+      tables.revoke(r.groupId(), r.seq());
+      forgetMembers(r.groupId());
+    } else if (r.rank() >= 0) {
+      tables.remove(r.groupId(), r.seq(), r.rank());
+    } else {
+      tables.removeServedBy(r.groupId(), r.seq(), r.serviceProcess());
+    }
+    if (localSp < 0) {
+      return; // a rank: nothing to pass on
+    }
+    Buffer copy = CacheMessages.revoke(r.groupId(), r.seq(), r.rank(), r.serviceProcess());
+    if (fromLocalRank) {
+      mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, copy));
+    }
+    for (PeerImpl l : locals) {
+      if (l != from) {
+        send(l, EventTypes.CACHE_REVOKE, copy);
+      }
+    }
+  }
+
+  /** A group became whole (on the progress thread). */
+  @Override
+  void completed(GroupTable t) {
+    LOG.debug("{}: group {} (sequence {}) complete, {} ranks", engine.id(), t.groupId, t.seq, t.size);
+    if (localSp < 0) {
+      return;
+    }
+    Set<PeerImpl> sentTo = new HashSet<>();
+    IntView mine = t.index.servedBy.length > localSp && t.index.servedBy[localSp] != null
+        ? t.index.servedBy[localSp] : IntView.EMPTY;
+    for (int i = 0; i < mine.size(); i++) {
+      PeerImpl p = members.get(key(t.groupId, mine.get(i)));
+      if (p != null && sentTo.add(p)) {
+        sendGroup(p, t);
+      }
+    }
+  }
+
+  private void sendGroup(PeerImpl p, GroupTable t) {
+    int[] all = new int[t.size];
+    for (int r = 0; r < t.size; r++) {
+      all[r] = r;
+    }
+    send(p, EventTypes.CACHE_GROUP, CacheMessages.entries(t, all, t.size));
+  }
+
+  private void sendOwnEntries(PeerImpl to, int groupId) {
+    GroupTable t = tables.table(groupId);
+    if (t == null || localSp < 0) {
+      return;
+    }
+    int[] mine = new int[t.size];
+    int n = 0;
+    for (int r = 0; r < t.size; r++) {
+      if (t.spAcquire(r) == localSp) {
+        mine[n++] = r;
+      }
+    }
+    if (n > 0) {
+      send(to, EventTypes.CACHE_ENTRIES, CacheMessages.entries(t, mine, n));
+    }
+  }
+
+  private List<PeerImpl> localMembersOf(int groupId) {
+    List<PeerImpl> out = new ArrayList<>();
+    Set<PeerImpl> seen = new HashSet<>();
+    for (Map.Entry<Long, PeerImpl> e : members.entrySet()) {
+      if ((int) (e.getKey() >>> 32) == groupId && seen.add(e.getValue())) {
+        out.add(e.getValue());
+      }
+    }
+    return out;
+  }
+
+  private void forgetMembers(int groupId) {
+    members.keySet().removeIf(k -> (int) (k >>> 32) == groupId);
+    membership.values().forEach(s -> s.removeIf(k -> (int) (k >>> 32) == groupId));
+  }
+
+  private void send(PeerImpl p, int type, Buffer payload) {
+    engine.notifications().send(p.channel(), type, payload)
+        .onFailure(e -> LOG.debug("{}: cache message {} to {} failed: {}", engine.id(), type, p, e.getMessage()));
+  }
+
+  private static long key(int groupId, int rank) {
+    return ((long) groupId << 32) | (rank & 0xFFFFFFFFL);
+  }
+
+  private Optional<RemoteRegion> ownRegion() {
+    return localSp < 0 || !oneSided.exposes() ? Optional.empty() : tables.region(localSp);
+  }
+
+  // ------------------------------------------------------------------ API: changes
+
+  @Override
+  public Future<Void> whenComplete(int groupId) {
+    return onCaller(tables.whenComplete(groupId));
+  }
+
+  @Override
+  public Future<Void> join(RankInfo member, long sequence) {
+    if (sequence < 0) {
+      throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);
+    }
+    Future<Void> sent = onProgress(() -> {
+      if (server == null) {
+        throw new IllegalStateException("join needs a bootstrapped link to a service process (a rank's client context)");
+      }
+      int sp = server.serviceProcessId();
+      tables.put(member.groupId(), sequence, member.groupSize(), member.rank(), member.localRank(), member.localSize(),
+          member.hostId(), sp);
+      send(server, EventTypes.CACHE_ENTRIES, CacheMessages.entry(member.groupId(), sequence, member.groupSize(),
+          member.rank(), member.localRank(), member.localSize(), member.hostId(), sp));
+      return null;
+    });
+    return sent.compose(v -> whenComplete(member.groupId()));
+  }
+
+  @Override
+  public Future<Void> revoke(int groupId) {
+    return onProgress(() -> {
+      GroupTable t = tables.table(groupId);
+      if (t == null) {
+        throw new CacheMissException("group " + groupId + " is not in the cache");
+      }
+      List<PeerImpl> locals = localMembersOf(groupId);
+      tables.revoke(groupId, t.seq);
+      forgetMembers(groupId);
+      Buffer revoke = CacheMessages.revoke(groupId, t.seq, -1, -1);
+      if (server != null) {
+        send(server, EventTypes.CACHE_REVOKE, revoke);
+      }
+      if (localSp >= 0) {
+        mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
+        locals.forEach(l -> send(l, EventTypes.CACHE_REVOKE, revoke));
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<ByteBuffer> exposeMemory(int bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("bytes must be >= 1, got " + bytes);
+    }
+    return onProgress(() -> {
+      if (localSp < 0) {
+        throw new IllegalStateException("only a service process (an engine with a server context) exposes memory");
+      }
+      RemoteRegion region = oneSided.register(localSp, bytes);
+      tables.putRegion(region);
+      Buffer msg = CacheMessages.region(region);
+      localRanks.forEach(p -> send(p, EventTypes.MEMORY_REGION, msg));
+      mesh.forEach(p -> send(p, EventTypes.MEMORY_REGION, msg));
+      return oneSided.buffer();
+    });
+  }
+
+  /** Releases remote keys and the registered region; before the endpoints and the worker close. */
+  public Future<Void> close() {
+    tables.failWaiters("engine " + engine.id() + " closed");
+    Promise<Void> done = engine.loop().promise();
+    onLoop(() -> {
+      oneSided.close();
+      done.complete();
+    });
+    return done.future();
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private UcxRuntime ucx() {
+    return engine.ucx();
+  }
+
+  /**
+   * Runs {@code task} on the progress thread inside its Vert.x context, so that futures made
+   * there (sends) reuse that one context instead of creating one per call (shared/README §1).
+   */
+  private void onLoop(Runnable task) {
+    ContextInternal ctx = ucx().context();
+    ucx().execute(() -> ctx.dispatch(task));
+  }
+
+  private <T> Future<T> onProgress(Callable<T> task) {
+    Promise<T> p = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
+    onLoop(() -> {
+      try {
+        p.complete(task.call());
+      } catch (Throwable t) {
+        p.fail(t);
+      }
+    });
+    return p.future();
+  }
+
+  private <T> Future<T> onCaller(Future<T> f) {
+    Promise<T> p = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
+    f.onComplete(p);
+    return p.future();
+  }
+}
