@@ -1,6 +1,8 @@
 package io.offload;
 
 import io.offload.examples.HelloNotification;
+import io.offload.examples.OneSidedPutThroughTheCache;
+import io.offload.examples.TwoServiceProcesses;
 import io.offload.examples.SelfNotifications;
 import org.junit.jupiter.api.Test;
 
@@ -19,5 +21,18 @@ class ExamplesTest {
   @Test
   void selfNotifications() throws Exception {
     assertEquals(List.of("tick 1", "tick 2", "tick 3"), SelfNotifications.run());
+  }
+
+  @Test
+  void oneSidedPutThroughTheCache() throws Exception {
+    assertEquals("service process 0 serves rank 2; its region holds: written by rank 0 with a UCX put",
+        OneSidedPutThroughTheCache.run());
+  }
+
+  @Test
+  void twoServiceProcesses() throws Exception {
+    assertEquals(List.of("rank 0: host 0, service process 0 (same host as rank 0)",
+        "rank 1: host 0, service process 0 (same host as rank 0)",
+        "rank 2: host 1, service process 1", "rank 3: host 1, service process 1"), TwoServiceProcesses.run());
   }
 }
