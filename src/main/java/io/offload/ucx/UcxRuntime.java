@@ -43,6 +43,11 @@ public final class UcxRuntime {
 
   /** How long shutdown waits for endpoints to flush before it forces them closed. */
   private static final long CLOSE_FLUSH_NANOS = 500_000_000L;
+  /**
+   * How long shutdown waits for every close request to complete. A worker closed with a request
+   * still pending aborts the JVM (exit 134), so this is generous: a loaded machine is slow.
+   */
+  private static final long CLOSE_ALL_NANOS = 15_000_000_000L;
 
   private final Vertx vertx;
   private final UcxOptions options;
@@ -53,6 +58,8 @@ public final class UcxRuntime {
   private volatile byte[] workerAddress;
   private IdleStrategy idle;
   private final Set<UcpEndpoint> endpoints = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Close requests not complete yet when their endpoint was given up on; shutdown waits for them. */
+  private final List<UcpRequest> pendingCloses = new ArrayList<>();
   private final List<Object> retained = new ArrayList<>(); // callbacks JUCX must not lose to GC
   private final Promise<Void> started = Promise.promise();
   private final Promise<Void> stopped = Promise.promise();
@@ -136,8 +143,13 @@ public final class UcxRuntime {
       }
       idle.idle(work);
     }
-    closeAllEndpoints();
-    closeNative();
+    if (closeAllEndpoints()) {
+      closeNative();
+    } else {
+      thread.markClosed();
+      LOG.error("UCX close requests still pending after {} s: the UCX worker and context are left open (closing "
+          + "them now would abort the JVM)", CLOSE_ALL_NANOS / 1_000_000_000L);
+    }
     stopped.complete();
   }
 
@@ -225,6 +237,9 @@ public final class UcxRuntime {
       return done.future();
     }
     awaitRequest(request, System.nanoTime() + CLOSE_FLUSH_NANOS, () -> {
+      if (!request.isCompleted()) {
+        pendingCloses.add(request);
+      }
       if (!request.isCompleted() && !force) {
         endpoints.add(ep);
         closeEndpoint(ep, true).onComplete(done);
@@ -258,8 +273,10 @@ public final class UcxRuntime {
     return stopped.future();
   }
 
-  private void closeAllEndpoints() {
-    List<UcpRequest> requests = new ArrayList<>();
+  /** Force-closes every endpoint and waits for every close request; false if some never completed. */
+  private boolean closeAllEndpoints() {
+    List<UcpRequest> requests = new ArrayList<>(pendingCloses);
+    pendingCloses.clear();
     for (UcpEndpoint ep : endpoints) {
       try {
         requests.add(ep.closeNonBlockingForce());
@@ -268,14 +285,19 @@ public final class UcxRuntime {
       }
     }
     endpoints.clear();
-    long deadline = System.nanoTime() + CLOSE_FLUSH_NANOS;
-    while (System.nanoTime() < deadline && !requests.stream().allMatch(UcpRequest::isCompleted)) {
+    long deadline = System.nanoTime() + CLOSE_ALL_NANOS;
+    while (!requests.stream().allMatch(UcpRequest::isCompleted)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
       try {
         worker.progress();
       } catch (Throwable e) {
-        break;
+        LOG.warn("UCX worker progress failed while closing endpoints", e);
+        return false;
       }
     }
+    return true;
   }
 
   private void closeNative() {

@@ -30,6 +30,7 @@ public final class Jvm implements AutoCloseable {
   private final String name;
   private final Process process;
   private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+  private final List<Thread> pumps = new ArrayList<>();
 
   private Jvm(String name, Process process) {
     this.name = name;
@@ -78,6 +79,7 @@ public final class Jvm implements AutoCloseable {
       }
     }, name + "-output");
     t.setDaemon(true);
+    pumps.add(t);
     t.start();
   }
 
@@ -142,6 +144,9 @@ public final class Jvm implements AutoCloseable {
       throw new AssertionError(name + " did not exit within " + timeout + " " + unit + "; output:\n" + output());
     }
     LIVE.remove(process);
+    for (Thread t : pumps) { // the last lines (an abort message, say) are read before anyone looks
+      t.join(2000);
+    }
     return process.exitValue();
   }
 
