@@ -131,8 +131,13 @@ final class ServerFixture implements AutoCloseable {
 
   /** A round trip through the server's echo on an already connected context. */
   void assertEchoes(ExecutionContext c) {
+    assertEchoes(vertx, c);
+  }
+
+  /** The same, for a context of an engine on another Vert.x instance {@code v}. */
+  void assertEchoes(Vertx v, ExecutionContext c) {
     Promise<String> echoed = Promise.promise();
-    MessageConsumer<Notification> consumer = vertx.eventBus().localConsumer(c.address(ECHO),
+    MessageConsumer<Notification> consumer = v.eventBus().localConsumer(c.address(ECHO),
         m -> echoed.tryComplete(m.body().payload().toString()));
     Wait.get(consumer.completion(), 10);
     try {
