@@ -17,6 +17,13 @@ import io.vertx.core.net.NetSocket;
  * Runs a client execution context: connects to its server (retrying with backoff while the
  * server is not up yet, until the connect timeout), then bootstraps.
  *
+ * <p>With a secret ({@link ClientOptions#setSecret}) the client answers the server's CHALLENGE
+ * with HMAC-SHA256 over its nonce, and refuses (ERROR, {@code ERR_AUTH}) a server that sends
+ * SERVER_INFO without asking: its own worker address then stays undisclosed. Without a secret it
+ * refuses a server that asks for one, telling it why. The server's worker address is checked
+ * before it reaches UCX (see {@code WorkerAddresses}); the whole handshake is bounded by
+ * {@link ClientOptions#getHandshakeTimeout()}.
+ *
  * <p>Thread safety: the engine's event loop only.
  */
 public final class ClientBootstrap {

@@ -289,7 +289,7 @@ class OobFuzzTest {
     PARSED_STREAMS.incrementAndGet();
   }
 
-  @Property(tries = 150)
+  @Property(tries = 120)
   void serviceProcessSurvivesRandomFrameSequences(@ForAll("sequences") List<byte[]> frames) throws Exception {
     try (RawOob oob = RawOob.connect(port)) {
       try {
@@ -297,7 +297,7 @@ class OobFuzzTest {
       } catch (java.io.IOException closedEarly) {
         // the server may refuse and close before we finish writing
       }
-      RawOob.Outcome outcome = oob.drain(150);
+      RawOob.Outcome outcome = oob.drain(100);
       if (outcome.error() != null) {
         REFUSED.incrementAndGet();
       }
