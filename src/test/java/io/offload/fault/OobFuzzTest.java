@@ -222,7 +222,7 @@ class OobFuzzTest {
 
   // ------------------------------------------------------------------ properties
 
-  @Property(tries = 10_000)
+  @Property(tries = 8_000)
   void decodersThrowOnlyProtocolExceptionsAndAllocateByTheInput(@ForAll("bodies") byte[] body) {
     List<Function<Buffer, Object>> decoders = List.of(
         OobCodec::decodeHello,
@@ -256,7 +256,7 @@ class OobFuzzTest {
     return THREADS.getCurrentThreadAllocatedBytes() - before;
   }
 
-  @Property(tries = 2_000)
+  @Property(tries = 1_500)
   void parserYieldsBoundedFramesOrOneErrorAndAllocatesByTheInput(@ForAll("streams") byte[] stream,
       @ForAll @IntRange(min = 64, max = 4096) int maxFrame, @ForAll @Size(max = 8) List<@IntRange(min = 1, max = 97) Integer> cuts) {
     List<OobCodec.Frame> frames = new ArrayList<>();
@@ -289,7 +289,7 @@ class OobFuzzTest {
     PARSED_STREAMS.incrementAndGet();
   }
 
-  @Property(tries = 120)
+  @Property(tries = 100)
   void serviceProcessSurvivesRandomFrameSequences(@ForAll("sequences") List<byte[]> frames) throws Exception {
     try (RawOob oob = RawOob.connect(port)) {
       try {
@@ -306,7 +306,7 @@ class OobFuzzTest {
     SOCKET_SEQUENCES.incrementAndGet();
   }
 
-  @Property(tries = 30)
+  @Property(tries = 20)
   void clientFailsCleanlyAgainstAServerSpeakingGarbage(@ForAll("streams") byte[] answer,
       @ForAll boolean challengeFirst) throws Exception {
     try (ServerSocket fake = new ServerSocket(0)) {
