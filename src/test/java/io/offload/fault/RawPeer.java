@@ -8,7 +8,6 @@ import org.openucx.jucx.ucp.UcpWorker;
 import org.openucx.jucx.ucp.UcpWorkerParams;
 
 import java.nio.ByteBuffer;
-import java.util.Random;
 
 /**
  * A child-process client that speaks the OOB protocol by hand and stops at a chosen step, for
@@ -17,9 +16,9 @@ import java.util.Random;
  *   RawPeer HOST PORT connect         TCP connected, nothing sent        -> prints "connected"
  *   RawPeer HOST PORT hello RANK      HELLO sent, SERVER_INFO received   -> prints "server-info"
  *   RawPeer HOST PORT address RANK    and a real worker address sent     -> prints "client-address"
- *   RawPeer HOST PORT garbage RANK N  and N random bytes as the address  -> prints the server's answer
  * </pre>
- * Test code only: the product has no hooks for this.
+ * Test code only: the product has no hooks for this. (It never sends made-up worker addresses:
+ * random bytes could decode to any IP address that UCX would try to reach.)
  */
 public final class RawPeer {
 
@@ -53,28 +52,6 @@ public final class RawPeer {
             worker.progress(); // the server's probe may land; we never answer READY
             Thread.sleep(5);
           }
-        }
-        case "garbage", "mutate" -> {
-          Random random = new Random(Long.getLong("seed", 1));
-          byte[] address;
-          if (mode.equals("garbage")) {
-            address = new byte[Integer.parseInt(args[4])];
-            random.nextBytes(address);
-            if (Integer.getInteger("header") != null) {
-              address[0] = (byte) (int) Integer.getInteger("header");
-            }
-          } else { // a real address with N random bytes (past the header byte) changed
-            UcpContext ctx = new UcpContext(new UcpParams().requestAmFeature());
-            ByteBuffer a = ctx.newWorker(new UcpWorkerParams()).getAddress();
-            address = new byte[a.remaining()];
-            a.get(address);
-            for (int i = Integer.parseInt(args[4]); i > 0; i--) {
-              address[1 + random.nextInt(address.length - 1)] = (byte) random.nextInt(256);
-            }
-          }
-          oob.write(OobCodec.clientAddress(address).getBytes());
-          say("garbage-sent");
-          say("outcome " + oob.drain(5000));
         }
         default -> throw new IllegalArgumentException("unknown mode " + mode);
       }

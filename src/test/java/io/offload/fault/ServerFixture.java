@@ -40,11 +40,13 @@ final class ServerFixture implements AutoCloseable {
   final OffloadEngine engine;
   final ExecutionContext server;
   final String secret;
-  final List<PhaseChange> changes = new CopyOnWriteArrayList<>();
+  final List<PhaseChange> changes;
   private final AtomicInteger nextRank = new AtomicInteger(1000);
   private OffloadEngine clients;
 
-  private ServerFixture(Vertx vertx, OffloadEngine engine, ExecutionContext server, String secret) {
+  private ServerFixture(Vertx vertx, OffloadEngine engine, ExecutionContext server, String secret,
+                        List<PhaseChange> changes) {
+    this.changes = changes;
     this.vertx = vertx;
     this.engine = engine;
     this.server = server;
@@ -60,7 +62,7 @@ final class ServerFixture implements AutoCloseable {
     String name = "fault-sp" + NAMES.incrementAndGet();
     OffloadEngine engine = OffloadEngine.create(vertx, new EngineOptions(engineOptions).setName(name))
         .await(30, TimeUnit.SECONDS);
-    List<PhaseChange> changes = new CopyOnWriteArrayList<>();
+    List<PhaseChange> changes = new CopyOnWriteArrayList<>(); // from the first phase change on
     vertx.eventBus().<PhaseChange>localConsumer(engine.phaseAddress(), m -> changes.add(m.body()))
         .completion().await(10, TimeUnit.SECONDS);
     Promise<Void> echoReady = Promise.promise();
@@ -77,10 +79,7 @@ final class ServerFixture implements AutoCloseable {
     });
     echoReady.future().await(10, TimeUnit.SECONDS);
     ExecutionContext server = engine.listen(serverOptions).await(30, TimeUnit.SECONDS);
-    ServerFixture f = new ServerFixture(vertx, engine, server, serverOptions.getSecret());
-    f.changes.addAll(changes);
-    vertx.eventBus().<PhaseChange>localConsumer(engine.phaseAddress(), m -> f.changes.add(m.body()));
-    return f;
+    return new ServerFixture(vertx, engine, server, serverOptions.getSecret(), changes);
   }
 
   int port() {
