@@ -17,6 +17,13 @@ import io.vertx.core.net.NetSocket;
  * Runs a client execution context: connects to its server (retrying with backoff while the
  * server is not up yet, until the connect timeout), then bootstraps.
  *
+ * <p>With a secret ({@link ClientOptions#setSecret}) the client answers the server's CHALLENGE
+ * with HMAC-SHA256 over its nonce, and refuses (ERROR, {@code ERR_AUTH}) a server that sends
+ * SERVER_INFO without asking: its own worker address then stays undisclosed. Without a secret it
+ * refuses a server that asks for one, telling it why. The server's worker address is checked
+ * before it reaches UCX (see {@code WorkerAddresses}); the whole handshake is bounded by
+ * {@link ClientOptions#getHandshakeTimeout()}.
+ *
  * <p>Thread safety: the engine's event loop only.
  */
 public final class ClientBootstrap {
@@ -105,7 +112,8 @@ public final class ClientBootstrap {
         throw new ProtocolException("unexpected CHALLENGE");
       }
       if (options.getSecret() == null) {
-        failed("the server requires a shared secret and none is configured (secret / --secret-file)");
+        refuse(OobCodec.ERR_AUTH, "the server requires a shared secret and this client has none configured "
+            + "(ClientOptions.setSecret / --secret-file)");
         return;
       }
       steps.start(Step.AUTH);
@@ -117,6 +125,13 @@ public final class ClientBootstrap {
       if (steps.isDone(Step.SERVER_INFO)) {
         throw new ProtocolException("second SERVER_INFO");
       }
+      if (options.getSecret() != null && !steps.isDone(Step.AUTH)) {
+        // A configuration mismatch: say so on both sides, and keep our worker address to ourselves.
+        refuse(OobCodec.ERR_AUTH, "this client has a shared secret but the server did not ask for it "
+            + "(is the server started without a secret?); refusing to continue unauthenticated");
+        return;
+      }
+      WorkerAddresses.check(info.workerAddress(), engine.ucx().workerAddress(), "SERVER_INFO");
       steps.done(Step.SERVER_INFO);
       server.serverIds(info.serverId(), info.serviceProcessId());
       if (info.rank() != null) {
@@ -128,8 +143,8 @@ public final class ClientBootstrap {
       steps.start(Step.CLIENT_ADDRESS);
       socket.write(OobCodec.clientAddress(engine.ucx().workerAddress()));
       steps.done(Step.CLIENT_ADDRESS);
-      connectUcx(info.workerAddress()).onFailure(e -> failed("cannot create a UCX endpoint to the server: "
-          + e.getMessage()));
+      connectUcx(info.workerAddress()).onFailure(e -> refuse(OobCodec.ERR_PROTOCOL, "cannot create a UCX endpoint to "
+          + "the server's worker address: " + e.getMessage()));
     }
 
     @Override

@@ -19,8 +19,32 @@ import java.util.Map;
 
 /**
  * Runs a server execution context: listens, and bootstraps every accepted client with its own
- * state ({@link BootstrapSteps}), many at once. Refuses a second live claim of the same
- * (group, rank).
+ * state ({@link BootstrapSteps}), many at once.
+ *
+ * <p>What a client must get through, in order, and the limit that guards each step (every
+ * refusal is an ERROR frame with a code and a reason, then the socket is closed; the server
+ * keeps serving everyone else):
+ * <ol>
+ *   <li>Connection: at most {@link ServerOptions#getMaxPeers()} connections (handshaking or
+ *       bootstrapped) at once, else {@code ERR_FULL}.</li>
+ *   <li>Frames: each at most {@link io.offload.engine.EngineOptions#getMaxFrameLength()} bytes,
+ *       checked before anything is buffered; worker addresses at most
+ *       {@link io.offload.engine.EngineOptions#getMaxAddressLength()}; any malformed, unknown
+ *       or out-of-order frame is {@code ERR_PROTOCOL}.</li>
+ *   <li>HELLO: magic, version and scope must match.</li>
+ *   <li>Authentication, when {@link ServerOptions#setSecret} is set: CHALLENGE with a fresh
+ *       nonce, RESPONSE must be HMAC-SHA256(secret, nonce), else {@code ERR_AUTH}. Nothing about
+ *       this server (ids, worker address, other peers) is sent before it succeeds.</li>
+ *   <li>Claim: a second live claim of the same (group, rank) is refused ({@code ERR_DUPLICATE});
+ *       a rank whose previous connection is DISCONNECTED may claim again (its old record is
+ *       replaced). A dead connection is noticed when its socket closes, or after the heartbeat
+ *       timeout when a link is cut, so a rank reconnecting through a cut link is refused until
+ *       then.</li>
+ *   <li>Time: a peer not at BOOTSTRAP_DONE within {@link ServerOptions#getHandshakeTimeout()}
+ *       of its connection is dropped ({@code ERR_TIMEOUT}), which also bounds slow senders.</li>
+ * </ol>
+ * Connections that never got admitted leave no peer record behind, so floods and garbage do
+ * not accumulate state.
  *
  * <p>Thread safety: the engine's event loop only.
  */
@@ -90,7 +114,9 @@ public final class ServerBootstrap {
   /** The server end of one client's bootstrap. */
   private final class ServerSide extends PeerConnection {
 
+    private OobCodec.Hello hello;
     private byte[] nonce;
+    /** Set once admitted (identified and, with a secret, authenticated). */
     private Long claim;
 
     ServerSide(PeerImpl peer, NetSocket socket) {
@@ -118,30 +144,20 @@ public final class ServerBootstrap {
         throw new ProtocolException("client asks for scope code " + hello.scope() + " but this server serves "
             + options.getScope());
       }
-      long key = claimKey(hello.rank());
-      PeerImpl holder = claims.get(key);
-      if (holder != null && holder.phase() != BootstrapPhase.DISCONNECTED) {
-        refuse(OobCodec.ERR_DUPLICATE, "group " + hello.rank().groupId() + " rank " + hello.rank().rank()
-            + " is already connected as peer " + holder.id());
-        return;
-      }
-      claims.put(key, peer);
-      claim = key;
-      peer.rankInfo(hello.rank());
-      peer.channel().remoteId(hello.clientChannel());
-      peer.serverIds(serverId, options.getServiceProcessId());
+      this.hello = hello;
       steps.done(Step.HELLO);
       if (options.getSecret() != null) {
+        // Nothing about this server or its other peers is told before the client proves the secret.
         steps.start(Step.AUTH);
         nonce = Auth.nonce();
         socket.write(OobCodec.bytesFrame(OobCodec.CHALLENGE, nonce));
       } else {
-        sendServerInfo();
+        admit();
       }
     }
 
     private void onResponse(byte[] answer) {
-      if (nonce == null || steps.isDone(Step.AUTH)) {
+      if (nonce == null || steps.isDone(Step.AUTH) || steps.state(Step.AUTH) == BootstrapSteps.State.FAILED) {
         throw new ProtocolException("unexpected RESPONSE (no challenge pending)");
       }
       if (!Auth.verify(options.getSecret(), nonce, answer)) {
@@ -150,10 +166,37 @@ public final class ServerBootstrap {
         return;
       }
       steps.done(Step.AUTH);
+      admit();
+    }
+
+    /**
+     * The client is who it says (or no secret is required): claim its (group, rank), then
+     * disclose this server's worker address. A live holder of the same claim wins; a lost one
+     * (DISCONNECTED) is replaced, and its record dropped so that churn does not pile up peers.
+     */
+    private void admit() {
+      RankInfo rank = hello.rank();
+      long key = claimKey(rank);
+      PeerImpl holder = claims.get(key);
+      if (holder != null && holder.phase() != BootstrapPhase.DISCONNECTED) {
+        refuse(OobCodec.ERR_DUPLICATE, "group " + rank.groupId() + " rank " + rank.rank()
+            + " is already connected (as peer " + holder.id() + "); a rank may reconnect only after its previous "
+            + "connection is gone");
+        return;
+      }
+      if (holder != null) {
+        context.removePeer(holder);
+      }
+      claims.put(key, peer);
+      claim = key;
+      peer.rankInfo(rank);
+      peer.channel().remoteId(hello.clientChannel());
+      peer.serverIds(serverId, options.getServiceProcessId());
       sendServerInfo();
     }
 
     private void sendServerInfo() {
+      steps.start(Step.SERVER_INFO);
       socket.write(OobCodec.serverInfo(serverId, options.getServiceProcessId(), peer.id(), peer.channel().id(),
           options.getRankInfo(), engine.ucx().workerAddress()));
       steps.done(Step.SERVER_INFO);
@@ -165,16 +208,21 @@ public final class ServerBootstrap {
       if (!steps.isDone(Step.SERVER_INFO) || steps.isDone(Step.CLIENT_ADDRESS)) {
         throw new ProtocolException("unexpected CLIENT_ADDRESS at step " + steps.current());
       }
+      WorkerAddresses.check(address, engine.ucx().workerAddress(), "CLIENT_ADDRESS");
       steps.done(Step.CLIENT_ADDRESS);
-      connectUcx(address).onFailure(e -> failed("cannot create a UCX endpoint to the client: " + e.getMessage()));
+      connectUcx(address).onFailure(e -> refuse(OobCodec.ERR_PROTOCOL, "cannot create a UCX endpoint to the client's "
+          + "worker address: " + e.getMessage()));
     }
 
     @Override
     void onEnded(String reason) {
       live--;
-      if (claim != null && claims.get(claim) == peer) {
-        claims.remove(claim);
+      if (claim == null) {
+        // Never admitted (garbage, refused, unauthenticated, stalled): leave no trace behind.
+        context.removePeer(peer);
+        return;
       }
+      // A lost rank keeps its DISCONNECTED record until the same (group, rank) claims again.
       engine.peerLost(peer);
     }
   }

@@ -69,6 +69,10 @@ final class RankCommand implements Callable<Integer> {
   @Option(names = "--secret-file", description = "File holding the shared secret.")
   Path secretFile;
 
+  @Option(names = "--heartbeat-ms", description = "OOB heartbeat interval in ms; a peer silent for 5 intervals is "
+      + "declared lost (default: the engine's, 1000).")
+  Long heartbeatMs;
+
   @Option(names = "--json", description = "Print the summary as one JSON object.")
   boolean json;
 
@@ -80,6 +84,7 @@ final class RankCommand implements Callable<Integer> {
     Logging.setVerbose(verbose);
     JsonObject client = clientConfig(new LauncherEnv(System.getenv()));
     JsonObject conf = new JsonObject().put("client", client).put("notifications", notifications)
+        .put("engine", ServiceCommand.heartbeat(new JsonObject(), heartbeatMs))
         .put("payloadBytes", payload);
     if (topology != null) {
       conf.put("topology", topology.toString()).put("cacheTimeoutMs", cacheTimeoutMs);

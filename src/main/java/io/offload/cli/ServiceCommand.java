@@ -54,6 +54,10 @@ final class ServiceCommand implements Callable<Integer> {
   @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://HOST:PORT/metrics.")
   Integer metricsPort;
 
+  @Option(names = "--heartbeat-ms", description = "OOB heartbeat interval in ms; a peer silent for 5 intervals is "
+      + "declared lost (default: the engine's, 1000).")
+  Long heartbeatMs;
+
   @Option(names = "--verbose", description = "Log every phase change.")
   boolean verbose;
 
@@ -68,7 +72,8 @@ final class ServiceCommand implements Callable<Integer> {
     if (secret != null) {
       server.put("secret", secret);
     }
-    JsonObject conf = new JsonObject().put("engine", new JsonObject().put("name", "sp" + id)).put("server", server)
+    JsonObject conf = new JsonObject().put("engine", heartbeat(new JsonObject().put("name", "sp" + id), heartbeatMs))
+        .put("server", server)
         .put("memoryRegionBytes", memoryRegion);
     String listenHost = host;
     if (topology != null) {
@@ -105,5 +110,16 @@ final class ServiceCommand implements Callable<Integer> {
     });
     stopped.await();
     return OffloadCli.OK;
+  }
+
+  /** Engine JSON with the heartbeat fields when {@code --heartbeat-ms} was given. */
+  static JsonObject heartbeat(JsonObject engine, Long heartbeatMs) {
+    if (heartbeatMs != null) {
+      if (heartbeatMs < 1) {
+        throw new ConfigException("--heartbeat-ms must be >= 1, got " + heartbeatMs);
+      }
+      engine.put("heartbeatIntervalMs", heartbeatMs).put("heartbeatTimeoutMs", 5 * heartbeatMs);
+    }
+    return engine;
   }
 }

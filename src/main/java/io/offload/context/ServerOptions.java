@@ -150,7 +150,12 @@ public final class ServerOptions {
     return secret;
   }
 
-  /** Shared secret clients must prove they know (HMAC challenge); null for none. */
+  /**
+   * Shared secret clients must prove they know (HMAC-SHA256 challenge over a fresh nonce; the
+   * secret never crosses the wire); null for none. Until a client proves it, the server tells it
+   * nothing (no ids, no worker address, not even whether its rank is taken). Set one whenever
+   * processes you do not trust can reach the port: UCX parses a peer's worker address on trust.
+   */
   public ServerOptions setSecret(String secret) {
     if (secret != null && secret.isEmpty()) {
       throw new IllegalArgumentException("secret must not be empty (use null for none)");

@@ -132,6 +132,7 @@ public final class EngineOptions {
     return heartbeatInterval;
   }
 
+  /** How often each side sends a HEARTBEAT on a bootstrapped peer's OOB socket (default 1 s). */
   public EngineOptions setHeartbeatInterval(Duration d) {
     if (d == null || d.toMillis() < 1) {
       throw new IllegalArgumentException("heartbeatInterval must be >= 1 ms, got " + d);
@@ -157,6 +158,13 @@ public final class EngineOptions {
     return maxFrameLength;
   }
 
+  /**
+   * Largest OOB frame (kind byte plus body) accepted from a peer, default 64 KiB. Checked on the
+   * 4-byte length prefix before any byte of the body is buffered: a longer, zero or "negative"
+   * (u32 &ge; 2^31) length gets an ERROR frame and the connection is closed. Together with the
+   * handshake timeout and {@code ServerOptions.maxPeers} this bounds what unauthenticated peers
+   * can make a server hold (maxPeers &times; maxFrameLength bytes at worst).
+   */
   public EngineOptions setMaxFrameLength(int n) {
     if (n < 64) {
       throw new IllegalArgumentException("maxFrameLength must be >= 64, got " + n);

@@ -4,6 +4,8 @@ import io.offload.cache.ServiceProcessSpec;
 import io.offload.cache.Topology;
 import io.offload.context.ClientOptions;
 import io.offload.context.RankInfo;
+import io.offload.context.BootstrapPhase;
+import io.offload.context.PhaseChange;
 import io.offload.context.ExecutionContext;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
@@ -120,6 +122,15 @@ public class RankVerticle extends VerticleBase {
     }
     Promise<long[]> done = Promise.promise();
     Buffer payload = Buffer.buffer(new byte[payloadBytes]);
+    // An echo that is lost with its service process never comes: stop waiting when the peer is gone.
+    MessageConsumer<PhaseChange> loss = vertx.eventBus().localConsumer(engine.phaseAddress(), m -> {
+      PhaseChange c = m.body();
+      if (c.contextId().equals(client.id()) && c.to() == BootstrapPhase.DISCONNECTED) {
+        done.tryFail(new IllegalStateException("lost the service process after " + rttsDone(rtts) + " of " + count
+            + " round trips: " + c.reason()));
+      }
+    });
+    done.future().onComplete(x -> loss.unregister());
     engine.ucxContext().runOnContext(v -> {
       long[] sentAt = new long[1];
       int[] n = new int[1];
@@ -140,6 +151,14 @@ public class RankVerticle extends VerticleBase {
       }).onFailure(done::tryFail);
     });
     return done.future();
+  }
+
+  private static int rttsDone(long[] rtts) {
+    int n = 0;
+    while (n < rtts.length && rtts[n] != 0) {
+      n++;
+    }
+    return n;
   }
 
   @Override

@@ -46,8 +46,17 @@ public final class Jvm implements AutoCloseable {
   }
 
   public static Jvm start(String name, String mainClass, List<String> args, Map<String, String> env) {
+    return start(name, List.of(), mainClass, args, env);
+  }
+
+  /**
+   * Starts the JVM behind a command {@code prefix} that execs it, for example
+   * {@code ip netns exec NS} to run it in a network namespace.
+   */
+  public static Jvm start(String name, List<String> prefix, String mainClass, List<String> args, Map<String, String> env) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);

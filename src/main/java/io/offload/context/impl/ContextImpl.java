@@ -62,6 +62,14 @@ public final class ContextImpl implements ExecutionContext {
     return peer;
   }
 
+  /** Forgets a peer at once (never admitted, or replaced by the same rank reconnecting). */
+  public void removePeer(PeerImpl peer) {
+    peers.remove(peer.id(), peer);
+    synchronized (lost) {
+      lost.remove(peer);
+    }
+  }
+
   /** A peer reached DISCONNECTED: keep it listed, but only the most recent {@link #LOST_PEERS_KEPT}. */
   void retire(PeerImpl peer) {
     synchronized (lost) {
