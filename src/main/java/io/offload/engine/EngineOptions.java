@@ -13,6 +13,7 @@ public final class EngineOptions {
 
   public static final int DEFAULT_MAX_IN_FLIGHT = 32;
   public static final int DEFAULT_MAX_PENDING = 10_000;
+  public static final int DEFAULT_MAX_QUEUED = 65_536;
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024;
@@ -23,6 +24,7 @@ public final class EngineOptions {
   private UcxOptions ucx = UcxOptions.defaults();
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private int maxPending = DEFAULT_MAX_PENDING;
+  private int maxQueued = DEFAULT_MAX_QUEUED;
   private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
   private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
   private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
@@ -37,6 +39,7 @@ public final class EngineOptions {
     this.ucx = o.ucx;
     this.maxInFlight = o.maxInFlight;
     this.maxPending = o.maxPending;
+    this.maxQueued = o.maxQueued;
     this.heartbeatInterval = o.heartbeatInterval;
     this.heartbeatTimeout = o.heartbeatTimeout;
     this.maxFrameLength = o.maxFrameLength;
@@ -51,6 +54,7 @@ public final class EngineOptions {
     }
     setMaxInFlight(json.getInteger("maxInFlight", DEFAULT_MAX_IN_FLIGHT));
     setMaxPending(json.getInteger("maxPending", DEFAULT_MAX_PENDING));
+    setMaxQueued(json.getInteger("maxQueued", DEFAULT_MAX_QUEUED));
     setHeartbeatInterval(Duration.ofMillis(json.getLong("heartbeatIntervalMs", DEFAULT_HEARTBEAT_INTERVAL.toMillis())));
     setHeartbeatTimeout(Duration.ofMillis(json.getLong("heartbeatTimeoutMs", DEFAULT_HEARTBEAT_TIMEOUT.toMillis())));
     setMaxFrameLength(json.getInteger("maxFrameLength", DEFAULT_MAX_FRAME_LENGTH));
@@ -60,7 +64,7 @@ public final class EngineOptions {
   }
 
   public JsonObject toJson() {
-    JsonObject j = new JsonObject().put("maxInFlight", maxInFlight).put("maxPending", maxPending)
+    JsonObject j = new JsonObject().put("maxInFlight", maxInFlight).put("maxPending", maxPending).put("maxQueued", maxQueued)
         .put("heartbeatIntervalMs", heartbeatInterval.toMillis()).put("heartbeatTimeoutMs", heartbeatTimeout.toMillis())
         .put("maxFrameLength", maxFrameLength).put("maxAddressLength", maxAddressLength)
         .put("progressSpins", ucx.spins()).put("progressYields", ucx.yields());
@@ -112,6 +116,22 @@ public final class EngineOptions {
       throw new IllegalArgumentException("maxInFlight must be >= 1, got " + n);
     }
     this.maxInFlight = n;
+    return this;
+  }
+
+  public int getMaxQueued() {
+    return maxQueued;
+  }
+
+  /**
+   * Sends waiting per peer behind the in-flight ones; beyond, a send fails at once with a
+   * {@code NotificationException} (a stalled peer must not grow memory without bound).
+   */
+  public EngineOptions setMaxQueued(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("maxQueued must be >= 1, got " + n);
+    }
+    this.maxQueued = n;
     return this;
   }
 

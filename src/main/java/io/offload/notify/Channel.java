@@ -109,6 +109,11 @@ public final class Channel {
       service.finish(event, new NotificationException(failure));
       return;
     }
+    if (queued.size() >= service.maxQueued()) {
+      service.finish(event, new NotificationException(queued.size() + " sends already wait for peer " + peerId
+          + " of " + contextId + " (maxQueued): the peer does not keep up; retry later"));
+      return;
+    }
     queued.add(event);
     pump();
   }

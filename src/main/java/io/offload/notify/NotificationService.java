@@ -40,6 +40,7 @@ public final class NotificationService {
   private final Vertx vertx;
   private final UcxRuntime ucx;
   private final int maxInFlight;
+  private final int maxQueued;
   private final NotifyStats stats = new NotifyStats();
   private final BufferPool buffers = new BufferPool();
   private final ConcurrentLinkedQueue<SendEvent> events = new ConcurrentLinkedQueue<>();
@@ -48,10 +49,12 @@ public final class NotificationService {
   private final AtomicInteger nextChannelId = new AtomicInteger(1);
   private final Delivery delivery;
 
-  public NotificationService(Vertx vertx, String engineId, UcxRuntime ucx, int maxInFlight, int maxPending) {
+  public NotificationService(Vertx vertx, String engineId, UcxRuntime ucx, int maxInFlight, int maxQueued,
+                             int maxPending) {
     this.vertx = vertx;
     this.ucx = ucx;
     this.maxInFlight = maxInFlight;
+    this.maxQueued = maxQueued;
     this.delivery = new Delivery(vertx, engineId, maxPending, stats);
   }
 
@@ -157,6 +160,10 @@ public final class NotificationService {
 
   int maxInFlight() {
     return maxInFlight;
+  }
+
+  int maxQueued() {
+    return maxQueued;
   }
 
   // ------------------------------------------------------------------ receiving

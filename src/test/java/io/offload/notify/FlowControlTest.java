@@ -79,4 +79,34 @@ class FlowControlTest {
       sp.close().await(30, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void sendsBeyondMaxQueuedFailAtOnce(Vertx vertx) throws Exception {
+    OffloadEngine sp = OffloadEngine.create(vertx, new EngineOptions().setName("mq-sp")).await(30, TimeUnit.SECONDS);
+    OffloadEngine rank = OffloadEngine.create(vertx, new EngineOptions().setName("mq-rank").setMaxInFlight(1)
+        .setMaxQueued(4)).await(30, TimeUnit.SECONDS);
+    try {
+      ExecutionContext server = sp.listen(new ServerOptions()).await(10, TimeUnit.SECONDS);
+      vertx.eventBus().<Notification>localConsumer(server.address(TYPE), m -> { }).completion().await(10, TimeUnit.SECONDS);
+      ExecutionContext client = rank.connect(new ClientOptions().setPort(server.localPort())
+          .setRankInfo(RankInfo.of(0, 0, 1))).await(10, TimeUnit.SECONDS);
+      Promise<List<Future<Void>>> sent = Promise.promise();
+      rank.ucxContext().runOnContext(v -> { // one task: nothing completes in between
+        List<Future<Void>> sends = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          sends.add(client.notify(0, TYPE, Buffer.buffer(new byte[1 << 20])));
+        }
+        sent.complete(sends);
+      });
+      List<Future<Void>> sends = sent.future().await(10, TimeUnit.SECONDS);
+      Future.join(sends).otherwiseEmpty().await(30, TimeUnit.SECONDS);
+      long failed = sends.stream().filter(Future::failed).count();
+      assertEquals(3, failed, "1 in flight + 4 queued; the other 3 refused");
+      assertTrue(sends.get(7).cause().getMessage().contains("maxQueued"), sends.get(7).cause().getMessage());
+      assertTrue(sends.subList(0, 5).stream().allMatch(Future::succeeded));
+    } finally {
+      rank.close().await(30, TimeUnit.SECONDS);
+      sp.close().await(30, TimeUnit.SECONDS);
+    }
+  }
 }

@@ -95,7 +95,7 @@ public final class EngineImpl implements OffloadEngine {
         .compose(ucx -> {
           engine.ucx = ucx;
           engine.notifications = new NotificationService(vertx, engine.id, ucx, options.getMaxInFlight(),
-              options.getMaxPending());
+              options.getMaxQueued(), options.getMaxPending());
           engine.metrics = new EngineMetrics(engine.id, engine.notifications);
           engine.cache = new CacheService(engine);
           engine.notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
