@@ -59,6 +59,7 @@ class CliTest {
       assertTrue(metrics.contains("offload_phase_changes_total{engine=\"sp3\",phase=\"BOOTSTRAP_DONE\"} 1.0"), metrics);
       assertTrue(metrics.contains("offload_notifications_received_total{engine=\"sp3\"} 101.0"), "100 + the probe");
       assertTrue(metrics.contains("offload_bootstrap_duration_seconds"), "bootstrap timer");
+      assertTrue(metrics.contains("offload_cache_entries{engine=\"sp3\"}"), "cache gauge");
 
       // a rank stays connected while the service process gets SIGTERM
       OffloadEngine e = OffloadEngine.create(vertx).await(30, TimeUnit.SECONDS);

@@ -96,8 +96,8 @@ public final class EngineImpl implements OffloadEngine {
           engine.ucx = ucx;
           engine.notifications = new NotificationService(vertx, engine.id, ucx, options.getMaxInFlight(),
               options.getMaxQueued(), options.getMaxPending());
-          engine.metrics = new EngineMetrics(engine.id, engine.notifications);
           engine.cache = new CacheService(engine);
+          engine.metrics = new EngineMetrics(engine.id, engine.notifications, engine.cache);
           engine.notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
             if (ch.owner() instanceof PeerImpl peer && peer.link() != null) {
               engine.loop.runOnContext(v -> engine.probeArrived(peer));

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.offload.cache.GroupCache;
 import io.offload.context.BootstrapPhase;
 import io.offload.notify.NotificationService;
 import io.offload.notify.NotifyStats;
@@ -24,7 +25,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * The engine's meters, tagged {@code engine=<id>}: phase changes, bootstrap durations,
  * notifications (sent, received, bytes, failures, in flight, queued, pending without consumer,
- * dropped). Registered in Vert.x's Micrometer registry when Vert.x metrics are enabled
+ * dropped), group cache (groups, entries). Registered in Vert.x's Micrometer registry when Vert.x metrics are enabled
  * ({@code vertx-micrometer-metrics}, e.g. Prometheus), else in a simple registry of the engine's own.
  * Removed on close.
  */
@@ -35,7 +36,7 @@ final class EngineMetrics {
   private final Map<BootstrapPhase, Counter> phases = new EnumMap<>(BootstrapPhase.class);
   private final Timer bootstrap;
 
-  EngineMetrics(String engineId, NotificationService notifications) {
+  EngineMetrics(String engineId, NotificationService notifications, GroupCache cache) {
     MeterRegistry vertxRegistry = BackendRegistries.getDefaultNow();
     this.registry = vertxRegistry != null ? vertxRegistry : new SimpleMeterRegistry();
     Tags tags = Tags.of("engine", engineId);
@@ -63,6 +64,8 @@ final class EngineMetrics {
         NotificationService::queued);
     gauge("offload.notifications.pending", "arrivals waiting for a consumer", tags, notifications,
         NotificationService::pendingCount);
+    gauge("offload.cache.groups", "groups in the group cache", tags, cache, c -> c.groups().length);
+    gauge("offload.cache.entries", "rank entries in the group cache", tags, cache, GroupCache::entryCount);
   }
 
   private void counter(String name, String description, Tags tags, LongAdder adder) {
