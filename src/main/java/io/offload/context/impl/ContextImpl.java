@@ -223,9 +223,11 @@ public final class ContextImpl implements ExecutionContext {
   /** Why a peer cannot take notifications now (a run-time condition: a failed future), or null. */
   private String refusal(PeerImpl p) {
     BootstrapPhase ph = p.phase();
-    if (ph.ordinal() < BootstrapPhase.UCX_CONNECT_DONE.ordinal() || ph == BootstrapPhase.DISCONNECTED) {
-      return "peer " + p.id() + " of " + id + " cannot take notifications in phase " + ph
-          + (p.disconnectReason() == null ? "" : " (" + p.disconnectReason() + ")");
+    if (ph == BootstrapPhase.DISCONNECTED) {
+      return "peer " + p.id() + " of " + id + " disconnected: " + p.disconnectReason();
+    }
+    if (ph.ordinal() < BootstrapPhase.UCX_CONNECT_DONE.ordinal()) {
+      return "peer " + p.id() + " of " + id + " cannot take notifications yet (phase " + ph + ")";
     }
     return null;
   }
