@@ -65,6 +65,9 @@ class SoakTest {
         while (System.nanoTime() < end) {
           Thread.sleep(2500); // let traffic flow between kills
           Slot s = slots.get(victim++ % RANKS);
+          // on a loaded machine a fresh JVM may need longer than the pause to get traffic going
+          Await.until(() -> "rank " + s.rank + " i" + s.incarnation + " acks a send",
+              () -> KillMatrixTest.lastNumber(s.jvm, "acked ") > 0, 30, TimeUnit.SECONDS);
           killAndForget(sp, s);
           launch(sp, s, nextIncarnation++);
           attach(sp, s);
