@@ -34,7 +34,7 @@ public final class OneSidedPutThroughTheCache {
     try {
       // One host, two service processes (each with a 4 KiB region), four ranks: ranks 0 and 2
       // are served by service process 0 (local_rank % 2), ranks 1 and 3 by service process 1.
-      Topology topology = Topology.uniform(1, 2, "127.0.0.1", FreePort.pick(4));
+      Topology topology = Topology.onLoopback(1, 2);
       List<ServiceProcessVerticle> sps = new ArrayList<>();
       for (ServiceProcessSpec sp : topology.serviceProcesses()) {
         ServiceProcessVerticle v = new ServiceProcessVerticle();

@@ -29,7 +29,7 @@ public final class TwoServiceProcesses {
   public static List<String> run() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      Topology topology = Topology.uniform(2, 1, "127.0.0.1", FreePort.pick(4));
+      Topology topology = Topology.onLoopback(2, 1);
       for (ServiceProcessSpec sp : topology.serviceProcesses()) {
         vertx.deployVerticle(new ServiceProcessVerticle(), new DeploymentOptions().setConfig(new JsonObject()
             .put("topology", topology.toJson()).put("serviceProcessId", sp.globalId()))).await(30, TimeUnit.SECONDS);

@@ -105,6 +105,14 @@ public final class Topology {
     return fromJson(new JsonObject().put("hosts", hs));
   }
 
+  /**
+   * {@link #uniform} on 127.0.0.1 with ports that were free a moment ago: several "hosts" on
+   * one machine (tests, the demo, the examples).
+   */
+  public static Topology onLoopback(int hosts, int perHost) {
+    return uniform(hosts, perHost, "127.0.0.1", FreePorts.pick(2 * Math.max(hosts, 1) * Math.max(perHost, 1)));
+  }
+
   public List<HostSpec> hosts() {
     return hosts;
   }

@@ -81,8 +81,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private int run(Vertx vertx) throws Exception {
     long t0 = System.nanoTime();
-    Topology topology = Topology.uniform(hosts, serviceProcesses, "127.0.0.1",
-        FreePorts.pick(2 * hosts * serviceProcesses));
+    Topology topology = Topology.onLoopback(hosts, serviceProcesses);
     RankInfo[] placement = topology.placeBlock(0, ranks);
     List<ServiceProcessVerticle> sps = new ArrayList<>();
     List<Future<String>> spDeployments = new ArrayList<>();
@@ -212,8 +211,7 @@ final class DemoCommand implements Callable<Integer> {
   /** The same job, one JVM per process. */
   private int runProcesses() throws Exception {
     long t0 = System.nanoTime();
-    Topology topology = Topology.uniform(hosts, serviceProcesses, "127.0.0.1",
-        FreePorts.pick(2 * hosts * serviceProcesses));
+    Topology topology = Topology.onLoopback(hosts, serviceProcesses);
     RankInfo[] placement = topology.placeBlock(0, ranks);
     java.nio.file.Path file = java.nio.file.Files.createTempFile("offload-demo-topology", ".json");
     java.nio.file.Files.writeString(file, topology.toJson().encodePrettily());

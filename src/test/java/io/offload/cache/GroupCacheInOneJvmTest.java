@@ -3,7 +3,6 @@ package io.offload.cache;
 import io.offload.context.RankInfo;
 import io.offload.engine.OffloadEngine;
 import io.offload.testkit.Await;
-import io.offload.testkit.FreePorts;
 import io.offload.verticles.RankVerticle;
 import io.offload.verticles.ServiceProcessVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -47,7 +46,7 @@ class GroupCacheInOneJvmTest {
   }
 
   Topology start(int hosts, int perHost, int rankCount, int regionBytes) throws Exception {
-    Topology topo = Topology.uniform(hosts, perHost, "127.0.0.1", FreePorts.pick(2 * hosts * perHost));
+    Topology topo = Topology.onLoopback(hosts, perHost);
     List<Future<String>> all = new ArrayList<>();
     for (ServiceProcessSpec s : topo.serviceProcesses()) {
       ServiceProcessVerticle v = new ServiceProcessVerticle();

@@ -1,7 +1,6 @@
 package io.offload.cache;
 
 import io.offload.context.RankInfo;
-import io.offload.testkit.FreePorts;
 import io.offload.testkit.Jvm;
 import io.offload.verticles.RankVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -79,7 +78,7 @@ class ServiceProcessMeshCrossJvmTest {
   }
 
   private Path writeTopology() throws Exception {
-    Topology t = Topology.uniform(HOSTS, SPS_PER_HOST, "127.0.0.1", FreePorts.pick(2 * HOSTS * SPS_PER_HOST));
+    Topology t = Topology.onLoopback(HOSTS, SPS_PER_HOST);
     Path file = dir.resolve("topology.json");
     Files.writeString(file, t.toJson().encodePrettily());
     return file;

@@ -2,7 +2,6 @@ package io.offload.cli;
 
 import io.offload.cache.CacheDigest;
 import io.offload.cache.Topology;
-import io.offload.testkit.FreePorts;
 import io.offload.testkit.Jvm;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -38,7 +37,7 @@ class TopologyCliTest {
 
   @Test
   void ranksFromTheTopologyWaitForTheirGroupAndReportTheCache() throws Exception {
-    Topology topo = Topology.uniform(1, 2, "127.0.0.1", FreePorts.pick(4));
+    Topology topo = Topology.onLoopback(1, 2);
     Path file = dir.resolve("topology.json");
     Files.writeString(file, topo.toJson().encodePrettily());
     String expected = CacheDigest.expected(topo, topo.placeBlock(0, 2));

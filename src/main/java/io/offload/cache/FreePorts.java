@@ -1,4 +1,4 @@
-package io.offload.testkit;
+package io.offload.cache;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,13 +7,14 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Free TCP ports on 127.0.0.1 for topology files (held open together, so they are distinct). */
-public final class FreePorts {
+/** Free TCP ports on the loopback address, for a topology made up on the spot. */
+final class FreePorts {
 
   private FreePorts() {
   }
 
-  public static int[] pick(int n) {
+  /** {@code n} distinct ports that were free a moment ago (all held open together, then released). */
+  static int[] pick(int n) {
     List<ServerSocket> held = new ArrayList<>();
     try {
       int[] ports = new int[n];
@@ -24,13 +25,13 @@ public final class FreePorts {
       }
       return ports;
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot find free ports: " + e.getMessage(), e);
     } finally {
       for (ServerSocket s : held) {
         try {
           s.close();
         } catch (IOException ignored) {
-          // best effort
+          // released anyway when the process ends
         }
       }
     }
