@@ -35,10 +35,25 @@ final class NotifyBench {
   private NotifyBench() {
   }
 
+  /**
+   * Engine options: the library's defaults, unless {@code BENCH_SPINS} / {@code BENCH_YIELDS}
+   * (environment) override the progress thread's idle policy for an experiment.
+   */
+  static JsonObject engineJson(String name) {
+    JsonObject j = new JsonObject().put("name", name);
+    if (System.getenv("BENCH_SPINS") != null) {
+      j.put("progressSpins", Integer.parseInt(System.getenv("BENCH_SPINS")));
+    }
+    if (System.getenv("BENCH_YIELDS") != null) {
+      j.put("progressYields", Integer.parseInt(System.getenv("BENCH_YIELDS")));
+    }
+    return j;
+  }
+
   static void server() throws Exception {
     Vertx vertx = Vertx.vertx();
     ServiceProcessVerticle sp = new ServiceProcessVerticle();
-    JsonObject conf = new JsonObject().put("engine", new JsonObject().put("name", "bench-sp"))
+    JsonObject conf = new JsonObject().put("engine", engineJson("bench-sp"))
         .put("server", new JsonObject().put("port", 0));
     vertx.deployVerticle(sp, new DeploymentOptions().setConfig(conf)).await(60, TimeUnit.SECONDS);
     OffloadEngine engine = sp.engine();
@@ -121,7 +136,7 @@ final class NotifyBench {
 
   static void client(int port, Plan plan) throws Exception {
     Vertx vertx = Vertx.vertx();
-    OffloadEngine engine = OffloadEngine.create(vertx, new EngineOptions().setName("bench-rank")).await();
+    OffloadEngine engine = OffloadEngine.create(vertx, new EngineOptions(engineJson("bench-rank"))).await();
     ExecutionContext ctx = engine.connect(new ClientOptions().setPort(port).setRankInfo(RankInfo.of(0, 0, 1)))
         .await();
     Driver d = new Driver(ctx);

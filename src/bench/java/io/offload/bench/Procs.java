@@ -43,14 +43,22 @@ final class Procs implements AutoCloseable {
     pump(process.getErrorStream(), "[err] ");
   }
 
-  /** Starts {@code mainClass args} in a new JVM. {@code BENCH_JFR=DIR} records each child with JFR. */
+  /**
+   * Starts {@code mainClass args} in a new JVM. Environment knobs for experiments:
+   * {@code BENCH_JVM_OPTS} (extra JVM flags), {@code BENCH_JFR=DIR} (a JFR recording per child,
+   * settings {@code BENCH_JFR_SETTINGS}, default {@code profile}), {@code BENCH_VERBOSE} (echo output).
+   */
   static Procs java(String name, String mainClass, List<String> args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m", "-XX:+UseSerialGC",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+    String extra = System.getenv("BENCH_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
     String jfr = System.getenv("BENCH_JFR");
     if (jfr != null && !jfr.isBlank()) {
-      cmd.add("-XX:StartFlightRecording=filename=" + Path.of(jfr, name + ".jfr") + ",settings=profile");
+      cmd.add("-XX:StartFlightRecording=filename=" + Path.of(jfr, name + ".jfr") + ",settings=" + System.getenv().getOrDefault("BENCH_JFR_SETTINGS", "profile") + ",dumponexit=true");
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(args);
@@ -160,14 +168,24 @@ final class Procs implements AutoCloseable {
     }
   }
 
+  /** SIGTERM first (shutdown hooks run: JFR dumps its recording), SIGKILL if still there after 3 s. */
   @Override
   public void close() {
-    process.destroyForcibly();
     try {
-      process.waitFor(10, TimeUnit.SECONDS);
+      process.destroy();
+      process.waitFor(3, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+        try {
+          process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      LIVE.remove(process);
     }
-    LIVE.remove(process);
   }
 }

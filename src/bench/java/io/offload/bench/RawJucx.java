@@ -38,7 +38,7 @@ final class RawJucx {
   static final int WINDOW = 64;
   static final int MAX = 1 << 20;
 
-  private final UcpContext context = new UcpContext(new UcpParams().requestAmFeature());
+  private final UcpContext context = new UcpContext(params());
   private final UcpWorker worker = context.newWorker(new UcpWorkerParams());
   private final ByteBuffer out = ByteBuffer.allocateDirect(MAX);
   private final long outAddr = UcxUtils.getAddress(out);
@@ -58,6 +58,15 @@ final class RawJucx {
   private RawJucx() {
   }
 
+  /** AM only; {@code BENCH_RAW_LIKE_LIB=1} asks for the library's features too (RMA, wake-up). */
+  private static UcpParams params() {
+    UcpParams p = new UcpParams().requestAmFeature();
+    if (System.getenv("BENCH_RAW_LIKE_LIB") != null) {
+      p.requestRmaFeature().requestWakeupFeature();
+    }
+    return p;
+  }
+
   private byte[] address() {
     ByteBuffer a = worker.getAddress();
     byte[] b = new byte[a.remaining()];
@@ -68,7 +77,11 @@ final class RawJucx {
   private void connect(byte[] peer) {
     ByteBuffer a = ByteBuffer.allocateDirect(peer.length);
     a.put(peer).flip();
-    ep = worker.newEndpoint(new UcpEndpointParams().setUcpAddress(a));
+    UcpEndpointParams params = new UcpEndpointParams().setUcpAddress(a);
+    if (System.getenv("BENCH_RAW_ERR_HANDLER") != null) {
+      params.setErrorHandler((endpoint, status, message) -> System.err.println("raw: endpoint error " + message));
+    }
+    ep = worker.newEndpoint(params);
   }
 
   private static byte[] exchange(Socket s, byte[] mine) throws Exception {
