@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
@@ -29,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchMain {
 
-  static final List<String> SECTIONS = List.of("micro", "raw", "notify", "netsocket", "clustered-eb", "bootstrap",
-      "bringup");
+  static final List<String> SECTIONS = List.of("micro", "raw", "notify", "notify-busy", "netsocket", "clustered-eb",
+      "bootstrap", "bringup");
 
   private BenchMain() {
   }
@@ -81,6 +82,11 @@ public final class BenchMain {
     if (only.contains("notify")) {
       section(log, result, "notify", () -> addAll(transport, pair("notify", plan)));
     }
+    if (only.contains("notify-busy")) {
+      // the same, with both progress threads busy-polling like the raw baseline: the library's own cost
+      section(log, result, "notify-busy", () -> addAll(transport, pair("notify", plan,
+          Map.of("BENCH_SPINS", String.valueOf(Integer.MAX_VALUE)), "notify-busy")));
+    }
     if (only.contains("netsocket")) {
       section(log, result, "netsocket", () -> addAll(transport, pair("net", plan)));
     }
@@ -94,6 +100,7 @@ public final class BenchMain {
       section(log, result, "bringup", () -> bringUp(plan, log));
     }
     result.put("seconds", (System.nanoTime() - start) / 1e9);
+    result.getJsonObject("machine").put("loadAvgEnd", loadAverage());
     Report.evaluate(result);
     Files.writeString(out.resolve("results.json"), result.encodePrettily());
     String table = Report.markdown(result);
@@ -145,13 +152,23 @@ public final class BenchMain {
 
   /** A server child and a client child of one transport; the client's RESULT lines. */
   private static List<JsonObject> pair(String kind, Plan plan) throws Exception {
-    try (Procs server = Procs.child(kind + "-server", kind + "-server")) {
+    return pair(kind, plan, Map.of(), null);
+  }
+
+  /** As above; {@code env} for both children, results renamed to transport {@code rename} when given. */
+  private static List<JsonObject> pair(String kind, Plan plan, Map<String, String> env, String rename)
+      throws Exception {
+    try (Procs server = Procs.child(env, kind + "-server", kind + "-server")) {
       String[] listening = server.awaitListening(120);
       List<String> args = new ArrayList<>(List.of(kind + "-client"));
       args.addAll(Arrays.asList(listening));
       args.add(plan.toArg());
-      try (Procs client = Procs.child(kind + "-client", args.toArray(String[]::new))) {
-        return client.results(15, TimeUnit.MINUTES);
+      try (Procs client = Procs.child(env, kind + "-client", args.toArray(String[]::new))) {
+        List<JsonObject> results = client.results(15, TimeUnit.MINUTES);
+        if (rename != null) {
+          results.forEach(r -> r.put("transport", rename));
+        }
+        return results;
       }
     }
   }
@@ -307,7 +324,18 @@ public final class BenchMain {
     }
     m.put("transports", String.join(",", transports));
     m.put("UCX_TLS", System.getenv().getOrDefault("UCX_TLS", "(unset: UCX picks)"));
+    m.put("loadAvgStart", loadAverage());
     return m;
+  }
+
+  /** The 1-, 5- and 15-minute load averages: how busy the shared machine was. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
   }
 
   private static List<String> command(String... cmd) {

@@ -20,11 +20,11 @@ import java.util.Locale;
 final class Plot {
 
   private static final Color[] COLORS = {new Color(0x33, 0x33, 0x33), new Color(0xd6, 0x27, 0x28),
-      new Color(0x1f, 0x77, 0xb4), new Color(0x2c, 0xa0, 0x2c)};
+      new Color(0xff, 0x99, 0x33), new Color(0x1f, 0x77, 0xb4), new Color(0x2c, 0xa0, 0x2c)};
   private static final int W = 900;
   private static final int H = 560;
   private static final int LEFT = 80;
-  private static final int RIGHT = 220;
+  private static final int RIGHT = 240;
   private static final int TOP = 50;
   private static final int BOTTOM = 60;
 

@@ -49,6 +49,10 @@ final class Procs implements AutoCloseable {
    * settings {@code BENCH_JFR_SETTINGS}, default {@code profile}), {@code BENCH_VERBOSE} (echo output).
    */
   static Procs java(String name, String mainClass, List<String> args) {
+    return java(name, mainClass, args, java.util.Map.of());
+  }
+
+  static Procs java(String name, String mainClass, List<String> args, java.util.Map<String, String> env) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m", "-XX:+UseSerialGC",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
@@ -63,7 +67,9 @@ final class Procs implements AutoCloseable {
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(args);
     try {
-      Process p = new ProcessBuilder(cmd).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      pb.environment().putAll(env);
+      Process p = pb.start();
       LIVE.add(p);
       return new Procs(name, p);
     } catch (IOException e) {
@@ -73,6 +79,10 @@ final class Procs implements AutoCloseable {
 
   static Procs child(String name, String... args) {
     return java(name, Child.class.getName(), List.of(args));
+  }
+
+  static Procs child(java.util.Map<String, String> env, String name, String... args) {
+    return java(name, Child.class.getName(), List.of(args), env);
   }
 
   /** {@code offload service --port 0}: the project's own service-process CLI. */

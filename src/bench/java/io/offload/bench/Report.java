@@ -8,16 +8,17 @@ import java.util.Locale;
 /** Ratios, target verdicts and the Markdown table, all computed from the results JSON. */
 final class Report {
 
-  static final String[] TRANSPORTS = {"raw", "notify", "netsocket", "clustered-eb"};
-  static final String[] NAMES = {"raw JUCX", "notification", "NetSocket", "clustered EB"};
+  /** Round-trip series; {@code notify-busy} is the notification path with busy-polling progress threads. */
+  static final String[] TRANSPORTS = {"raw", "notify", "notify-busy", "netsocket", "clustered-eb"};
+  static final String[] NAMES = {"raw JUCX", "notification", "notification, busy-poll", "NetSocket", "clustered EB"};
 
   private Report() {
   }
 
   static String machineLine(JsonObject m) {
-    return String.format("machine: %s cores (%s), %s, %s, %s, UCX transports %s, UCX_TLS %s", m.getValue("cores"),
-        m.getString("cpu", "?"), m.getString("os"), m.getString("jdk"), m.getString("ucx"), m.getString("transports"),
-        m.getString("UCX_TLS"));
+    return String.format("machine: %s cores (%s), %s, %s, %s, UCX transports %s, UCX_TLS %s, load average %s",
+        m.getValue("cores"), m.getString("cpu", "?"), m.getString("os"), m.getString("jdk"), m.getString("ucx"),
+        m.getString("transports"), m.getString("UCX_TLS"), m.getString("loadAvgStart"));
   }
 
   static JsonObject find(JsonObject result, String transport, String kind, int size) {
@@ -52,8 +53,10 @@ final class Report {
         r.put(t + "OverRaw", rtt(result, t, size) / raw);
       }
       r.put("notifyOverNetsocket", rtt(result, "notify", size) / rtt(result, "netsocket", size));
+      r.put("notifyBusyOverNetsocket", rtt(result, "notify-busy", size) / rtt(result, "netsocket", size));
       r.put("notifyOverClusteredEb", rtt(result, "notify", size) / rtt(result, "clustered-eb", size));
       r.put("notifyTputOverRaw", rate(result, "notify", size) / rate(result, "raw", size));
+      r.put("notifyBusyTputOverRaw", rate(result, "notify-busy", size) / rate(result, "raw", size));
       r.put("netsocketTputOverRaw", rate(result, "netsocket", size) / rate(result, "raw", size));
       ratios.add(clean(r));
     }
@@ -72,6 +75,16 @@ final class Report {
       target(targets, "notification RTT at " + Plan.label(size) + " < 0.2x clustered EB",
           rtt(result, "notify", size) / rtt(result, "clustered-eb", size), 0.2, false, "x");
     }
+    target(targets, "(busy-poll variant) notification RTT at 8 B <= 2x raw JUCX",
+        rtt(result, "notify-busy", 8) / rtt(result, "raw", 8), 2.0, true, "x");
+    target(targets, "(busy-poll variant) notification RTT at 1 MiB <= 1.2x raw JUCX",
+        rtt(result, "notify-busy", big) / rtt(result, "raw", big), 1.2, true, "x");
+    target(targets, "(busy-poll variant) notification RTT at 8 B < 0.5x NetSocket",
+        rtt(result, "notify-busy", 8) / rtt(result, "netsocket", 8), 0.5, false, "x");
+    JsonObject busy8 = find(result, "notify-busy", "tput", 8);
+    double busyRate8 = busy8 == null ? Double.NaN : busy8.getJsonObject("msgsPerSec").getDouble("p50");
+    targets.add(verdict("(busy-poll variant) 8-byte notifications one way >= 500,000/s", busyRate8,
+        busyRate8 >= 500_000, "/s"));
     JsonObject t8 = find(result, "notify", "tput", 8);
     double rate8 = t8 == null ? Double.NaN : t8.getJsonObject("msgsPerSec").getDouble("p50");
     targets.add(verdict("8-byte notifications one way >= 500,000/s", rate8, rate8 >= 500_000, "/s"));
@@ -117,9 +130,11 @@ final class Report {
   static String markdown(JsonObject r) {
     StringBuilder b = new StringBuilder();
     JsonObject m = r.getJsonObject("machine");
-    b.append(String.format("Machine: %s cores (%s), %s, %s, %s, UCX transports: %s, UCX_TLS: %s. Mode: %s, %.0f s.%n%n",
+    b.append(String.format("Machine: %s cores (%s), %s, %s, UCX %s, UCX transports: %s, UCX_TLS: %s. Load average "
+            + "(1/5/15 min) %s at start, %s at end (the machine is shared). Mode: %s, %.0f s.%n%n",
         m.getValue("cores"), m.getString("cpu", "?"), m.getString("os"), m.getString("jdk"), m.getString("ucx"),
-        m.getString("transports"), m.getString("UCX_TLS"), r.getString("mode"), r.getDouble("seconds", 0.0)));
+        m.getString("transports"), m.getString("UCX_TLS"), m.getString("loadAvgStart"), m.getString("loadAvgEnd", "?"),
+        r.getString("mode"), r.getDouble("seconds", 0.0)));
     b.append("Round trip between two JVMs on loopback, µs, median / p99 (warm-up excluded); ×raw = ratio of medians "
         + "to raw JUCX.\n\n");
     b.append("| payload |");
@@ -145,12 +160,13 @@ final class Report {
       b.append('\n');
     }
     b.append("\nOne-way throughput, median over rounds (worst round in brackets); ×raw = ratio of medians.\n\n");
-    b.append("| payload | raw JUCX msgs/s | MiB/s | notification msgs/s | MiB/s | ×raw | NetSocket msgs/s | MiB/s | ×raw |\n");
-    b.append("|---|---|---|---|---|---|---|---|---|\n");
+    b.append("| payload | raw JUCX msgs/s | MiB/s | notification msgs/s | MiB/s | ×raw | notification busy-poll msgs/s "
+        + "| MiB/s | ×raw | NetSocket msgs/s | MiB/s | ×raw |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int size : Plan.SIZES) {
       b.append("| ").append(Plan.label(size)).append(" |");
       double raw = rate(r, "raw", size);
-      for (String t : new String[] {"raw", "notify", "netsocket"}) {
+      for (String t : new String[] {"raw", "notify", "notify-busy", "netsocket"}) {
         JsonObject o = find(r, t, "tput", size);
         if (o == null) {
           b.append(t.equals("raw") ? " – | – |" : " – | – | – |");
