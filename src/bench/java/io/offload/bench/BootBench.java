@@ -61,6 +61,7 @@ final class BootBench {
     String line;
     while ((line = in.readLine()) != null && line.startsWith("go ")) {
       int rep = Integer.parseInt(line.substring(3).trim());
+      long t0 = System.nanoTime();
       List<Future<OffloadEngine>> engines = new ArrayList<>();
       List<Future<?>> connected = new ArrayList<>();
       for (int i = 0; i < count; i++) {
@@ -71,8 +72,12 @@ final class BootBench {
         connected.add(e.compose(engine -> engine.connect(new ClientOptions().setPort(port)
             .setRankInfo(RankInfo.of(0, rank, groupSize)))));
       }
+      Future.all(engines).await(120, TimeUnit.SECONDS);
+      long created = System.nanoTime();
       Future.all(connected).await(120, TimeUnit.SECONDS);
-      System.out.println("up");
+      long up = System.nanoTime();
+      // "created": every engine's UCX context, worker and progress thread is up; "up": all at BOOTSTRAP_DONE
+      System.out.printf("up %.1f %.1f%n", (created - t0) / 1e6, (up - t0) / 1e6);
       System.out.flush();
       in.readLine(); // "quit"
       List<Future<?>> closed = new ArrayList<>();

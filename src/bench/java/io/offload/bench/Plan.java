@@ -21,11 +21,11 @@ public record Plan(boolean quick) {
   public int roundTrips(int size, boolean slow) {
     int n;
     if (size <= 4096) {
-      n = quick ? 5_000 : 20_000;
+      n = quick ? 3_000 : 20_000;
     } else if (size <= 64 * 1024) {
-      n = quick ? 1_000 : 5_000;
+      n = quick ? 500 : 5_000;
     } else {
-      n = quick ? 200 : 1_000;
+      n = quick ? 100 : 1_000;
     }
     return slow ? Math.max(100, n / 5) : n;
   }
@@ -38,18 +38,18 @@ public record Plan(boolean quick) {
   /** Messages per throughput round at {@code size}. */
   public int messages(int size) {
     if (size <= 8) {
-      return quick ? 100_000 : 300_000;
+      return quick ? 50_000 : 300_000;
     } else if (size <= 4096) {
-      return quick ? 30_000 : 100_000;
+      return quick ? 20_000 : 100_000;
     } else if (size <= 64 * 1024) {
-      return quick ? 3_000 : 10_000;
+      return quick ? 2_000 : 10_000;
     }
-    return quick ? 300 : 1_000;
+    return quick ? 200 : 1_000;
   }
 
   /** Measured throughput rounds (one more runs first as warm-up). */
   public int rounds() {
-    return quick ? 3 : 7;
+    return quick ? 2 : 7;
   }
 
   public static String label(int size) {

@@ -46,6 +46,8 @@ final class RawJucx {
   private final long inAddr = UcxUtils.getAddress(in);
   private final ByteBuffer header = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
   private final long headerAddr = UcxUtils.getAddress(header);
+  private final ByteBuffer pingHeader = ByteBuffer.allocateDirect(64);
+  private final long pingHeaderAddr = UcxUtils.getAddress(pingHeader);
   private UcpEndpoint ep;
   private volatile boolean running = true;
 
@@ -103,8 +105,12 @@ final class RawJucx {
     }
   }
 
+  /** {@code BENCH_RAW_HEADER=N}: ping-pong messages carry an N-byte user header like the library's (32). */
+  private static final int PING_HEADER = Integer.parseInt(System.getenv().getOrDefault("BENCH_RAW_HEADER", "0"));
+
   private void send(int amId, long length) {
-    ep.sendAmNonBlocking(amId, 0, 0, outAddr, length, 0, null);
+    int h = amId == AM_PING || amId == AM_PONG ? PING_HEADER : 0;
+    ep.sendAmNonBlocking(amId, h == 0 ? 0 : pingHeaderAddr, h, outAddr, length, 0, null);
   }
 
   /** Runs {@code then} once the message's data is here (eager: now; rendezvous: once received). */

@@ -61,6 +61,23 @@ final class Report {
       ratios.add(clean(r));
     }
     result.put("ratios", ratios);
+    JsonArray bringUp = result.getJsonArray("bringup");
+    if (bringUp != null) {
+      JsonObject lo = null;
+      JsonObject hi = null;
+      for (int i = 0; i < bringUp.size(); i++) {
+        JsonObject o = bringUp.getJsonObject(i);
+        if (o.getInteger("sps") == 1) {
+          lo = lo == null || o.getInteger("ranks") < lo.getInteger("ranks") ? o : lo;
+          hi = hi == null || o.getInteger("ranks") > hi.getInteger("ranks") ? o : hi;
+        }
+      }
+      if (lo != null && hi != lo) {
+        result.put("memory", new JsonObject().put("fromRanks", lo.getInteger("ranks")).put("toRanks", hi.getInteger("ranks"))
+            .put("bytesPerRank", (hi.getLong("spRssAfterBytes") - lo.getLong("spRssAfterBytes"))
+                / (double) (hi.getInteger("ranks") - lo.getInteger("ranks"))));
+      }
+    }
     JsonArray targets = new JsonArray();
     int big = Plan.SIZES[Plan.SIZES.length - 1];
     target(targets, "notification RTT at 8 B <= 2x raw JUCX", rtt(result, "notify", 8) / rtt(result, "raw", 8), 2.0,
@@ -194,12 +211,19 @@ final class Report {
     if (bring != null && !bring.isEmpty()) {
       b.append("\nN ranks onto M service processes (ranks are engines in 1–2 rank JVMs; time from go to all at "
           + "BOOTSTRAP_DONE; SP memory = growth of the service processes' RSS / N):\n\n");
-      b.append("| ranks | SPs | p50 ms | max ms | reps | SP RSS KiB per rank |\n|---|---|---|---|---|---|\n");
+      b.append("| ranks | SPs | p50 ms | max ms | of which engines created, p50 ms | reps | SP RSS growth / rank KiB |\n"
+          + "|---|---|---|---|---|---|---|\n");
       for (int i = 0; i < bring.size(); i++) {
         JsonObject o = bring.getJsonObject(i);
-        b.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %d | %.1f |%n", o.getInteger("ranks"),
-            o.getInteger("sps"), o.getDouble("p50Ms"), o.getDouble("maxMs"), o.getInteger("reps"),
-            o.getDouble("spBytesPerRank") / 1024));
+        b.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f | %d | %.1f |%n", o.getInteger("ranks"),
+            o.getInteger("sps"), o.getDouble("p50Ms"), o.getDouble("maxMs"), o.getDouble("enginesCreatedP50Ms", 0.0),
+            o.getInteger("reps"), o.getDouble("spBytesPerRank") / 1024));
+      }
+      JsonObject mem = r.getJsonObject("memory");
+      if (mem != null) {
+        b.append(String.format(Locale.ROOT, "%nMarginal resident memory per connected rank on a service process "
+            + "(slope of SP RSS after bring-up between %d and %d ranks, M = 1): %.1f KiB.%n", mem.getInteger("fromRanks"),
+            mem.getInteger("toRanks"), mem.getDouble("bytesPerRank") / 1024));
       }
     }
     JsonArray micro = r.getJsonArray("micro");
