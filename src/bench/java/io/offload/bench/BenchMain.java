@@ -197,7 +197,7 @@ public final class BenchMain {
 
   /** One rank at a time against one {@code offload service}: fresh engine + connect, then close. */
   private static JsonObject bootstrapOne(Plan plan) throws Exception {
-    int warm = plan.quick() ? 10 : 30;
+    int warm = plan.quick() ? 5 : 30;
     int n = plan.quick() ? 200 : 500;
     try (Procs sp = Procs.service("boot-sp", 0)) {
       int port = servicePort(sp);
@@ -209,15 +209,20 @@ public final class BenchMain {
   }
 
   /**
-   * N ranks (engines inside rank JVMs, 1 JVM up to 64 ranks, else 2) onto M service processes;
+   * N ranks (engines inside rank JVMs, 1 JVM up to 64 ranks, else 2) onto M {@code offload service}s;
    * time from "go" to every rank at BOOTSTRAP_DONE, repeated; resident memory of the service
    * processes before and after the first repetition.
    */
   private static JsonArray bringUp(Plan plan, PrintStream log) throws Exception {
     JsonArray out = new JsonArray();
-    int reps = plan.quick() ? 1 : 5;
-    for (int m : new int[] {1, 4}) {
-      for (int n : new int[] {16, 64, 256}) {
+    int reps = plan.quick() ? 1 : 3;
+    int[][] configs = plan.quick()
+        ? new int[][] {{1, 16}, {1, 256}, {4, 256}} // --quick: the memory slope and the 256-onto-4 target only
+        : new int[][] {{1, 16}, {1, 64}, {1, 256}, {4, 16}, {4, 64}, {4, 256}};
+    for (int[] config : configs) {
+      int m = config[0];
+      {
+        int n = config[1];
         List<Procs> all = new ArrayList<>();
         try {
           List<Procs> sps = new ArrayList<>();

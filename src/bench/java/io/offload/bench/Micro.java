@@ -23,7 +23,7 @@ final class Micro {
   static JsonArray run(Plan plan, PrintStream log) throws Exception {
     var options = new OptionsBuilder()
         .include(CodecBenchmarks.class.getName())
-        .forks(1)
+        .forks(plan.quick() ? 0 : 1) // --quick: in this JVM, no fork per benchmark
         .warmupIterations(plan.quick() ? 1 : 3)
         .warmupTime(TimeValue.seconds(1))
         .measurementIterations(plan.quick() ? 1 : 5)

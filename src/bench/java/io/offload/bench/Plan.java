@@ -38,18 +38,18 @@ public record Plan(boolean quick) {
   /** Messages per throughput round at {@code size}. */
   public int messages(int size) {
     if (size <= 8) {
-      return quick ? 50_000 : 300_000;
+      return quick ? 50_000 : 200_000;
     } else if (size <= 4096) {
-      return quick ? 20_000 : 100_000;
+      return quick ? 20_000 : 50_000;
     } else if (size <= 64 * 1024) {
-      return quick ? 2_000 : 10_000;
+      return quick ? 2_000 : 5_000;
     }
-    return quick ? 200 : 1_000;
+    return quick ? 200 : 500;
   }
 
   /** Measured throughput rounds (one more runs first as warm-up). */
   public int rounds() {
-    return quick ? 2 : 7;
+    return quick ? 2 : 5;
   }
 
   public static String label(int size) {
