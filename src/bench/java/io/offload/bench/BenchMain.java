@@ -220,85 +220,86 @@ public final class BenchMain {
         ? new int[][] {{1, 16}, {1, 256}, {4, 256}} // --quick: the memory slope and the 256-onto-4 target only
         : new int[][] {{1, 16}, {1, 64}, {1, 256}, {4, 16}, {4, 64}, {4, 256}};
     for (int[] config : configs) {
-      int m = config[0];
-      {
-        int n = config[1];
-        List<Procs> all = new ArrayList<>();
-        try {
-          List<Procs> sps = new ArrayList<>();
-          for (int i = 0; i < m; i++) {
-            Procs sp = Procs.service("sp" + i, i);
-            sps.add(sp);
-            all.add(sp);
-          }
-          StringBuilder ports = new StringBuilder();
-          for (Procs sp : sps) {
-            ports.append(ports.length() == 0 ? "" : ",").append(servicePort(sp));
-          }
-          int jvms = n > 64 ? 2 : 1;
-          List<Procs> rankJvms = new ArrayList<>();
-          for (int j = 0; j < jvms; j++) {
-            Procs r = Procs.child("ranks" + j, "ranks", ports.toString(), String.valueOf(n / jvms),
-                String.valueOf(j * (n / jvms)), String.valueOf(n), String.valueOf(n * reps));
-            rankJvms.add(r);
-            all.add(r);
-          }
-          for (Procs r : rankJvms) {
-            r.await("ready"::equals, 120, TimeUnit.SECONDS);
-          }
-          Thread.sleep(500); // let the fresh JVMs settle (this thread is not an event loop)
-          long[] upNanos = new long[reps];
-          double[] createdMs = new double[reps];
-          long rssBefore = 0;
-          long rssAfter = 0;
-          for (int rep = 0; rep < reps; rep++) {
-            if (rep == 0) {
-              for (Procs sp : sps) {
-                rssBefore += sp.rss();
-              }
-            }
-            long t0 = System.nanoTime();
-            for (Procs r : rankJvms) {
-              r.send("go " + rep);
-            }
-            int upSeen = rep + 1;
-            for (Procs r : rankJvms) {
-              String line = awaitCount(r, "up ", upSeen, 180);
-              createdMs[rep] = Math.max(createdMs[rep], Double.parseDouble(line.split(" ")[1]));
-            }
-            upNanos[rep] = System.nanoTime() - t0;
-            if (rep == 0) {
-              Thread.sleep(300);
-              for (Procs sp : sps) {
-                rssAfter += sp.rss();
-              }
-            }
-            for (Procs r : rankJvms) {
-              r.send("quit");
-            }
-            for (Procs r : rankJvms) {
-              awaitCount(r, "closed", upSeen, 120);
-            }
-          }
-          long[] sorted = upNanos.clone();
-          Arrays.sort(sorted);
-          JsonObject row = new JsonObject().put("sps", m).put("ranks", n).put("rankJvms", jvms).put("reps", reps)
-              .put("p50Ms", Sample.percentile(sorted, 0.5) / 1e6).put("maxMs", sorted[sorted.length - 1] / 1e6)
-              .put("enginesCreatedP50Ms", median(createdMs))
-              .put("spRssBeforeBytes", rssBefore).put("spRssAfterBytes", rssAfter)
-              .put("spBytesPerRank", (rssAfter - rssBefore) / (double) n);
-          out.add(row);
-          log.printf("   %d ranks onto %d SP(s): p50 %.0f ms (engines created after %.0f ms), max %.0f ms; "
-                  + "SP RSS +%.1f KiB/rank%n", n, m, row.getDouble("p50Ms"), row.getDouble("enginesCreatedP50Ms"),
-              row.getDouble("maxMs"), row.getDouble("spBytesPerRank") / 1024);
-        } finally {
-          for (Procs p : all) {
-            p.close();
-          }
-        }
-      }
+      out.add(bringUpOnce(config[0], config[1], reps, log));
     }
     return out;
+  }
+
+  /** One bring-up configuration: fresh service processes and rank JVMs, reaped at the end. */
+  private static JsonObject bringUpOnce(int m, int n, int reps, PrintStream log) throws Exception {
+    List<Procs> all = new ArrayList<>();
+    try {
+      List<Procs> sps = new ArrayList<>();
+      for (int i = 0; i < m; i++) {
+        Procs sp = Procs.service("sp" + i, i);
+        sps.add(sp);
+        all.add(sp);
+      }
+      StringBuilder ports = new StringBuilder();
+      for (Procs sp : sps) {
+        ports.append(ports.length() == 0 ? "" : ",").append(servicePort(sp));
+      }
+      int jvms = n > 64 ? 2 : 1;
+      List<Procs> rankJvms = new ArrayList<>();
+      for (int j = 0; j < jvms; j++) {
+        Procs r = Procs.child("ranks" + j, "ranks", ports.toString(), String.valueOf(n / jvms),
+            String.valueOf(j * (n / jvms)), String.valueOf(n), String.valueOf(n * reps));
+        rankJvms.add(r);
+        all.add(r);
+      }
+      for (Procs r : rankJvms) {
+        r.await("ready"::equals, 120, TimeUnit.SECONDS);
+      }
+      Thread.sleep(500); // let the fresh JVMs settle (this thread is not an event loop)
+      long[] upNanos = new long[reps];
+      double[] createdMs = new double[reps];
+      long rssBefore = 0;
+      long rssAfter = 0;
+      for (int rep = 0; rep < reps; rep++) {
+        if (rep == 0) {
+          for (Procs sp : sps) {
+            rssBefore += sp.rss();
+          }
+        }
+        long t0 = System.nanoTime();
+        for (Procs r : rankJvms) {
+          r.send("go " + rep);
+        }
+        int upSeen = rep + 1;
+        for (Procs r : rankJvms) {
+          String line = awaitCount(r, "up ", upSeen, 180);
+          createdMs[rep] = Math.max(createdMs[rep], Double.parseDouble(line.split(" ")[1]));
+        }
+        upNanos[rep] = System.nanoTime() - t0;
+        if (rep == 0) {
+          Thread.sleep(300);
+          for (Procs sp : sps) {
+            rssAfter += sp.rss();
+          }
+        }
+        for (Procs r : rankJvms) {
+          r.send("quit");
+        }
+        for (Procs r : rankJvms) {
+          awaitCount(r, "closed", upSeen, 120);
+        }
+      }
+      long[] sorted = upNanos.clone();
+      Arrays.sort(sorted);
+      JsonObject row = new JsonObject().put("sps", m).put("ranks", n).put("rankJvms", jvms).put("reps", reps)
+          .put("p50Ms", Sample.percentile(sorted, 0.5) / 1e6).put("maxMs", sorted[sorted.length - 1] / 1e6)
+          .put("enginesCreatedP50Ms", median(createdMs))
+          .put("spRssBeforeBytes", rssBefore).put("spRssAfterBytes", rssAfter)
+          .put("spBytesPerRank", (rssAfter - rssBefore) / (double) n);
+      log.printf("   %d ranks onto %d SP(s): p50 %.0f ms (engines created after %.0f ms), max %.0f ms; "
+              + "SP RSS +%.1f KiB/rank%n", n, m, row.getDouble("p50Ms"), row.getDouble("enginesCreatedP50Ms"),
+          row.getDouble("maxMs"), row.getDouble("spBytesPerRank") / 1024);
+      return row;
+    } finally {
+      for (Procs p : all) {
+        p.close();
+      }
+    }
   }
 
   private static double median(double[] v) {

@@ -153,7 +153,9 @@ final class Report {
         m.getString("transports"), m.getString("UCX_TLS"), m.getString("loadAvgStart"), m.getString("loadAvgEnd", "?"),
         r.getString("mode"), r.getDouble("seconds", 0.0)));
     b.append("Round trip between two JVMs on loopback, µs, median / p99 (warm-up excluded); ×raw = ratio of medians "
-        + "to raw JUCX.\n\n");
+        + "to raw JUCX. Raw JUCX busy-polls on both sides and answers inside the AM callback. Notification = the "
+        + "library with its defaults (consumers on `engine.ucxContext()`, progress thread backs off: spin, yield, "
+        + "`waitForEvents()`); busy-poll = the same code with `progressSpins` = MAX_VALUE (never sleeps), like raw.\n\n");
     b.append("| payload |");
     for (String n : NAMES) {
       b.append(' ').append(n).append(" |");
