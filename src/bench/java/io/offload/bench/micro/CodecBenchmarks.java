@@ -43,6 +43,16 @@ public class CodecBenchmarks {
   private final Buffer helloBody = body(OobCodec.hello(0, 42, rank));
   private final Buffer serverInfoBody = body(OobCodec.serverInfo(1, 2, 17, 5, rank, address));
   private final BufferPool pool = new BufferPool();
+  /** A pool whose 4 KiB class already holds many buffers, as after a burst of sends. */
+  private final BufferPool fullPool = new BufferPool();
+
+  {
+    java.util.List<ByteBuffer> held = new java.util.ArrayList<>();
+    for (int i = 0; i < 63; i++) {
+      held.add(fullPool.acquire(4096));
+    }
+    held.forEach(fullPool::release);
+  }
   private long eventId;
 
   private static Buffer body(Buffer frame) {
@@ -102,6 +112,16 @@ public class CodecBenchmarks {
       ByteBuffer b = pool.acquire(4096);
       bh.consume(b);
       pool.release(b);
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(OPS)
+  public void bufferPoolAcquireRelease4kFullClass(Blackhole bh) {
+    for (int i = 0; i < OPS; i++) {
+      ByteBuffer b = fullPool.acquire(4096);
+      bh.consume(b);
+      fullPool.release(b);
     }
   }
 }
