@@ -2,6 +2,7 @@ package io.offload.notify;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -17,6 +18,8 @@ public final class BufferPool {
   private static final int KEEP_PER_CLASS = 64;
 
   private final ConcurrentLinkedQueue<ByteBuffer>[] classes;
+  /** Buffers kept per class: ConcurrentLinkedQueue.size() walks the whole queue. */
+  private final AtomicInteger[] kept;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder unpooled = new LongAdder();
@@ -24,8 +27,10 @@ public final class BufferPool {
   @SuppressWarnings("unchecked")
   public BufferPool() {
     classes = new ConcurrentLinkedQueue[MAX_SHIFT - MIN_SHIFT + 1];
+    kept = new AtomicInteger[classes.length];
     for (int i = 0; i < classes.length; i++) {
       classes[i] = new ConcurrentLinkedQueue<>();
+      kept[i] = new AtomicInteger();
     }
   }
 
@@ -41,6 +46,7 @@ public final class BufferPool {
       misses.increment();
       b = ByteBuffer.allocateDirect(1 << (cls + MIN_SHIFT));
     } else {
+      kept[cls].decrementAndGet();
       hits.increment();
     }
     b.clear().limit(size);
@@ -54,8 +60,13 @@ public final class BufferPool {
       return;
     }
     int cls = Integer.numberOfTrailingZeros(capacity) - MIN_SHIFT;
-    if (cls >= 0 && cls < classes.length && classes[cls].size() < KEEP_PER_CLASS) {
+    if (cls < 0 || cls >= classes.length) {
+      return;
+    }
+    if (kept[cls].incrementAndGet() <= KEEP_PER_CLASS) {
       classes[cls].offer(b);
+    } else {
+      kept[cls].decrementAndGet();
     }
   }
 

@@ -1,0 +1,194 @@
+package io.offload.bench;
+
+import io.offload.context.ClientOptions;
+import io.offload.context.ExecutionContext;
+import io.offload.context.RankInfo;
+import io.offload.engine.EngineOptions;
+import io.offload.engine.OffloadEngine;
+import io.offload.notify.Notification;
+import io.offload.verticles.Echo;
+import io.offload.verticles.ServiceProcessVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This project's notifications, used as a user would: the service process is the library's
+ * {@link ServiceProcessVerticle} (echoes {@link Echo#TYPE} from the UCX progress thread) plus a
+ * counting consumer for the one-way stream; the client registers its consumers on
+ * {@code engine.ucxContext()} (the fast path) and sends with {@code ctx.notify(...)}, a
+ * library-managed payload (copied into a pooled buffer).
+ */
+final class NotifyBench {
+
+  /** One-way stream: counted by the server. */
+  static final int DATA = Echo.TYPE + 1;
+  /** Control: client → server "ack when you have counted this many"; server → client the ack. */
+  static final int CTRL = Echo.TYPE + 2;
+  static final int WINDOW = 64;
+
+  private NotifyBench() {
+  }
+
+  /**
+   * Engine options: the library's defaults, unless {@code BENCH_SPINS} / {@code BENCH_YIELDS}
+   * (environment) override the progress thread's idle policy for an experiment.
+   */
+  static JsonObject engineJson(String name) {
+    JsonObject j = new JsonObject().put("name", name);
+    if (System.getenv("BENCH_SPINS") != null) {
+      j.put("progressSpins", Integer.parseInt(System.getenv("BENCH_SPINS")));
+    }
+    if (System.getenv("BENCH_YIELDS") != null) {
+      j.put("progressYields", Integer.parseInt(System.getenv("BENCH_YIELDS")));
+    }
+    return j;
+  }
+
+  static void server() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    ServiceProcessVerticle sp = new ServiceProcessVerticle();
+    JsonObject conf = new JsonObject().put("engine", engineJson("bench-sp"))
+        .put("server", new JsonObject().put("port", 0));
+    vertx.deployVerticle(sp, new DeploymentOptions().setConfig(conf)).await(60, TimeUnit.SECONDS);
+    OffloadEngine engine = sp.engine();
+    Promise<Void> registered = Promise.promise();
+    engine.ucxContext().runOnContext(v -> {
+      long[] count = {0};
+      long[] ackAt = {-1};
+      vertx.eventBus().<Notification>localConsumer(engine.address(CTRL),
+          m -> ackAt[0] = m.body().payload().getLong(0));
+      vertx.eventBus().<Notification>localConsumer(engine.address(DATA), m -> {
+        if (++count[0] == ackAt[0]) {
+          sp.server().notify(m.body().peerId(), CTRL, Buffer.buffer());
+        }
+      }).completion().onComplete(registered);
+    });
+    registered.future().await(30, TimeUnit.SECONDS);
+    System.out.println("listening " + sp.server().localPort());
+    System.out.flush();
+    Thread.currentThread().join(); // until the parent kills this JVM
+  }
+
+  /** Client state; all of it lives on the UCX progress thread. */
+  private static final class Driver {
+    final ExecutionContext ctx;
+    Buffer payload;
+    Sample sample;
+    int warm;
+    int total;
+    int done;
+    long t0;
+    CompletableFuture<Void> finished;
+    // stream
+    int toSend;
+    int inFlight;
+    boolean pumping;
+
+    Driver(ExecutionContext ctx) {
+      this.ctx = ctx;
+    }
+
+    void ping() {
+      t0 = System.nanoTime();
+      ctx.notify(0, Echo.TYPE, payload);
+    }
+
+    void pong() {
+      long rtt = System.nanoTime() - t0;
+      if (done++ >= warm) {
+        sample.add(rtt);
+      }
+      if (done < total) {
+        ping();
+      } else {
+        finished.complete(null);
+      }
+    }
+
+    void pump() {
+      if (pumping) {
+        return;
+      }
+      pumping = true;
+      try {
+        while (inFlight < WINDOW && toSend > 0) {
+          toSend--;
+          inFlight++;
+          ctx.notify(0, DATA, payload).onComplete(ar -> {
+            inFlight--;
+            if (ar.failed()) {
+              finished.completeExceptionally(ar.cause());
+            }
+            pump();
+          });
+        }
+      } finally {
+        pumping = false;
+      }
+    }
+  }
+
+  static void client(int port, Plan plan) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    OffloadEngine engine = OffloadEngine.create(vertx, new EngineOptions(engineJson("bench-rank"))).await();
+    ExecutionContext ctx = engine.connect(new ClientOptions().setPort(port).setRankInfo(RankInfo.of(0, 0, 1)))
+        .await();
+    Driver d = new Driver(ctx);
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    engine.ucxContext().runOnContext(v -> {
+      vertx.eventBus().<Notification>localConsumer(ctx.address(Echo.TYPE), m -> d.pong());
+      vertx.eventBus().<Notification>localConsumer(ctx.address(CTRL), m -> d.finished.complete(null))
+          .completion().onComplete(ar -> ready.complete(null));
+    });
+    ready.get(30, TimeUnit.SECONDS);
+    for (int size : Plan.SIZES) {
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      engine.ucxContext().runOnContext(v -> {
+        d.payload = Buffer.buffer(new byte[size]);
+        d.sample = new Sample(plan.roundTrips(size, false));
+        d.warm = plan.warmup(size, false);
+        d.total = d.warm + plan.roundTrips(size, false);
+        d.done = 0;
+        d.finished = f;
+        d.ping();
+      });
+      f.get(10, TimeUnit.MINUTES);
+      Child.result(new JsonObject().put("transport", "notify").put("kind", "rtt").put("size", size)
+          .mergeIn(d.sample.toJson()));
+    }
+    long target = 0;
+    for (int size : Plan.SIZES) {
+      int n = plan.messages(size);
+      double[] rates = new double[plan.rounds()];
+      for (int round = -1; round < plan.rounds(); round++) {
+        target += n;
+        long ackAt = target;
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        long t0 = System.nanoTime();
+        engine.ucxContext().runOnContext(v -> {
+          d.payload = Buffer.buffer(new byte[size]);
+          d.finished = f;
+          ctx.notify(0, CTRL, Buffer.buffer().appendLong(ackAt));
+          d.toSend = n;
+          d.pump();
+        });
+        f.get(10, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (round >= 0) {
+          rates[round] = n / seconds;
+        }
+      }
+      Child.result(Child.throughput("notify", size, rates));
+    }
+    System.err.println("notify client: sent " + engine.notificationStats().sent.sum() + ", received "
+        + engine.notificationStats().received.sum());
+    engine.close().await(30, TimeUnit.SECONDS);
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+}
