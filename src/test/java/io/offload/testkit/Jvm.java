@@ -57,6 +57,7 @@ public final class Jvm implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(prefix);
     cmd.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-XX:ErrorFile=target/hs_err_pid%p.log",
         "-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
