@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,31 +50,17 @@ final class ClusterBench {
     Thread.currentThread().join();
   }
 
-  private static final class Driver {
+  private static final class Driver extends RttDriver {
     Vertx vertx;
-    Buffer payload;
-    Sample sample;
-    int warm;
-    int total;
-    int done;
-    CompletableFuture<Void> finished;
     final DeliveryOptions opts = new DeliveryOptions().setSendTimeout(30_000);
 
-    void ping() {
-      long t0 = System.nanoTime();
+    @Override
+    void send() {
       vertx.eventBus().<Buffer>request(ADDRESS, payload, opts).onComplete(ar -> {
         if (ar.failed()) {
           finished.completeExceptionally(ar.cause());
-          return;
-        }
-        long rtt = System.nanoTime() - t0;
-        if (done++ >= warm) {
-          sample.add(rtt);
-        }
-        if (done < total) {
-          ping();
         } else {
-          finished.complete(null);
+          pong();
         }
       });
     }
@@ -100,21 +85,7 @@ final class ClusterBench {
     }
     Driver d = new Driver();
     d.vertx = vertx;
-    for (int size : Plan.SIZES) {
-      CompletableFuture<Void> f = new CompletableFuture<>();
-      loop.runOnContext(v -> {
-        d.payload = Buffer.buffer(new byte[size]);
-        d.sample = new Sample(plan.roundTrips(size, true));
-        d.warm = plan.warmup(size, true);
-        d.total = d.warm + plan.roundTrips(size, true);
-        d.done = 0;
-        d.finished = f;
-        d.ping();
-      });
-      f.get(10, TimeUnit.MINUTES);
-      Child.result(new JsonObject().put("transport", "clustered-eb").put("kind", "rtt").put("size", size)
-          .mergeIn(d.sample.toJson()));
-    }
+    d.measure(loop, "clustered-eb", plan, true);
     vertx.close().await(60, TimeUnit.SECONDS);
   }
 }

@@ -63,37 +63,20 @@ final class NetBench {
   }
 
   /** Client state; lives on one event loop. */
-  private static final class Driver {
+  private static final class Driver extends RttDriver {
     NetSocket socket;
-    Buffer payload;
-    int size;
     long got;
-    Sample sample;
-    int warm;
-    int total;
-    int done;
-    long t0;
-    CompletableFuture<Void> finished;
 
-    void ping() {
+    @Override
+    void send() {
       got = 0;
-      t0 = System.nanoTime();
       socket.write(payload);
     }
 
     void data(Buffer b) {
       got += b.length();
-      if (got < size) {
-        return;
-      }
-      long rtt = System.nanoTime() - t0;
-      if (done++ >= warm) {
-        sample.add(rtt);
-      }
-      if (done < total) {
-        ping();
-      } else {
-        finished.complete(null);
+      if (got >= size) {
+        pong();
       }
     }
   }
@@ -113,22 +96,7 @@ final class NetBench {
       }
     }));
     d.socket = connected.get(30, TimeUnit.SECONDS);
-    for (int size : Plan.SIZES) {
-      CompletableFuture<Void> f = new CompletableFuture<>();
-      loop.runOnContext(v -> {
-        d.payload = Buffer.buffer(new byte[size]);
-        d.size = size;
-        d.sample = new Sample(plan.roundTrips(size, false));
-        d.warm = plan.warmup(size, false);
-        d.total = d.warm + plan.roundTrips(size, false);
-        d.done = 0;
-        d.finished = f;
-        d.ping();
-      });
-      f.get(10, TimeUnit.MINUTES);
-      Child.result(new JsonObject().put("transport", "netsocket").put("kind", "rtt").put("size", size)
-          .mergeIn(d.sample.toJson()));
-    }
+    d.measure(loop, "netsocket", plan, false);
 
     CompletableFuture<NetSocket> sinkConnected = new CompletableFuture<>();
     CompletableFuture<?>[] ack = {null};

@@ -76,15 +76,8 @@ final class NotifyBench {
   }
 
   /** Client state; all of it lives on the UCX progress thread. */
-  private static final class Driver {
+  private static final class Driver extends RttDriver {
     final ExecutionContext ctx;
-    Buffer payload;
-    Sample sample;
-    int warm;
-    int total;
-    int done;
-    long t0;
-    CompletableFuture<Void> finished;
     // stream
     int toSend;
     int inFlight;
@@ -94,21 +87,9 @@ final class NotifyBench {
       this.ctx = ctx;
     }
 
-    void ping() {
-      t0 = System.nanoTime();
+    @Override
+    void send() {
       ctx.notify(0, Echo.TYPE, payload);
-    }
-
-    void pong() {
-      long rtt = System.nanoTime() - t0;
-      if (done++ >= warm) {
-        sample.add(rtt);
-      }
-      if (done < total) {
-        ping();
-      } else {
-        finished.complete(null);
-      }
     }
 
     void pump() {
@@ -147,21 +128,7 @@ final class NotifyBench {
           .completion().onComplete(ar -> ready.complete(null));
     });
     ready.get(30, TimeUnit.SECONDS);
-    for (int size : Plan.SIZES) {
-      CompletableFuture<Void> f = new CompletableFuture<>();
-      engine.ucxContext().runOnContext(v -> {
-        d.payload = Buffer.buffer(new byte[size]);
-        d.sample = new Sample(plan.roundTrips(size, false));
-        d.warm = plan.warmup(size, false);
-        d.total = d.warm + plan.roundTrips(size, false);
-        d.done = 0;
-        d.finished = f;
-        d.ping();
-      });
-      f.get(10, TimeUnit.MINUTES);
-      Child.result(new JsonObject().put("transport", "notify").put("kind", "rtt").put("size", size)
-          .mergeIn(d.sample.toJson()));
-    }
+    d.measure(engine.ucxContext(), "notify", plan, false);
     long target = 0;
     for (int size : Plan.SIZES) {
       int n = plan.messages(size);
