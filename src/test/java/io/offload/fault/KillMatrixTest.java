@@ -264,11 +264,9 @@ class KillMatrixTest {
       for (int i = 0; i < 2000; i++) {
         echoes.add(client.notify(0, Echo.TYPE, Buffer.buffer(new byte[64])));
       }
-      long t0 = System.nanoTime();
       service.kill();
       Await.until(() -> "rank sees its service process DISCONNECTED: " + changes, () -> changes.stream()
           .anyMatch(c -> c.peerId() == 0 && c.to() == BootstrapPhase.DISCONNECTED), 10, TimeUnit.SECONDS);
-      assertTrue((System.nanoTime() - t0) / 1_000_000 < 10_000);
       assertEquals(BootstrapPhase.DISCONNECTED, client.phase());
       toService.stop();
       Await.until("rank's sends settled", toService::allSettled, 10, TimeUnit.SECONDS);
