@@ -106,8 +106,7 @@ final class DemoCommand implements Callable<Integer> {
     for (RankInfo r : placement) {
       // each rank is served by local_rank % service processes of its host (from the topology)
       String engineName = "rank" + r.rank();
-      int rank = r.rank();
-      vertx.eventBus().<PhaseChange>localConsumer(Addresses.phase(engineName), m -> board.reached(rank, m.body().to()));
+      vertx.eventBus().<PhaseChange>localConsumer(Addresses.phase(engineName), m -> board.reached(m.body().to()));
       RankVerticle rv = new RankVerticle();
       rvs.add(rv);
       JsonObject conf = new JsonObject()
@@ -232,7 +231,7 @@ final class DemoCommand implements Callable<Integer> {
               peersPerSp[sp]++;
             }
           }
-          board.reached(-1, phase);
+          board.reached(phase);
         }));
       }
       for (ServiceProcessSpec spec : topology.serviceProcesses()) {
@@ -319,7 +318,7 @@ final class DemoCommand implements Callable<Integer> {
       this.out = out;
     }
 
-    synchronized void reached(int rank, BootstrapPhase phase) {
+    synchronized void reached(BootstrapPhase phase) {
       int n = reached.incrementAndGet(phase.ordinal());
       if (out == null) {
         return;

@@ -89,10 +89,6 @@ public final class Channel {
     pump();
   }
 
-  public boolean isFailed() {
-    return failure != null;
-  }
-
   public int inFlight() {
     return inFlight.size();
   }

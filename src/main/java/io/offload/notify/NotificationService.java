@@ -265,10 +265,6 @@ public final class NotificationService {
     return stats;
   }
 
-  public BufferPool buffers() {
-    return buffers;
-  }
-
   public int pendingCount() {
     return delivery.pendingCount();
   }

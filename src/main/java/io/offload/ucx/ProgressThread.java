@@ -76,10 +76,6 @@ final class ProgressThread extends Thread implements Executor {
     return n;
   }
 
-  boolean hasTasks() {
-    return !localTasks.isEmpty() || !remoteTasks.isEmpty();
-  }
-
   private static void runSafely(Runnable r) {
     try {
       r.run();

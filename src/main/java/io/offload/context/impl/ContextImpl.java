@@ -4,7 +4,6 @@ import io.offload.context.BootstrapPhase;
 import io.offload.context.ExecutionContext;
 import io.offload.context.Peer;
 import io.offload.context.PhaseChange;
-import io.offload.context.RankInfo;
 import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.engine.impl.EngineImpl;
@@ -282,10 +281,6 @@ public final class ContextImpl implements ExecutionContext {
       throw new IllegalStateException("execution context " + id + " of engine " + engine.id()
           + " is finalized; create a new one");
     }
-  }
-
-  RankInfo selfRank() {
-    return engine.selfRank();
   }
 
   @Override

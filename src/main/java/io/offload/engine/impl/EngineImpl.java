@@ -36,7 +36,6 @@ import io.vertx.core.internal.VertxInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -312,9 +311,5 @@ public final class EngineImpl implements OffloadEngine {
     if (closing) {
       throw new IllegalStateException("engine " + id + " is closed");
     }
-  }
-
-  static long pid() {
-    return ManagementFactory.getRuntimeMXBean().getPid();
   }
 }
