@@ -132,6 +132,26 @@ class KillMatrixTest {
     return sends;
   }
 
+  /** How a kill with sends pending went: sends that failed, and when the kill was issued. */
+  record Killed(int failed, long atNanos) {
+  }
+
+  /**
+   * Stops the victim, queues 3000 sends to it, kills it, waits for the loss to be seen at
+   * {@code phase}, checks every send settled (some failed) and the endpoint went.
+   */
+  Killed killWithSendsPending(Jvm victim, PeerImpl peer, BootstrapPhase phase) throws Exception {
+    signal(victim, "STOP");
+    List<Future<Void>> sends = pendingSends(peer, 3000);
+    long t0 = System.nanoTime();
+    victim.kill();
+    awaitLoss(peer.id(), phase, t0);
+    int failed = assertAllSettledAndCountFailures(sends);
+    assertTrue(failed > 0, "some of 3000 sends to a stopped, then killed, peer must fail");
+    assertEndpointReleased(peer);
+    return new Killed(failed, t0);
+  }
+
   static int assertAllSettledAndCountFailures(List<Future<Void>> sends) {
     Await.until("all sends settled", () -> sends.stream().allMatch(Future::isComplete), 10, TimeUnit.SECONDS);
     int failed = 0;
@@ -180,14 +200,7 @@ class KillMatrixTest {
     try (Jvm victim = Jvm.start("victim-ucx", RawPeer.class.getName(), List.of(rawPeer("address", rank)))) {
       victim.awaitLine("client-address"::equals, 30, TimeUnit.SECONDS);
       PeerImpl peer = awaitVictimAt(BootstrapPhase.UCX_CONNECT_DONE);
-      signal(victim, "STOP");
-      List<Future<Void>> sends = pendingSends(peer, 3000);
-      long t0 = System.nanoTime();
-      victim.kill();
-      awaitLoss(peer.id(), BootstrapPhase.UCX_CONNECT_DONE, t0);
-      int failed = assertAllSettledAndCountFailures(sends);
-      assertTrue(failed > 0, "some of 3000 sends to a stopped, then killed, peer must fail");
-      assertEndpointReleased(peer);
+      int failed = killWithSendsPending(victim, peer, BootstrapPhase.UCX_CONNECT_DONE).failed();
       report("after UCX connect: 3000 sends pending, " + failed + " failed, the rest completed before the kill");
     }
   }
@@ -198,14 +211,9 @@ class KillMatrixTest {
     try (Jvm victim = faultRank("victim-done", rank, 1, "idle")) {
       victim.awaitLine(l -> l.startsWith("BOOTSTRAP_DONE"), 30, TimeUnit.SECONDS);
       PeerImpl peer = awaitVictimAt(BootstrapPhase.BOOTSTRAP_DONE);
-      signal(victim, "STOP");
-      List<Future<Void>> sends = pendingSends(peer, 3000);
-      long t0 = System.nanoTime();
-      victim.kill();
-      awaitLoss(peer.id(), BootstrapPhase.BOOTSTRAP_DONE, t0);
-      int failed = assertAllSettledAndCountFailures(sends);
-      assertTrue(failed > 0, "some of 3000 sends to a stopped, then killed, peer must fail");
-      assertEndpointReleased(peer);
+      Killed killed = killWithSendsPending(victim, peer, BootstrapPhase.BOOTSTRAP_DONE);
+      int failed = killed.failed();
+      long t0 = killed.atNanos();
       assertTrue(sp.server.notify(peer.id(), FaultRank.STREAM, Buffer.buffer()).failed(),
           "a send to a lost peer fails at once");
       report("after BOOTSTRAP_DONE: 3000 sends pending, " + failed + " failed; detected in "
