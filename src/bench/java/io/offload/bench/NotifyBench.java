@@ -61,11 +61,10 @@ final class NotifyBench {
     engine.ucxContext().runOnContext(v -> {
       long[] count = {0};
       long[] ackAt = {-1};
-      vertx.eventBus().<Notification>localConsumer(engine.address(CTRL),
-          m -> ackAt[0] = m.body().payload().getLong(0));
-      vertx.eventBus().<Notification>localConsumer(engine.address(DATA), m -> {
+      engine.consumer(CTRL, m -> ackAt[0] = m.payload().getLong(0));
+      engine.consumer(DATA, m -> {
         if (++count[0] == ackAt[0]) {
-          sp.server().notify(m.body().peerId(), CTRL, Buffer.buffer());
+          sp.server().notify(m.peerId(), CTRL, Buffer.buffer());
         }
       }).completion().onComplete(registered);
     });
@@ -123,8 +122,8 @@ final class NotifyBench {
     Driver d = new Driver(ctx);
     CompletableFuture<Void> ready = new CompletableFuture<>();
     engine.ucxContext().runOnContext(v -> {
-      vertx.eventBus().<Notification>localConsumer(ctx.address(Echo.TYPE), m -> d.pong());
-      vertx.eventBus().<Notification>localConsumer(ctx.address(CTRL), m -> d.finished.complete(null))
+      ctx.consumer(Echo.TYPE, m -> d.pong());
+      ctx.consumer(CTRL, m -> d.finished.complete(null))
           .completion().onComplete(ar -> ready.complete(null));
     });
     ready.get(30, TimeUnit.SECONDS);
