@@ -1,6 +1,5 @@
 package io.offload.ucx;
 
-import io.vertx.core.Handler;
 import io.vertx.core.internal.ContextInternal;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
@@ -23,10 +22,9 @@ public final class ProgressAgent implements Agent {
   private final ProgressTasks tasks;
   private final Runnable onStart;
   private final Runnable onClose;
-  private final Handler<Void> pass = v -> pass();
   private UcpWorker worker;
   private ContextInternal context;
-  private int work;
+  private ContextInternal outerContext;
   private volatile boolean stopRequested;
 
   ProgressAgent(String name, ProgressTasks tasks, Runnable onStart, Runnable onClose) {
@@ -36,10 +34,18 @@ public final class ProgressAgent implements Agent {
     this.onClose = onClose;
   }
 
-  /** The worker to progress, and the Vert.x context its callbacks run in (null: none). */
+  /**
+   * The worker to progress, and the Vert.x context its callbacks run in (null: none). On the
+   * agent's thread: the context stays current from here to {@link #onClose}. (A dispatch per pass
+   * would cost an allocation per pass: Vert.x drops its thread-local record of a non-Vert.x
+   * thread's context at the end of each outermost dispatch.)
+   */
   void attach(UcpWorker worker, ContextInternal context) {
     this.worker = worker;
-    this.context = context;
+    if (context != null) {
+      this.context = context;
+      this.outerContext = context.beginDispatch();
+    }
   }
 
   @Override
@@ -52,16 +58,7 @@ public final class ProgressAgent implements Agent {
     if (stopRequested) {
       throw new AgentTerminationException();
     }
-    if (context != null) {
-      context.dispatch(null, pass);
-    } else {
-      pass();
-    }
-    return work;
-  }
-
-  private void pass() {
-    work = tasks.run();
+    int work = tasks.run();
     if (worker != null) {
       try {
         work += worker.progress();
@@ -69,6 +66,7 @@ public final class ProgressAgent implements Agent {
         UcxRuntime.LOG.error("UCX worker progress failed", e);
       }
     }
+    return work;
   }
 
   /** The next pass ends the agent; {@link #onClose} then runs on its thread. */
@@ -78,7 +76,14 @@ public final class ProgressAgent implements Agent {
 
   @Override
   public void onClose() {
-    onClose.run();
+    try {
+      onClose.run();
+    } finally {
+      if (context != null) {
+        context.endDispatch(outerContext);
+        context = null;
+      }
+    }
   }
 
   @Override
