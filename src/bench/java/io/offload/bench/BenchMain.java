@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchMain {
 
-  static final List<String> SECTIONS = List.of("micro", "raw", "notify", "notify-busy", "netsocket", "clustered-eb",
+  static final List<String> SECTIONS = List.of("micro", "raw", "notify", "notify-busy", "hops", "netsocket", "clustered-eb",
       "bootstrap", "bringup");
 
   private BenchMain() {
@@ -85,7 +85,12 @@ public final class BenchMain {
     if (only.contains("notify-busy")) {
       // the same, with both progress threads busy-polling like the raw baseline: the library's own cost
       section(log, result, "notify-busy", () -> addAll(transport, pair("notify", plan,
-          Map.of("BENCH_SPINS", String.valueOf(Integer.MAX_VALUE)), "notify-busy")));
+          Map.of("BENCH_BUSY", "1"), "notify-busy")));
+    }
+    if (only.contains("hops")) {
+      // per-hop timestamps of the notification path (one more notify pair, timestamps on)
+      section(log, result, "hops", () -> pair("notify", plan, Map.of("BENCH_HOPS", "1"), "notify-hops").stream()
+          .filter(j -> "hops".equals(j.getString("kind"))).findFirst().orElse(null));
     }
     if (only.contains("netsocket")) {
       section(log, result, "netsocket", () -> addAll(transport, pair("net", plan)));
