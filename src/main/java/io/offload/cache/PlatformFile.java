@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -75,6 +76,11 @@ public final class PlatformFile {
   /** The selected DPUs, in file order. */
   public List<DpuSpec> dpus() {
     return dpus;
+  }
+
+  /** The selected DPU with this host name, with or without its domain. */
+  public Optional<DpuSpec> dpuNamed(String hostName) {
+    return dpus.stream().filter(d -> DpuList.sameHost(d.name(), hostName)).findFirst();
   }
 
   /** The DPU that runs service process {@code globalId}. */
