@@ -103,6 +103,14 @@ final class ServiceCommand implements Callable<Integer> {
       vertx.close();
       throw e;
     }
+    // before 'listening': whoever waits for that line may send SIGTERM right after it
+    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean once = new AtomicBoolean();
+    Signals.onTermination(() -> {
+      if (once.compareAndSet(false, true)) {
+        vertx.close().onComplete(v -> stopped.countDown());
+      }
+    });
     System.out.println("listening " + listenHost + ":" + sp.server().localPort());
     System.out.flush();
     GroupCache cache = sp.engine().cache();
@@ -110,13 +118,6 @@ final class ServiceCommand implements Callable<Integer> {
       System.out.println("cache group " + reportGroup + " complete: " + cache.knownMembers(reportGroup)
           + " entries, digest " + cache.digest(reportGroup));
       System.out.flush();
-    });
-    CountDownLatch stopped = new CountDownLatch(1);
-    AtomicBoolean once = new AtomicBoolean();
-    Signals.onTermination(() -> {
-      if (once.compareAndSet(false, true)) {
-        vertx.close().onComplete(v -> stopped.countDown());
-      }
     });
     stopped.await();
     return OffloadCli.OK;
