@@ -31,11 +31,13 @@ import java.util.concurrent.TimeUnit;
         + "file's host named after this machine."})
 final class RankCommand implements Callable<Integer> {
 
-  @Option(names = "--connect", paramLabel = "HOST:PORT", description = "The service process.")
+  @Option(names = "--connect", paramLabel = "HOST:PORT", description = "The service process (default, when no "
+      + "topology file is given either: DPU_OFFLOAD_SERVER_ADDR:DPU_OFFLOAD_SERVER_PORT).")
   String connect;
 
-  @Option(names = "--topology", paramLabel = "FILE", description = "Topology file: connect to the service process "
-      + "that serves this rank (local rank % service processes of host --host-id), wait for the whole group in the "
+  @Option(names = "--topology", paramLabel = "FILE", description = "Topology file, JSON or a platform file starting "
+      + "'# Format version: 1' (default: OFFLOAD_CONFIG_FILE_PATH): connect to the service process "
+      + "that serves this rank (local rank %% service processes of host --host-id), wait for the whole group in the "
       + "cache and report its size.")
   Path topology;
 
@@ -58,8 +60,8 @@ final class RankCommand implements Callable<Integer> {
   @Option(names = "--local-size", description = "Number of the group's processes on this host.")
   Integer localSize;
 
-  @Option(names = "--host-id", description = "Id of this host: its index in the topology file. Default: with "
-      + "--topology, the one host whose name or address is this machine's (or the only host); else 0.")
+  @Option(names = "--host-id", description = "Id of this host: its index in the topology file. Default: SLURM_NODEID, "
+      + "else with --topology the one host whose name or address is this machine's (or the only host); else 0.")
   Integer hostId;
 
   @Option(names = "--notifications", defaultValue = "100", description = "Echo round trips (default: ${DEFAULT-VALUE}).")
