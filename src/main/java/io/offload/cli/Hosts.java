@@ -2,12 +2,8 @@ package io.offload.cli;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.Set;
 
-/** This machine's names and addresses, to find it in a topology. */
+/** This machine's name, to find it in a platform file. */
 final class Hosts {
 
   private Hosts() {
@@ -20,16 +16,5 @@ final class Hosts {
     } catch (IOException e) {
       return "localhost";
     }
-  }
-
-  /** Host name, canonical name and every interface address. */
-  static Set<String> namesAndAddresses() throws IOException {
-    Set<String> me = new HashSet<>();
-    me.add(InetAddress.getLocalHost().getHostName());
-    me.add(InetAddress.getLocalHost().getCanonicalHostName());
-    for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-      Collections.list(nif.getInetAddresses()).forEach(a -> me.add(a.getHostAddress()));
-    }
-    return me;
   }
 }
