@@ -107,8 +107,7 @@ public final class UcxRuntime {
 
   private boolean openNative() {
     try {
-      ucpContext = new UcpContext(startupSettings(
-          new UcpParams().requestAmFeature().requestRmaFeature().requestWakeupFeature()));
+      ucpContext = new UcpContext(new UcpParams().requestAmFeature().requestRmaFeature().requestWakeupFeature());
       worker = ucpContext.newWorker(new UcpWorkerParams());
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
       started.fail(new UcxUnavailableException(e));
@@ -128,23 +127,6 @@ public final class UcxRuntime {
     return true;
   }
 
-  /**
-   * UCX settings chosen by measurement, each only when the user's environment does not set it:
-   * the shared-memory transports pre-allocate fewer receive buffers ({@code *_RX_BUFS_GROW=64}),
-   * which halved engine creation here (README: Benchmarks).
-   */
-  static UcpParams startupSettings(UcpParams params) {
-    for (String key : STARTUP_SETTINGS.keySet()) {
-      if (System.getenv("UCX_" + key) == null) {
-        params.setConfig(key, STARTUP_SETTINGS.get(key));
-      }
-    }
-    return params;
-  }
-
-  private static final java.util.Map<String, String> STARTUP_SETTINGS = java.util.Map.of(
-      "POSIX_RX_BUFS_GROW", "64", "SYSV_RX_BUFS_GROW", "64");
-
   /** On the progress thread, before the first pass: UCX, then the thread's Vert.x context. */
   private void onAgentStart() {
     if (!openNative()) {
@@ -162,7 +144,7 @@ public final class UcxRuntime {
     context = ctx;
     agent.attach(worker, ctx);
     // Wakes the worker now and then: waitForEvents has no timeout and old UCX lost wake-ups.
-    ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(500, id -> { }));
+    ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(200, id -> { }));
     tasks.run();
     started.complete();
   }
