@@ -12,7 +12,6 @@ import io.offload.cache.GroupCache;
 import io.offload.context.BootstrapPhase;
 import io.offload.notify.NotificationService;
 import io.offload.notify.NotifyStats;
-import io.vertx.micrometer.backends.BackendRegistries;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -27,7 +26,8 @@ import java.util.function.ToDoubleFunction;
  * notifications (sent, received, bytes, failures, in flight, queued, pending without consumer,
  * dropped), group cache (groups, entries). Registered in Vert.x's Micrometer registry when Vert.x metrics are enabled
  * ({@code vertx-micrometer-metrics}, e.g. Prometheus), else in a simple registry of the engine's own.
- * Removed on close.
+ * Removed on close. {@code vertx-micrometer-metrics} is optional: without it on the classpath the
+ * engine keeps its meters in its own simple registry ({@code OffloadEngine.meterRegistry()}).
  */
 final class EngineMetrics {
 
@@ -37,7 +37,7 @@ final class EngineMetrics {
   private final Timer bootstrap;
 
   EngineMetrics(String engineId, NotificationService notifications, GroupCache cache) {
-    MeterRegistry vertxRegistry = BackendRegistries.getDefaultNow();
+    MeterRegistry vertxRegistry = VertxMicrometer.defaultRegistry();
     this.registry = vertxRegistry != null ? vertxRegistry : new SimpleMeterRegistry();
     Tags tags = Tags.of("engine", engineId);
     for (BootstrapPhase p : BootstrapPhase.values()) {
@@ -90,5 +90,33 @@ final class EngineMetrics {
 
   void close() {
     meters.forEach(registry::remove);
+  }
+
+  /** Vert.x's Micrometer registry, when vertx-micrometer-metrics is on the classpath and enabled; else null. */
+  static final class VertxMicrometer {
+    private static final boolean PRESENT = present();
+
+    private VertxMicrometer() {
+    }
+
+    private static boolean present() {
+      try {
+        Class.forName("io.vertx.micrometer.backends.BackendRegistries", false, EngineMetrics.class.getClassLoader());
+        return true;
+      } catch (ClassNotFoundException | LinkageError e) {
+        return false;
+      }
+    }
+
+    static MeterRegistry defaultRegistry() {
+      return PRESENT ? Linked.defaultRegistry() : null;
+    }
+
+    /** Only loaded (and linked against vertx-micrometer-metrics) when that is present. */
+    private static final class Linked {
+      static MeterRegistry defaultRegistry() {
+        return io.vertx.micrometer.backends.BackendRegistries.getDefaultNow();
+      }
+    }
   }
 }
