@@ -37,6 +37,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
         + "per rank; prints each phase as it is reached and a summary.")
 final class DemoCommand implements Callable<Integer> {
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--service-processes", defaultValue = "2", description = "M per host (default: ${DEFAULT-VALUE}).")
   int serviceProcesses;
 
@@ -64,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (serviceProcesses < 1 || hosts < 1 || ranks < 1 || notifications < 0) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw Usage.error(spec,
           "--service-processes, --hosts and --ranks must be >= 1, --notifications >= 0");
     }
     Logging.setVerbose(verbose);

@@ -64,8 +64,15 @@ final class ServiceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.setVerbose(verbose);
-    if (port < 0 || port > 65535) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port must be in [0, 65535], got " + port);
+    Usage.range(spec, "--port", port, 0, 65535);
+    Usage.range(spec, "--id", id, 0, Integer.MAX_VALUE);
+    Usage.range(spec, "--memory-region", memoryRegion, 0, Integer.MAX_VALUE);
+    Usage.range(spec, "--report-group", reportGroup, 0, Integer.MAX_VALUE);
+    if (metricsPort != null) {
+      Usage.range(spec, "--metrics-port", metricsPort, 1, 65535);
+    }
+    if (heartbeatMs != null) {
+      Usage.range(spec, "--heartbeat-ms", heartbeatMs, 1, Long.MAX_VALUE);
     }
     JsonObject server = new JsonObject().put("host", host).put("port", port).put("serviceProcessId", id);
     String secret = Secrets.read(secretFile);
