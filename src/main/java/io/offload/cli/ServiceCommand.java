@@ -51,7 +51,8 @@ final class ServiceCommand implements Callable<Integer> {
   @Option(names = "--secret-file", description = "File holding the shared secret ranks must prove.")
   Path secretFile;
 
-  @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://HOST:PORT/metrics.")
+  @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://HOST:PORT/metrics (printed "
+      + "at start as 'metrics URL'; a port in use exits 5).")
   Integer metricsPort;
 
   @Option(names = "--heartbeat-ms", description = "OOB heartbeat interval in ms; a peer silent for 5 intervals is "
@@ -92,12 +93,16 @@ final class ServiceCommand implements Callable<Integer> {
       listenHost = topo.serviceProcess(id).address();
       conf.put("topology", topology.toString()).put("serviceProcessId", id);
     }
-    Vertx vertx = metricsPort == null ? Vertx.vertx() : MetricsEndpoint.vertxWithPrometheus(host, metricsPort);
+    Vertx vertx = metricsPort == null ? Vertx.vertx() : MetricsEndpoint.vertxWithPrometheus();
     ServiceProcessVerticle sp = new ServiceProcessVerticle();
     try {
+      if (metricsPort != null) {
+        System.out.println("metrics " + MetricsEndpoint.serve(vertx, listenHost, metricsPort));
+        System.out.flush();
+      }
       vertx.deployVerticle(sp, new DeploymentOptions().setConfig(conf)).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      vertx.close();
+      vertx.close().await(30, TimeUnit.SECONDS);
       throw e;
     }
     System.out.println("listening " + listenHost + ":" + sp.server().localPort());
