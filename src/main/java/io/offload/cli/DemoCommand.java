@@ -195,15 +195,15 @@ final class DemoCommand implements Callable<Integer> {
       }
       perRank.add(s);
     }
-    double[] b = Stats.sorted(boot);
-    double[] m50 = Stats.sorted(p50s.stream().mapToDouble(Double::doubleValue).toArray());
-    double[] m99 = Stats.sorted(p99s.stream().mapToDouble(Double::doubleValue).toArray());
+    Stats b = Stats.of(boot);
+    Stats m50 = Stats.of(p50s);
+    Stats m99 = Stats.of(p99s);
     long total = 2L * notifications * rvs.size();
     return new JsonObject()
         .put("serviceProcesses", spPeers.size()).put("processes", processes).put("ranks", rvs.size()).put("notificationsPerRank", notifications)
-        .put("bootstrapMs", new JsonObject().put("p50", Stats.percentile(b, 50)).put("p99", Stats.percentile(b, 99))
-            .put("max", b[b.length - 1]))
-        .put("roundTripUs", new JsonObject().put("p50", Stats.percentile(m50, 50)).put("p99", Stats.percentile(m99, 50)))
+        .put("bootstrapMs", new JsonObject().put("p50", b.percentile(50)).put("p99", b.percentile(99))
+            .put("max", b.max()))
+        .put("roundTripUs", new JsonObject().put("p50", m50.percentile(50)).put("p99", m99.percentile(50)))
         .put("notificationsPerSecond", total / (wallMs / 1e3))
         .put("peersPerServiceProcess", spPeers)
         .put("wallMs", wallMs)

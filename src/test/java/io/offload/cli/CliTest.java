@@ -202,14 +202,29 @@ class CliTest {
   @Test
   void theVerticlesRunUnderTheStandardVertxLauncher() throws Exception {
     int port = freePort();
-    String conf = new JsonObject().put("server", new JsonObject().put("port", port).put("serviceProcessId", 9)).encode();
+    String conf = new JsonObject().put("server", new JsonObject().put("port", port).put("serviceProcessId", 9))
+        .put("report", true).encode();
     Vertx vertx = Vertx.vertx();
     try (Jvm sp = Jvm.start("launcher", "io.vertx.launcher.application.VertxApplication",
         List.of("io.offload.verticles.ServiceProcessVerticle", "-conf", conf))) {
+      // the service verticle says where it listens
+      sp.awaitLine(l -> l.equals("service process 9 listening 127.0.0.1:" + port), 60, TimeUnit.SECONDS);
       OffloadEngine e = OffloadEngine.create(vertx).await(30, TimeUnit.SECONDS);
       var client = e.connect(new ClientOptions().setPort(port).setRankInfo(RankInfo.of(0, 0, 1))).await(60, TimeUnit.SECONDS);
       assertEquals(9, client.peer(0).orElseThrow().serviceProcessId());
       e.close().await(30, TimeUnit.SECONDS);
+
+      // the rank verticle prints its summary and, as its config says, undeploys and exits
+      String rankConf = new JsonObject().put("client", new JsonObject().put("port", port)
+              .put("rank", new JsonObject().put("groupId", 1).put("rank", 0).put("groupSize", 1)))
+          .put("notifications", 20).put("report", true).put("exitWhenDone", true).encode();
+      try (Jvm rank = Jvm.start("launcher-rank", "io.vertx.launcher.application.VertxApplication",
+          List.of("io.offload.verticles.RankVerticle", "-conf", rankConf))) {
+        assertEquals(0, rank.awaitExit(120, TimeUnit.SECONDS), rank.output() + "\nservice:\n" + sp.output());
+        JsonObject summary = jsonLine(rank);
+        assertEquals(20, summary.getInteger("notifications"), summary.encode());
+        assertEquals(9, summary.getInteger("serviceProcess"), summary.encode());
+      }
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
