@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
     exitCodeList = {"0:done (a section that failed is reported in the results)", "2:bad options"})
 public final class BenchMain implements Callable<Integer> {
 
-  static final List<String> SECTIONS = List.of("micro", "raw", "notify", "notify-busy", "netsocket", "clustered-eb",
+  static final List<String> SECTIONS = List.of("micro", "raw", "notify", "notify-busy", "hops", "netsocket", "clustered-eb",
       "bootstrap", "bringup");
 
   @Option(names = "--quick", description = "Shorter runs.")
@@ -56,7 +56,7 @@ public final class BenchMain implements Callable<Integer> {
   Path out;
 
   @Option(names = "--only", paramLabel = "SECTION", split = ",",
-      description = "Only these sections, comma-separated, of: micro, raw, notify, notify-busy, netsocket, "
+      description = "Only these sections, comma-separated, of: micro, raw, notify, notify-busy, hops, netsocket, "
           + "clustered-eb, bootstrap, bringup (default: all). Targets that need another section are reported "
           + "as 'not run'.")
   List<String> only;
@@ -124,7 +124,12 @@ public final class BenchMain implements Callable<Integer> {
     if (only.contains("notify-busy")) {
       // the same, with both progress threads busy-polling like the raw baseline: the library's own cost
       section(progress, result, "notify-busy", () -> addAll(transport, pair("notify", plan,
-          Map.of("BENCH_SPINS", String.valueOf(Integer.MAX_VALUE)), "notify-busy")));
+          Map.of("BENCH_BUSY", "1"), "notify-busy")));
+    }
+    if (only.contains("hops")) {
+      // per-hop timestamps of the notification path (one more notify pair, timestamps on)
+      section(progress, result, "hops", () -> pair("notify", plan, Map.of("BENCH_HOPS", "1"), "notify-hops").stream()
+          .filter(j -> "hops".equals(j.getString("kind"))).findFirst().orElse(null));
     }
     if (only.contains("netsocket")) {
       section(progress, result, "netsocket", () -> addAll(transport, pair("net", plan)));

@@ -5,6 +5,7 @@ import io.offload.context.ExecutionContext;
 import io.offload.context.RankInfo;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
+import io.offload.engine.impl.EngineImpl;
 import io.offload.notify.Notification;
 import io.offload.verticles.Echo;
 import io.offload.verticles.ServiceProcessVerticle;
@@ -36,16 +37,23 @@ final class NotifyBench {
   }
 
   /**
-   * Engine options: the library's defaults, unless {@code BENCH_SPINS} / {@code BENCH_YIELDS}
-   * (environment) override the progress thread's idle policy for an experiment.
+   * Engine options: the library's defaults, unless the environment asks for an experiment:
+   * {@code BENCH_BUSY} (busy-poll), {@code BENCH_SPIN_MICROS} / {@code BENCH_YIELD_MICROS} (the
+   * idle windows). {@code BENCH_HOPS} turns on per-hop timestamps (reported at the end).
    */
   static JsonObject engineJson(String name) {
     JsonObject j = new JsonObject().put("name", name);
-    if (System.getenv("BENCH_SPINS") != null) {
-      j.put("progressSpins", Integer.parseInt(System.getenv("BENCH_SPINS")));
+    if (System.getenv("BENCH_BUSY") != null) {
+      j.put("busyPoll", true);
     }
-    if (System.getenv("BENCH_YIELDS") != null) {
-      j.put("progressYields", Integer.parseInt(System.getenv("BENCH_YIELDS")));
+    if (System.getenv("BENCH_SPIN_MICROS") != null) {
+      j.put("progressSpinMicros", Long.parseLong(System.getenv("BENCH_SPIN_MICROS")));
+    }
+    if (System.getenv("BENCH_YIELD_MICROS") != null) {
+      j.put("progressYieldMicros", Long.parseLong(System.getenv("BENCH_YIELD_MICROS")));
+    }
+    if (System.getenv("BENCH_HOPS") != null) {
+      System.setProperty("offload.hops", "true");
     }
     return j;
   }
@@ -61,11 +69,10 @@ final class NotifyBench {
     engine.ucxContext().runOnContext(v -> {
       long[] count = {0};
       long[] ackAt = {-1};
-      vertx.eventBus().<Notification>localConsumer(engine.address(CTRL),
-          m -> ackAt[0] = m.body().payload().getLong(0));
-      vertx.eventBus().<Notification>localConsumer(engine.address(DATA), m -> {
+      engine.consumer(CTRL, m -> ackAt[0] = m.payload().getLong(0));
+      engine.consumer(DATA, m -> {
         if (++count[0] == ackAt[0]) {
-          sp.server().notify(m.body().peerId(), CTRL, Buffer.buffer());
+          sp.server().notify(m.peerId(), CTRL, Buffer.buffer());
         }
       }).completion().onComplete(registered);
     });
@@ -123,12 +130,20 @@ final class NotifyBench {
     Driver d = new Driver(ctx);
     CompletableFuture<Void> ready = new CompletableFuture<>();
     engine.ucxContext().runOnContext(v -> {
-      vertx.eventBus().<Notification>localConsumer(ctx.address(Echo.TYPE), m -> d.pong());
-      vertx.eventBus().<Notification>localConsumer(ctx.address(CTRL), m -> d.finished.complete(null))
+      ctx.consumer(Echo.TYPE, m -> d.pong());
+      ctx.consumer(CTRL, m -> d.finished.complete(null))
           .completion().onComplete(ar -> ready.complete(null));
     });
     ready.get(30, TimeUnit.SECONDS);
     d.measure(engine.ucxContext(), "notify", plan, false);
+    if (System.getenv("BENCH_HOPS") != null) {
+      // where one round trip's time went on this side: AM callback -> handler -> send posted -> completed
+      Child.result(new JsonObject().put("transport", "notify").put("kind", "hops")
+          .mergeIn(((EngineImpl) engine).notifications().hops().toJson()));
+      engine.close().await(30, TimeUnit.SECONDS);
+      vertx.close().await(30, TimeUnit.SECONDS);
+      return;
+    }
     long target = 0;
     for (int size : Plan.SIZES) {
       int n = plan.messages(size);

@@ -155,8 +155,21 @@ final class Report {
         r.getString("mode"), r.getDouble("seconds", 0.0)));
     b.append("Round trip between two JVMs on loopback, µs, median / p99 (warm-up excluded); ×raw = ratio of medians "
         + "to raw JUCX. Raw JUCX busy-polls on both sides and answers inside the AM callback. Notification = the "
-        + "library with its defaults (consumers on `engine.ucxContext()`, progress thread backs off: spin, yield, "
-        + "`waitForEvents()`); busy-poll = the same code with `progressSpins` = MAX_VALUE (never sleeps), like raw.\n\n");
+        + "library with its defaults (consumers on `engine.ucxContext()`, progress thread spins 100 µs after its last work, "
+        + "yields to 1 ms, then `waitForEvents()`); busy-poll = the same code with `busyPoll` (never sleeps), like raw.\n\n");
+    JsonObject hops = r.getJsonObject("hops");
+    if (hops != null) {
+      b.append("Where the time goes (client side of the 8 B - 1 MiB ping-pongs, ns, median / p99, n):\n\n"
+          + "| hop | p50 | p99 | n |\n|---|---|---|---|\n");
+      for (String hop : new String[] {"callbackToHandler", "handlerToSendPosted", "sendPostedToCompleted"}) {
+        JsonObject h = hops.getJsonObject(hop);
+        if (h != null) {
+          b.append("| ").append(hop).append(" | ").append(h.getValue("p50")).append(" | ").append(h.getValue("p99"))
+              .append(" | ").append(h.getValue("n")).append(" |\n");
+        }
+      }
+      b.append('\n');
+    }
     b.append("| payload |");
     for (String n : NAMES) {
       b.append(' ').append(n).append(" |");

@@ -6,7 +6,6 @@ import io.offload.context.RankInfo;
 import io.offload.context.ServerOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.notify.EventTypes;
-import io.offload.notify.Notification;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,16 +34,14 @@ public final class Main {
     try {
       OffloadEngine sp = OffloadEngine.create(vertx).await(30, TimeUnit.SECONDS);
       ExecutionContext server = sp.listen(new ServerOptions()).await(30, TimeUnit.SECONDS);
-      vertx.eventBus().<Notification>localConsumer(server.address(HELLO),
-          m -> server.notify(m.body().peerId(), HELLO, Buffer.buffer("hello rank " + m.body().source().rank())))
+      server.consumer(HELLO, n -> server.notify(n.peerId(), HELLO, Buffer.buffer("hello rank " + n.source().rank())))
           .completion().await(10, TimeUnit.SECONDS);
 
       OffloadEngine rank = OffloadEngine.create(vertx).await(30, TimeUnit.SECONDS);
       ExecutionContext client = rank.connect(new ClientOptions().setPort(server.localPort())
           .setRankInfo(RankInfo.of(0, 1, 2))).await(30, TimeUnit.SECONDS);
       Promise<String> reply = Promise.promise();
-      vertx.eventBus().<Notification>localConsumer(client.address(HELLO), m -> reply.tryComplete(m.body().payload().toString()))
-          .completion().await(10, TimeUnit.SECONDS);
+      client.consumer(HELLO, n -> reply.tryComplete(n.payload().toString())).completion().await(10, TimeUnit.SECONDS);
       client.notify(0, HELLO, Buffer.buffer("hi")).await(10, TimeUnit.SECONDS);
       String answer = reply.future().await(30, TimeUnit.SECONDS);
       double received = sp.meterRegistry().get("offload.notifications.received").functionCounter().count();
