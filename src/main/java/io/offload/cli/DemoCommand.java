@@ -220,6 +220,7 @@ final class DemoCommand implements Callable<Integer> {
     file.toFile().deleteOnExit();
     int spCount = topology.serviceProcessCount();
     PhaseBoard board = new PhaseBoard(ranks, t0, json ? null : out);
+    JvmProgress progress = new JvmProgress(t0, spCount, ranks);
     int[] peersPerSp = new int[spCount];
     try (ProcessJob job = new ProcessJob()) {
       List<java.util.concurrent.CompletableFuture<Integer>> ports = new ArrayList<>();
@@ -235,8 +236,11 @@ final class DemoCommand implements Callable<Integer> {
             }
           }
           board.reached(phase);
+          progress.rankReached(phase);
         }));
+        ports.get(sp).thenRun(progress::serviceProcessListening);
       }
+      progress.line(spCount + " service process JVMs started");
       for (ServiceProcessSpec spec : topology.serviceProcesses()) {
         int port = ports.get(spec.globalId()).get(60, TimeUnit.SECONDS);
         if (!json) {
@@ -248,7 +252,9 @@ final class DemoCommand implements Callable<Integer> {
       List<java.util.concurrent.CompletableFuture<JsonObject>> rankRuns = new ArrayList<>();
       for (RankInfo r : placement) {
         rankRuns.add(job.startRank(file, r, notifications));
+        rankRuns.get(rankRuns.size() - 1).thenRun(progress::rankFinished);
       }
+      progress.line(ranks + " rank JVMs started");
       List<JsonObject> summaries = new ArrayList<>();
       for (var f : rankRuns) {
         summaries.add(f.get(300, TimeUnit.SECONDS));
@@ -305,6 +311,55 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("%-34s %.1f%n", "last connect -> all caches (ms)", c.getDouble("lastConnectToAllCachesMs"));
     }
     c.getJsonArray("wrong").forEach(w -> out.println("  cache wrong: " + w));
+  }
+
+  /**
+   * Progress of {@code --processes} on stderr (never on stdout, which {@code --json} keeps for the JSON):
+   * JVMs started, service processes listening, ranks connected, bootstrapped and finished, a line at
+   * each quarter.
+   */
+  private static final class JvmProgress {
+    private final long t0;
+    private final int serviceProcesses;
+    private final int ranks;
+    private int listening;
+    private int connected;
+    private int bootstrapped;
+    private int finished;
+
+    JvmProgress(long t0, int serviceProcesses, int ranks) {
+      this.t0 = t0;
+      this.serviceProcesses = serviceProcesses;
+      this.ranks = ranks;
+    }
+
+    synchronized void line(String what) {
+      System.err.printf("demo: [%7.1f ms] %s%n", (System.nanoTime() - t0) / 1e6, what);
+      System.err.flush();
+    }
+
+    synchronized void serviceProcessListening() {
+      listening++;
+      line("service processes listening " + listening + "/" + serviceProcesses);
+    }
+
+    synchronized void rankReached(BootstrapPhase phase) {
+      if (phase == BootstrapPhase.OOB_CONNECT_DONE) {
+        milestone("ranks connected (JVM up)", ++connected);
+      } else if (phase == BootstrapPhase.BOOTSTRAP_DONE) {
+        milestone("ranks bootstrapped", ++bootstrapped);
+      }
+    }
+
+    synchronized void rankFinished() {
+      milestone("ranks finished", ++finished);
+    }
+
+    private void milestone(String what, int n) {
+      if (n == ranks || n % Math.max(1, ranks / 4) == 0) {
+        line(what + " " + n + "/" + ranks);
+      }
+    }
   }
 
   /** Counts ranks per phase; prints a line when all ranks have reached a phase, and a live line on a terminal. */

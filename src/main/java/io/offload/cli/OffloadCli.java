@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
     footerHeading = "%nCommands of the ./offload script (in a source checkout):%n",
     footer = {
         "  test               the whole test suite (mvn -B test)",
-        "  bench              benchmarks beside their raw baselines; ./offload bench --help",
+        "  bench              benchmarks beside their raw baselines (see bench --help)",
         "  example [NAME]     run one of the programs in examples/ (no NAME: list them)"})
 public final class OffloadCli {
 

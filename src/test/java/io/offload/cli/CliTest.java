@@ -180,6 +180,14 @@ class CliTest {
       assertEquals(0, demo.awaitExit(180, TimeUnit.SECONDS), demo.output());
       JsonObject s = jsonLine(demo);
       assertTrue(s.getBoolean("processes"));
+      // progress on stderr only: JVMs started, service processes listening, ranks bootstrapped
+      List<String> out = demo.lines();
+      for (String line : List.of("2 rank JVMs started", "service processes listening 1/1", "ranks bootstrapped 2/2",
+          "ranks finished 2/2")) {
+        assertTrue(out.stream().anyMatch(l -> l.startsWith("[err] demo: ") && l.endsWith(line)), line + " in:\n"
+            + demo.output());
+      }
+      assertTrue(out.stream().noneMatch(l -> l.startsWith("demo: ")), "nothing but the JSON on stdout:\n" + demo.output());
       assertEquals(2, s.getJsonArray("perRank").size());
       assertEquals("[2]", s.getJsonArray("peersPerServiceProcess").encode());
     }
