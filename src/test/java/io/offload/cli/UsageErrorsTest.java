@@ -90,7 +90,7 @@ class UsageErrorsTest {
 
   @Test
   void helpHasNoPicocliWarnings() {
-    for (String cmd : List.of("rank", "service", "demo")) {
+    for (String cmd : List.of("rank", "service", "demo", "topology")) {
       Result r = offload(cmd, "--help");
       assertEquals(0, r.code(), r.err());
       assertTrue(r.out().contains("Usage: offload " + cmd), r.out());
