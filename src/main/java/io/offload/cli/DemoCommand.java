@@ -70,6 +70,7 @@ final class DemoCommand implements Callable<Integer> {
       throw Usage.error(spec,
           "--service-processes, --hosts and --ranks must be >= 1, --notifications >= 0");
     }
+    Usage.range(spec, "--notifications", notifications, 0, RankCommand.MAX_NOTIFICATIONS);
     Logging.setVerbose(verbose);
     if (processes) {
       return runProcesses();

@@ -31,10 +31,9 @@ import java.util.concurrent.TimeUnit;
         + "file's host named after this machine."})
 final class RankCommand implements Callable<Integer> {
 
-  /** Largest --payload: far above any benchmark here, far below what would exhaust the heap. */
-  static final int MAX_PAYLOAD = 64 << 20;
-  /** Largest --notifications (one long per round trip is kept). */
-  static final int MAX_NOTIFICATIONS = 10_000_000;
+  /** Largest --payload and --notifications: the rank verticle's limits. */
+  static final int MAX_PAYLOAD = RankVerticle.MAX_PAYLOAD_BYTES;
+  static final int MAX_NOTIFICATIONS = RankVerticle.MAX_NOTIFICATIONS;
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

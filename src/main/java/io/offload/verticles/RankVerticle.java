@@ -44,6 +44,11 @@ public class RankVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RankVerticle.class);
 
+  /** Largest {@code payloadBytes}: far above any benchmark here, far below what would exhaust a heap. */
+  public static final int MAX_PAYLOAD_BYTES = 64 << 20;
+  /** Largest {@code notifications} (one long per round trip is kept). */
+  public static final int MAX_NOTIFICATIONS = 10_000_000;
+
   private OffloadEngine engine;
   private ExecutionContext client;
   private final JsonObject summary = new JsonObject();
@@ -69,6 +74,12 @@ public class RankVerticle extends VerticleBase {
     }
     int notifications = conf.getInteger("notifications", 0);
     int payloadBytes = conf.getInteger("payloadBytes", 8);
+    if (notifications < 0 || notifications > MAX_NOTIFICATIONS) {
+      throw new IllegalArgumentException("notifications must be in [0, " + MAX_NOTIFICATIONS + "], got " + notifications);
+    }
+    if (payloadBytes < 0 || payloadBytes > MAX_PAYLOAD_BYTES) {
+      throw new IllegalArgumentException("payloadBytes must be in [0, " + MAX_PAYLOAD_BYTES + "], got " + payloadBytes);
+    }
     long t0 = System.nanoTime();
     return OffloadEngine.create(vertx, engineOptions.setRankInfo(clientOptions.getRankInfo()))
         .compose(e -> {

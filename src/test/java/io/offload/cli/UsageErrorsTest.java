@@ -86,6 +86,8 @@ class UsageErrorsTest {
     assertUsageError("--id must be >= 0, got -1", "service", "--id", "-1");
     assertUsageError("Unknown option: '--no-such-option'", "service", "--no-such-option");
     assertUsageError("--ranks must be >= 1", "demo", "--ranks", "0");
+    assertUsageError("--notifications must be in [0, 10000000], got 2147483647", "demo", "--notifications",
+        "2147483647");
   }
 
   @Test
