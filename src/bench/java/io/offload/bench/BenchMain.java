@@ -56,8 +56,8 @@ public final class BenchMain implements Callable<Integer> {
   Path out;
 
   @Option(names = "--only", paramLabel = "SECTION", split = ",",
-      description = "Only these sections, comma-separated, of: micro, raw, notify, notify-busy, hops, netsocket, "
-          + "clustered-eb, bootstrap, bringup (default: all). Targets that need another section are reported "
+      description = "Only these sections, comma-separated, of: micro, raw, notify, notify-busy, notify-el, hops, "
+          + "idle, netsocket, clustered-eb, bootstrap, bringup (default: all). Targets that need another section are reported "
           + "as 'not run'.")
   List<String> only;
 
@@ -128,11 +128,11 @@ public final class BenchMain implements Callable<Integer> {
     }
     if (only.contains("notify-el")) {
       // the client's consumers on a Vert.x event loop instead of the progress thread: one hand-off each way
-      section(log, result, "notify-el", () -> addAll(transport, pair("notify", plan,
+      section(progress, result, "notify-el", () -> addAll(transport, pair("notify", plan,
           Map.of("BENCH_EVENT_LOOP", "1"), "notify-el")));
     }
     if (only.contains("idle")) {
-      section(log, result, "idle", BenchMain::idle);
+      section(progress, result, "idle", BenchMain::idle);
     }
     if (only.contains("hops")) {
       // per-hop timestamps of the notification path (one more notify pair, timestamps on)
