@@ -9,6 +9,7 @@ import org.HdrHistogram.DoubleHistogram;
 final class Stats {
 
   private final DoubleHistogram histogram = new DoubleHistogram(3);
+  private double max = Double.NaN; // exact (the histogram's is the bucket's upper end)
 
   private Stats() {
   }
@@ -16,15 +17,20 @@ final class Stats {
   static Stats of(double... values) {
     Stats s = new Stats();
     for (double v : values) {
-      s.histogram.recordValue(v);
+      s.record(v);
     }
     return s;
   }
 
   static Stats of(Iterable<Double> values) {
     Stats s = new Stats();
-    values.forEach(s.histogram::recordValue);
+    values.forEach(s::record);
     return s;
+  }
+
+  private void record(double v) {
+    histogram.recordValue(v);
+    max = Double.isNaN(max) ? v : Math.max(max, v);
   }
 
   /** The {@code p}-th percentile (0-100); NaN for an empty sample. */
@@ -34,6 +40,6 @@ final class Stats {
 
   /** The largest value; NaN for an empty sample. */
   double max() {
-    return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getMaxValue();
+    return max;
   }
 }
