@@ -29,11 +29,12 @@ import java.util.function.ToDoubleFunction;
 /**
  * The engine's meters, tagged {@code engine=<id>}: phase changes, live peers per context and
  * phase ({@code offload.peers{context, phase}}), bootstrap durations (a histogram with fixed
- * buckets, so that it can be aggregated across processes), notifications (sent, received, bytes, failures, in flight, queued, pending without consumer,
- * dropped), group cache (groups, entries). Registered in Vert.x's Micrometer registry when Vert.x metrics are enabled
- * ({@code vertx-micrometer-metrics}, e.g. Prometheus), else in a simple registry of the engine's own.
- * Removed on close. {@code vertx-micrometer-metrics} is optional: without it on the classpath the
- * engine keeps its meters in its own simple registry ({@code OffloadEngine.meterRegistry()}).
+ * buckets, so that it can be aggregated across processes), notifications (sent, received, bytes,
+ * failures, in flight, queued, pending without consumer, dropped), group cache (groups, entries).
+ * Registered in Vert.x's Micrometer registry when Vert.x metrics are enabled
+ * ({@code vertx-micrometer-metrics}, e.g. Prometheus), else in a simple registry of the engine's
+ * own ({@code OffloadEngine.meterRegistry()}); {@code vertx-micrometer-metrics} is optional, a
+ * library user may not have it. Removed on close.
  */
 final class EngineMetrics {
 
@@ -44,6 +45,7 @@ final class EngineMetrics {
   private final Tags tags;
   /** Per context: live peers in each phase of {@link #LIVE}, indexed by phase ordinal. */
   private final ConcurrentMap<String, AtomicInteger[]> peers = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
   /** The phases a live, counted peer can be in (a peer is counted from OOB_CONNECT_DONE until it is lost). */
   private static final List<BootstrapPhase> LIVE = List.of(BootstrapPhase.OOB_CONNECT_DONE,
@@ -119,6 +121,9 @@ final class EngineMetrics {
     for (BootstrapPhase p : LIVE) {
       AtomicInteger n = new AtomicInteger();
       counts[p.ordinal()] = n;
+      if (closed) {
+        continue; // a late change after close: counted, never registered (close already removed the meters)
+      }
       meters.add(Gauge.builder("offload.peers", n, AtomicInteger::get)
           .description("live peers of a context in a phase (lost ones are not counted)")
           .tags(tags).tag("context", contextId).tag("phase", p.name()).register(registry));
@@ -131,6 +136,7 @@ final class EngineMetrics {
   }
 
   void close() {
+    closed = true;
     synchronized (meters) {
       meters.forEach(registry::remove);
     }
