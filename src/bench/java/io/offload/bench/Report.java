@@ -133,8 +133,9 @@ final class Report {
   }
 
   private static JsonObject verdict(String name, double measured, boolean met, String unit) {
+    // not measured (a partial run, or a section that failed): "met" is null, shown as "not run"
     return new JsonObject().put("target", name).put("measured", Double.isNaN(measured) ? null : measured)
-        .put("unit", unit).put("met", !Double.isNaN(measured) && met);
+        .put("unit", unit).put("met", Double.isNaN(measured) ? null : met);
   }
 
   private static JsonObject clean(JsonObject o) {
@@ -264,7 +265,7 @@ final class Report {
         String shown = v == null ? "–" : o.getString("unit").equals("/s") ? count(v) + "/s"
             : String.format(Locale.ROOT, "%.2f%s", v, o.getString("unit").equals("x") ? "×" : " " + o.getString("unit"));
         b.append("| ").append(o.getString("target")).append(" | ").append(shown).append(" | ")
-            .append(o.getBoolean("met") ? "yes" : "**no**").append(" |\n");
+            .append(o.getBoolean("met") == null ? "not run" : o.getBoolean("met") ? "yes" : "**no**").append(" |\n");
       }
     }
     JsonObject errors = r.getJsonObject("errors");

@@ -212,10 +212,13 @@ public final class Topology {
 
   // ------------------------------------------------------------------ parsing
 
-  /** JSON pointer of every value → its line, for error messages; syntax errors fail here with the line. */
+  /**
+   * JSON pointer of every value → its line, for error messages; syntax errors and duplicate keys
+   * (which a JSON tree would silently resolve as "last wins") fail here with the line.
+   */
   private static Map<String, Integer> lineIndex(String text, String source) {
     Map<String, Integer> lines = new HashMap<>();
-    try (JsonParser p = new JsonFactory().createParser(text)) {
+    try (JsonParser p = new JsonFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).createParser(text)) {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
         if (t != JsonToken.END_ARRAY && t != JsonToken.END_OBJECT) {
@@ -224,6 +227,11 @@ public final class Topology {
       }
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+      String m = e.getOriginalMessage();
+      if (m != null && m.startsWith("Duplicate field '")) {
+        throw new TopologyException(source + ":" + line + ": duplicate key '"
+            + m.substring("Duplicate field '".length(), m.indexOf('\'', "Duplicate field '".length())) + "'", e);
+      }
       throw new TopologyException(source + ":" + line + ": invalid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new TopologyException(source + ": cannot parse: " + e, e);

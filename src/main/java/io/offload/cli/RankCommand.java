@@ -31,6 +31,13 @@ import java.util.concurrent.TimeUnit;
         + "file's host named after this machine."})
 final class RankCommand implements Callable<Integer> {
 
+  /** Largest --payload and --notifications: the rank verticle's limits. */
+  static final int MAX_PAYLOAD = RankVerticle.MAX_PAYLOAD_BYTES;
+  static final int MAX_NOTIFICATIONS = RankVerticle.MAX_NOTIFICATIONS;
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--connect", paramLabel = "HOST:PORT", description = "The service process (default, when no "
       + "topology file is given either: DPU_OFFLOAD_SERVER_ADDR:DPU_OFFLOAD_SERVER_PORT).")
   String connect;
@@ -90,6 +97,13 @@ final class RankCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.setVerbose(verbose);
+    Usage.range(spec, "--notifications", notifications, 0, MAX_NOTIFICATIONS);
+    Usage.range(spec, "--payload", payload, 0, MAX_PAYLOAD);
+    Usage.range(spec, "--connect-timeout", connectTimeoutMs, 1, Long.MAX_VALUE);
+    Usage.range(spec, "--cache-timeout", cacheTimeoutMs, 1, Long.MAX_VALUE);
+    if (heartbeatMs != null) {
+      Usage.range(spec, "--heartbeat-ms", heartbeatMs, 1, Long.MAX_VALUE);
+    }
     LauncherEnv env = new LauncherEnv(System.getenv());
     if (connect == null && topology == null) {
       topology = env.configFile().orElse(null);
@@ -118,25 +132,35 @@ final class RankCommand implements Callable<Integer> {
 
   JsonObject clientConfig(LauncherEnv env) {
     if ((connect == null) == (topology == null)) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "give exactly one of --connect HOST:PORT and --topology FILE (or set OFFLOAD_CONFIG_FILE_PATH, or "
-              + "DPU_OFFLOAD_SERVER_ADDR and DPU_OFFLOAD_SERVER_PORT)");
+      throw Usage.error(spec, "give exactly one of --connect HOST:PORT and --topology FILE (or set "
+          + "OFFLOAD_CONFIG_FILE_PATH, or DPU_OFFLOAD_SERVER_ADDR and DPU_OFFLOAD_SERVER_PORT)");
     }
-    int colon = connect == null ? -1 : connect.lastIndexOf(':');
-    if (connect != null && colon <= 0) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "--connect must be HOST:PORT, got '" + connect + "'");
-    }
-    int r = rank != null ? rank : env.rank().orElseThrow(() -> new ConfigException(
-        "no rank: pass --rank or run under a launcher that sets OMPI_COMM_WORLD_RANK, PMI_RANK or SLURM_PROCID"));
+    Object[] hostPort = connect == null ? null : Usage.hostPort(spec, "--connect", connect);
+    Usage.range(spec, "--group", group, 0, Integer.MAX_VALUE);
+    int r = rank != null ? rank : env.rank().orElseThrow(() -> Usage.error(spec,
+        "no rank identity: pass --rank (and --size), or run under a launcher that sets OMPI_COMM_WORLD_RANK, "
+            + "PMI_RANK or SLURM_PROCID"));
+    Usage.range(spec, rank != null ? "--rank" : "the launcher's rank", r, 0, Integer.MAX_VALUE);
     int s = size != null ? size : env.size().orElse(r + 1);
+    Usage.range(spec, size != null ? "--size" : "the launcher's size", s, 1, Integer.MAX_VALUE);
+    if (r >= s) {
+      throw Usage.error(spec, "rank " + r + " is not in a group of size " + s + " (--rank must be < --size)");
+    }
     int lr = localRank != null ? localRank : env.localRank().orElse(r);
+    Usage.range(spec, "--local-rank", lr, 0, Integer.MAX_VALUE);
     int ls = localSize != null ? localSize : env.localSize().orElse(Math.max(s, lr + 1));
+    Usage.range(spec, "--local-size", ls, 1, Integer.MAX_VALUE);
+    if (lr >= ls) {
+      throw Usage.error(spec, "local rank " + lr + " is not below the local size " + ls);
+    }
+    if (hostId != null) {
+      Usage.range(spec, "--host-id", hostId, 0, Integer.MAX_VALUE);
+    }
     JsonObject client = new JsonObject().put("connectTimeoutMs", connectTimeoutMs)
         .put("rank", new JsonObject().put("groupId", group).put("rank", r).put("groupSize", s)
             .put("localRank", lr).put("localSize", ls).put("hostId", hostId(env)));
     if (connect != null) {
-      client.put("host", connect.substring(0, colon)).put("port", Integer.parseInt(connect.substring(colon + 1)));
+      client.put("host", hostPort[0]).put("port", hostPort[1]);
     }
     String secret = Secrets.read(secretFile);
     return secret == null ? client : client.put("secret", secret);

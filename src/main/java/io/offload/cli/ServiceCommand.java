@@ -59,7 +59,8 @@ final class ServiceCommand implements Callable<Integer> {
   @Option(names = "--secret-file", description = "File holding the shared secret ranks must prove.")
   Path secretFile;
 
-  @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://HOST:PORT/metrics.")
+  @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://HOST:PORT/metrics (printed "
+      + "at start as 'metrics URL'; a port in use exits 5).")
   Integer metricsPort;
 
   @Option(names = "--heartbeat-ms", description = "OOB heartbeat interval in ms; a peer silent for 5 intervals is "
@@ -72,15 +73,27 @@ final class ServiceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.setVerbose(verbose);
+    // option values first (exit 2), then the identity from options, environment and file
+    if (port != null) {
+      Usage.range(spec, "--port", port, 0, 65535);
+    }
+    if (id != null) {
+      Usage.range(spec, "--id", id, 0, Integer.MAX_VALUE);
+    }
+    Usage.range(spec, "--memory-region", memoryRegion, 0, Integer.MAX_VALUE);
+    Usage.range(spec, "--report-group", reportGroup, 0, Integer.MAX_VALUE);
+    if (metricsPort != null) {
+      Usage.range(spec, "--metrics-port", metricsPort, 1, 65535);
+    }
+    if (heartbeatMs != null) {
+      Usage.range(spec, "--heartbeat-ms", heartbeatMs, 1, Long.MAX_VALUE);
+    }
     LauncherEnv env = new LauncherEnv(System.getenv());
     ServiceIdentity me = ServiceIdentity.resolve(topology, id, env, Hosts.thisHostName());
     topology = me.topology();
     id = me.globalId();
     host = host != null ? host : env.serverAddress().orElse("127.0.0.1");
-    port = port != null ? port : env.serverPort().orElse(0);
-    if (port < 0 || port > 65535) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port must be in [0, 65535], got " + port);
-    }
+    port = port != null ? port : env.serverPort().orElse(0); // the environment's is checked by LauncherEnv
     JsonObject server = new JsonObject().put("host", host).put("port", port).put("serviceProcessId", id);
     String secret = Secrets.read(secretFile);
     if (secret != null) {
@@ -95,12 +108,16 @@ final class ServiceCommand implements Callable<Integer> {
       listenHost = topo.serviceProcess(id).address();
       conf.put("topology", topology.toString()).put("serviceProcessId", id);
     }
-    Vertx vertx = metricsPort == null ? Vertx.vertx() : MetricsEndpoint.vertxWithPrometheus(host, metricsPort);
+    Vertx vertx = metricsPort == null ? Vertx.vertx() : MetricsEndpoint.vertxWithPrometheus();
     ServiceProcessVerticle sp = new ServiceProcessVerticle();
     try {
+      if (metricsPort != null) {
+        System.out.println("metrics " + MetricsEndpoint.serve(vertx, listenHost, metricsPort));
+        System.out.flush();
+      }
       vertx.deployVerticle(sp, new DeploymentOptions().setConfig(conf)).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      vertx.close();
+      vertx.close().await(30, TimeUnit.SECONDS);
       throw e;
     }
     // before 'listening': whoever waits for that line may send SIGTERM right after it
