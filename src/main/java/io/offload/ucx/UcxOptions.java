@@ -1,5 +1,6 @@
 package io.offload.ucx;
 
+import io.offload.json.JsonKeys;
 import io.vertx.core.json.JsonObject;
 
 import java.util.concurrent.TimeUnit;
@@ -12,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * always busy.
  *
  * <p>JSON keys (inside the engine options): {@code busyPoll}, {@code progressSpinMicros},
- * {@code progressYieldMicros}.
+ * {@code progressYieldMicros}. The JSON constructor rejects any other key.
  */
 public final class UcxOptions {
 
@@ -26,7 +27,12 @@ public final class UcxOptions {
   public static final long DEFAULT_SPIN_MICROS = 1000;
   /** Default yield window after the spin: none (see {@link #DEFAULT_SPIN_MICROS}). */
   public static final long DEFAULT_YIELD_MICROS = 0;
+  /** Busy-poll off by default: the progress thread sleeps after the spin and yield windows. */
   public static final boolean DEFAULT_BUSY_POLL = false;
+
+  /** The JSON keys these options read, which the engine options JSON holds beside its own. */
+  public static final JsonKeys JSON_KEYS = JsonKeys.of(UcxOptions.class, "busyPoll", "progressSpinMicros",
+      "progressYieldMicros");
 
   private long spinMicros = DEFAULT_SPIN_MICROS;
   private long yieldMicros = DEFAULT_YIELD_MICROS;
@@ -41,11 +47,21 @@ public final class UcxOptions {
     this.busyPoll = other.busyPoll;
   }
 
-  /** Reads the keys above from {@code json}; absent keys keep their defaults. */
+  /**
+   * Reads the keys above from {@code json}; absent keys keep their defaults.
+   *
+   * @throws IllegalArgumentException on an invalid value or any other key
+   */
   public UcxOptions(JsonObject json) {
+    JSON_KEYS.check(json);
     setSpinMicros(json.getLong("progressSpinMicros", DEFAULT_SPIN_MICROS));
     setYieldMicros(json.getLong("progressYieldMicros", DEFAULT_YIELD_MICROS));
     setBusyPoll(json.getBoolean("busyPoll", DEFAULT_BUSY_POLL));
+  }
+
+  /** The keys above, read back by {@link #UcxOptions(JsonObject)}. */
+  public JsonObject toJson() {
+    return toJson(new JsonObject());
   }
 
   /** Writes the keys above into {@code json}. */
