@@ -1,24 +1,42 @@
 package io.offload.engine;
 
 import io.offload.context.RankInfo;
+import io.offload.json.JsonKeys;
 import io.offload.ucx.UcxOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Options of an {@link OffloadEngine}. Setters validate at once and return {@code this}.
+ *
+ * <p>JSON: {@code name, rankInfo} ({@link RankInfo} JSON){@code , maxInFlight, maxPending, maxQueued,
+ * maxPendingBytes, heartbeatIntervalMs, heartbeatTimeoutMs, maxFrameLength, maxAddressLength} and, in the
+ * same object, the keys of {@link UcxOptions}. Durations travel as whole milliseconds. An unknown or
+ * misspelt key is rejected with an {@link IllegalArgumentException} that names it.
  */
 public final class EngineOptions {
 
+  private static final JsonKeys KEYS = JsonKeys.of(EngineOptions.class, "name", "rankInfo", "maxInFlight",
+      "maxPending", "maxQueued", "maxPendingBytes", "heartbeatIntervalMs", "heartbeatTimeoutMs", "maxFrameLength",
+      "maxAddressLength").with(UcxOptions.JSON_KEYS);
+
+  /** Notifications in flight per peer. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 32;
+  /** Arrived notifications kept while no consumer is registered. */
   public static final int DEFAULT_MAX_PENDING = 10_000;
+  /** Sends waiting per peer behind the in-flight ones. */
   public static final int DEFAULT_MAX_QUEUED = 65_536;
   /** Bytes of payload kept for consumers not registered yet: 64 MiB. */
   public static final long DEFAULT_MAX_PENDING_BYTES = 64L << 20;
+  /** A HEARTBEAT every second on each bootstrapped peer's OOB socket. */
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+  /** A peer silent for 5 s is lost. */
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
+  /** Largest OOB frame accepted: 64 KiB. */
   public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024;
+  /** Largest peer worker address accepted: 32 KiB. */
   public static final int DEFAULT_MAX_ADDRESS_LENGTH = 32 * 1024;
 
   private String name;
@@ -50,9 +68,17 @@ public final class EngineOptions {
     this.maxAddressLength = o.maxAddressLength;
   }
 
-  /** Reads the fields of {@link #toJson()}. */
+  /**
+   * Reads the fields of {@link #toJson()}; absent keys keep their defaults.
+   *
+   * @throws IllegalArgumentException on an invalid value or an unknown key
+   */
   public EngineOptions(JsonObject json) {
     this();
+    KEYS.check(json);
+    if (json.getJsonObject("rankInfo") != null) {
+      setRankInfo(new RankInfo(json.getJsonObject("rankInfo")));
+    }
     if (json.getString("name") != null) {
       setName(json.getString("name"));
     }
@@ -63,16 +89,20 @@ public final class EngineOptions {
     setHeartbeatTimeout(Duration.ofMillis(json.getLong("heartbeatTimeoutMs", DEFAULT_HEARTBEAT_TIMEOUT.toMillis())));
     setMaxFrameLength(json.getInteger("maxFrameLength", DEFAULT_MAX_FRAME_LENGTH));
     setMaxAddressLength(json.getInteger("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH));
-    setUcx(new UcxOptions(json));
+    setUcx(new UcxOptions(UcxOptions.JSON_KEYS.select(json)));
     setMaxPendingBytes(json.getLong("maxPendingBytes", DEFAULT_MAX_PENDING_BYTES));
   }
 
+  /** Every field, the UCX options included (read back by {@link #EngineOptions(JsonObject)}). */
   public JsonObject toJson() {
     JsonObject j = new JsonObject().put("maxInFlight", maxInFlight).put("maxPending", maxPending).put("maxQueued", maxQueued)
         .put("heartbeatIntervalMs", heartbeatInterval.toMillis()).put("heartbeatTimeoutMs", heartbeatTimeout.toMillis())
         .put("maxFrameLength", maxFrameLength).put("maxAddressLength", maxAddressLength)
         .put("maxPendingBytes", maxPendingBytes);
     ucx.toJson(j);
+    if (rankInfo != null) {
+      j.put("rankInfo", rankInfo.toJson());
+    }
     return name == null ? j : j.put("name", name);
   }
 
@@ -225,5 +255,25 @@ public final class EngineOptions {
     }
     this.maxAddressLength = n;
     return this;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EngineOptions e && Objects.equals(e.name, name) && Objects.equals(e.rankInfo, rankInfo)
+        && e.ucx.equals(ucx) && e.maxInFlight == maxInFlight && e.maxPending == maxPending
+        && e.maxQueued == maxQueued && e.maxPendingBytes == maxPendingBytes
+        && e.heartbeatInterval.equals(heartbeatInterval) && e.heartbeatTimeout.equals(heartbeatTimeout)
+        && e.maxFrameLength == maxFrameLength && e.maxAddressLength == maxAddressLength;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, rankInfo, ucx, maxInFlight, maxPending, maxQueued, maxPendingBytes,
+        heartbeatInterval, heartbeatTimeout, maxFrameLength, maxAddressLength);
+  }
+
+  @Override
+  public String toString() {
+    return toJson().encode();
   }
 }
