@@ -1,18 +1,36 @@
 package io.offload.context;
 
+import io.offload.json.JsonKeys;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Options of a server execution context (a service process accepting ranks, or one end of the
  * inter-service-process mesh). Setters validate at once and return {@code this}.
+ *
+ * <p>JSON: {@code host, port, scope, serviceProcessId, rankInfo} ({@link RankInfo} JSON){@code , maxPeers,
+ * handshakeTimeoutMs, secret}. Durations travel as whole milliseconds. An unknown or misspelt key is
+ * rejected with an {@link IllegalArgumentException} that names it. The secret is read but never written
+ * by {@link #toJson()}.
  */
 public final class ServerOptions {
 
+  private static final JsonKeys KEYS = JsonKeys.of(ServerOptions.class, "host", "port", "scope",
+      "serviceProcessId", "rankInfo", "maxPeers", "handshakeTimeoutMs", "secret");
+
+  /** Scope of a server: the ranks of its host. */
+  public static final Scope DEFAULT_SCOPE = Scope.HOST_SERVICE;
+  /** Id of the service process a server belongs to. */
+  public static final int DEFAULT_SERVICE_PROCESS_ID = 0;
+  /** Address bound: loopback, so that nothing is exposed by accident. */
   public static final String DEFAULT_HOST = "127.0.0.1";
+  /** Port 0: a free one is picked. */
   public static final int DEFAULT_PORT = 0;
+  /** Connections accepted at most. */
   public static final int DEFAULT_MAX_PEERS = 4096;
+  /** Time a peer has to reach BOOTSTRAP_DONE. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   private String host = DEFAULT_HOST;
@@ -38,13 +56,21 @@ public final class ServerOptions {
     this.secret = other.secret;
   }
 
-  /** Reads {@code host, port, scope, serviceProcessId, maxPeers, handshakeTimeoutMs, secret}. */
+  /**
+   * Reads the keys of the class Javadoc; absent keys keep their defaults.
+   *
+   * @throws IllegalArgumentException on an invalid value or an unknown key
+   */
   public ServerOptions(JsonObject json) {
     this();
+    KEYS.check(json);
     setHost(json.getString("host", DEFAULT_HOST));
     setPort(json.getInteger("port", DEFAULT_PORT));
-    setScope(Scope.valueOf(json.getString("scope", Scope.HOST_SERVICE.name())));
-    setServiceProcessId(json.getInteger("serviceProcessId", 0));
+    setScope(Scope.valueOf(json.getString("scope", DEFAULT_SCOPE.name())));
+    setServiceProcessId(json.getInteger("serviceProcessId", DEFAULT_SERVICE_PROCESS_ID));
+    if (json.getJsonObject("rankInfo") != null) {
+      setRankInfo(new RankInfo(json.getJsonObject("rankInfo")));
+    }
     setMaxPeers(json.getInteger("maxPeers", DEFAULT_MAX_PEERS));
     setHandshakeTimeout(Duration.ofMillis(json.getLong("handshakeTimeoutMs", DEFAULT_HANDSHAKE_TIMEOUT.toMillis())));
     if (json.getString("secret") != null) {
@@ -52,11 +78,15 @@ public final class ServerOptions {
     }
   }
 
+  /**
+   * Every field but the secret, read back by {@link #ServerOptions(JsonObject)}: the secret is never
+   * written by toJson (so that a logged or saved configuration does not leak it).
+   */
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("host", host).put("port", port).put("scope", scope.name())
         .put("serviceProcessId", serviceProcessId).put("maxPeers", maxPeers)
         .put("handshakeTimeoutMs", handshakeTimeout.toMillis());
-    return secret == null ? json : json.put("secret", "***");
+    return rankInfo == null ? json : json.put("rankInfo", rankInfo.toJson());
   }
 
   public String getHost() {
@@ -162,5 +192,23 @@ public final class ServerOptions {
     }
     this.secret = secret;
     return this;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ServerOptions s && s.host.equals(host) && s.port == port && s.scope == scope
+        && s.serviceProcessId == serviceProcessId && Objects.equals(s.rankInfo, rankInfo) && s.maxPeers == maxPeers
+        && s.handshakeTimeout.equals(handshakeTimeout) && Objects.equals(s.secret, secret);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(host, port, scope, serviceProcessId, rankInfo, maxPeers, handshakeTimeout, secret);
+  }
+
+  /** {@link #toJson()}: without the secret. */
+  @Override
+  public String toString() {
+    return toJson().encode();
   }
 }
