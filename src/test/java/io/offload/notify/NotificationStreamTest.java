@@ -94,8 +94,7 @@ class NotificationStreamTest {
       Promise<Void> all = Promise.promise();
       // consumer on the UCX context: arrivals without a thread hop
       Promise<Void> registered = Promise.promise();
-      sp.ucxContext().runOnContext(v -> server.consumer(TYPE, m -> {
-        Notification n = m;
+      sp.ucxContext().runOnContext(v -> server.consumer(TYPE, n -> {
         long want = nextEventId.getOrDefault(n.peerId(), 1L); // event 0 of each sender was its bootstrap probe
         if (n.eventId() != want) {
           errors.add("peer " + n.peerId() + ": event " + n.eventId() + " arrived, expected " + want);
