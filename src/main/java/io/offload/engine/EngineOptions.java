@@ -18,6 +18,8 @@ public final class EngineOptions {
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024;
   public static final int DEFAULT_MAX_ADDRESS_LENGTH = 32 * 1024;
+  /** 2^24 ranks: a claim above is refused at bootstrap; a group's directory stays below 256 B. */
+  public static final int DEFAULT_MAX_GROUP_SIZE = 1 << 24;
 
   private String name;
   private RankInfo rankInfo;
@@ -29,6 +31,8 @@ public final class EngineOptions {
   private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
   private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
   private int maxAddressLength = DEFAULT_MAX_ADDRESS_LENGTH;
+  private int maxGroupSize = DEFAULT_MAX_GROUP_SIZE;
+  private int worldGroupId;
 
   public EngineOptions() {
   }
@@ -44,6 +48,8 @@ public final class EngineOptions {
     this.heartbeatTimeout = o.heartbeatTimeout;
     this.maxFrameLength = o.maxFrameLength;
     this.maxAddressLength = o.maxAddressLength;
+    this.maxGroupSize = o.maxGroupSize;
+    this.worldGroupId = o.worldGroupId;
   }
 
   /** Reads the fields of {@link #toJson()}. */
@@ -59,6 +65,8 @@ public final class EngineOptions {
     setHeartbeatTimeout(Duration.ofMillis(json.getLong("heartbeatTimeoutMs", DEFAULT_HEARTBEAT_TIMEOUT.toMillis())));
     setMaxFrameLength(json.getInteger("maxFrameLength", DEFAULT_MAX_FRAME_LENGTH));
     setMaxAddressLength(json.getInteger("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH));
+    setMaxGroupSize(json.getInteger("maxGroupSize", DEFAULT_MAX_GROUP_SIZE));
+    setWorldGroupId(json.getInteger("worldGroupId", 0));
     setUcx(new UcxOptions(json.getInteger("progressSpins", UcxOptions.DEFAULT_SPINS),
         json.getInteger("progressYields", UcxOptions.DEFAULT_YIELDS)));
   }
@@ -67,6 +75,7 @@ public final class EngineOptions {
     JsonObject j = new JsonObject().put("maxInFlight", maxInFlight).put("maxPending", maxPending).put("maxQueued", maxQueued)
         .put("heartbeatIntervalMs", heartbeatInterval.toMillis()).put("heartbeatTimeoutMs", heartbeatTimeout.toMillis())
         .put("maxFrameLength", maxFrameLength).put("maxAddressLength", maxAddressLength)
+        .put("maxGroupSize", maxGroupSize).put("worldGroupId", worldGroupId)
         .put("progressSpins", ucx.spins()).put("progressYields", ucx.yields());
     return name == null ? j : j.put("name", name);
   }
@@ -190,6 +199,36 @@ public final class EngineOptions {
       throw new IllegalArgumentException("maxFrameLength must be >= 64, got " + n);
     }
     this.maxFrameLength = n;
+    return this;
+  }
+
+  public int getMaxGroupSize() {
+    return maxGroupSize;
+  }
+
+  /**
+   * Largest group (communicator) size this engine's cache accepts, default 2^24. A rank that
+   * claims a larger group is refused at bootstrap with the reason; entries of larger groups from
+   * other processes are dropped. Cache memory follows the entries present, not this size.
+   */
+  public EngineOptions setMaxGroupSize(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("maxGroupSize must be >= 1, got " + n);
+    }
+    this.maxGroupSize = n;
+    return this;
+  }
+
+  public int getWorldGroupId() {
+    return worldGroupId;
+  }
+
+  /** Id of the world group, which the cache never revokes (default 0). */
+  public EngineOptions setWorldGroupId(int id) {
+    if (id < 0) {
+      throw new IllegalArgumentException("worldGroupId must be >= 0, got " + id);
+    }
+    this.worldGroupId = id;
     return this;
   }
 

@@ -19,8 +19,9 @@ abstract class CacheLookups implements GroupCache {
 
   protected final CacheTables tables;
 
-  CacheLookups() {
-    this.tables = new CacheTables(this::completed);
+  /** @param maxGroupSize larger groups are refused (see {@link CacheTables}) */
+  CacheLookups(int maxGroupSize) {
+    this.tables = new CacheTables(this::completed, maxGroupSize);
   }
 
   /** A group became whole (called by the thread that completed it). */

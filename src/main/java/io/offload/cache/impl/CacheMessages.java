@@ -12,7 +12,8 @@ import io.vertx.core.buffer.Buffer;
  *   i32 groupId | i64 seq | i32 groupSize | i32 count | count x [i32 rank | i32 localRank | i32 localSize | i32 hostId | i32 sp]
  * CACHE_REVOKE:
  *   i32 groupId | i64 seq | i32 rank | i32 sp
- *   (rank >= 0: that rank; rank -1, sp >= 0: every rank served by sp; both -1: the whole group)
+ *   (rank >= 0: that rank, if served by sp (sp -1: whoever serves it); rank -1, sp >= 0: every
+ *   rank served by sp; both -1: the whole group)
  * MEMORY_REGION:
  *   i32 sp | i64 address | i64 length | i32 keyLength | keyLength bytes
  * </pre>
@@ -50,7 +51,7 @@ final class CacheMessages {
     b.appendInt(t.groupId).appendLong(t.seq).appendInt(t.size).appendInt(count);
     for (int i = 0; i < count; i++) {
       int r = ranks[i];
-      b.appendInt(r).appendInt(t.localRank[r]).appendInt(t.localSize[r]).appendInt(t.host[r]).appendInt(t.sp[r]);
+      b.appendInt(r).appendInt(t.localRank(r)).appendInt(t.localSize(r)).appendInt(t.host(r)).appendInt(t.spAcquire(r));
     }
     return b;
   }

@@ -69,6 +69,7 @@ public final class CacheService extends CacheLookups {
   private final OneSided oneSided;
 
   public CacheService(EngineImpl engine) {
+    super(engine.options().getMaxGroupSize());
     this.engine = engine;
     this.oneSided = new OneSided(engine.ucx(), this::onLoop);
     var n = engine.notifications();
@@ -107,6 +108,15 @@ public final class CacheService extends CacheLookups {
   }
 
   // ------------------------------------------------------------------ bootstrap events
+
+  /**
+   * Why a server of {@code scope} must refuse a client claiming {@code rank} at bootstrap, or
+   * null (event loop, lock-free): its group is above {@code EngineOptions.maxGroupSize}, or
+   * conflicts with the size the group has here. Mesh links are never refused here.
+   */
+  public String refusal(Scope scope, RankInfo rank) {
+    return scope != Scope.HOST_SERVICE || rank == null ? null : tables.refusal(rank);
+  }
 
   /** A peer reached BOOTSTRAP_DONE (any thread). */
   public void peerReady(PeerImpl peer) {
@@ -158,13 +168,19 @@ public final class CacheService extends CacheLookups {
     }
     GroupTable t = tables.table(ri.groupId());
     long seq = t == null ? 0 : t.seq;
-    addLocal(p, ri.groupId(), seq, ri.groupSize(), ri.rank(), ri.localRank(), ri.localSize(), ri.hostId());
+    CacheTables.Outcome o = addLocal(p, ri.groupId(), seq, ri.groupSize(), ri.rank(), ri.localRank(), ri.localSize(),
+        ri.hostId());
+    if (o == CacheTables.Outcome.CONFLICT || o == CacheTables.Outcome.TOO_LARGE) {
+      // The bootstrap check passed but the group changed since: the rank must know, not wait forever.
+      String why = tables.refusal(ri);
+      p.link().terminate("cache refused this rank: " + (why != null ? why : o));
+    }
   }
 
   /** Adds a local rank's entry, tells the mesh, and hands it the group if the group is already whole. */
-  private void addLocal(PeerImpl p, int g, long seq, int size, int rank, int lr, int ls, int host) {
+  private CacheTables.Outcome addLocal(PeerImpl p, int g, long seq, int size, int rank, int lr, int ls, int host) {
     if (p.phase() == io.offload.context.BootstrapPhase.DISCONNECTED) {
-      return;
+      return CacheTables.Outcome.STALE;
     }
     GroupTable current = tables.table(g);
     if (current != null && seq > current.seq) {
@@ -174,9 +190,14 @@ public final class CacheService extends CacheLookups {
     members.put(key, p);
     membership.computeIfAbsent(p, x -> new HashSet<>()).add(key);
     CacheTables.Outcome o = tables.put(g, seq, size, rank, lr, ls, host, localSp);
-    if (o == CacheTables.Outcome.STALE || o == CacheTables.Outcome.CONFLICT) {
+    if (o == CacheTables.Outcome.STALE || o == CacheTables.Outcome.CONFLICT || o == CacheTables.Outcome.TOO_LARGE) {
       LOG.warn("{}: entry of group {} rank {} (sequence {}) not added: {}", engine.id(), g, rank, seq, o);
-      return;
+      members.remove(key);
+      Set<Long> keys = membership.get(p);
+      if (keys != null) {
+        keys.remove(key);
+      }
+      return o;
     }
     Buffer entry = CacheMessages.entry(g, seq, size, rank, lr, ls, host, localSp);
     for (PeerImpl m : mesh) {
@@ -185,6 +206,7 @@ public final class CacheService extends CacheLookups {
     if (o != CacheTables.Outcome.COMPLETED && tables.isComplete(g)) {
       sendGroup(p, tables.table(g)); // it joined a group that was already whole
     }
+    return o;
   }
 
   private void onPeerLost(PeerImpl p) {
@@ -201,8 +223,8 @@ public final class CacheService extends CacheLookups {
           }
           members.remove(k);
           GroupTable t = tables.table(g);
-          if (t != null && tables.remove(g, t.seq, rank)) {
-            Buffer revoke = CacheMessages.revoke(g, t.seq, rank, -1);
+          if (t != null && tables.remove(g, t.seq, rank, localSp)) {
+            Buffer revoke = CacheMessages.revoke(g, t.seq, rank, localSp);
             mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
             localMembersOf(g).forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
           }
@@ -211,6 +233,8 @@ public final class CacheService extends CacheLookups {
     } else if (scope == Scope.HOST_SERVICE) {
       if (server == p) {
         server = null;
+        // No group can complete here any more: waiters learn why (a refusal, a lost service process).
+        tables.failPending("lost service process " + p.serviceProcessId() + ": " + p.disconnectReason());
       }
       tables.removeHandle(p.serviceProcessId(), p);
     } else if (scope == Scope.INTER_SERVICE) {
@@ -273,7 +297,13 @@ public final class CacheService extends CacheLookups {
       tables.revoke(r.groupId(), r.seq());
       forgetMembers(r.groupId());
     } else if (r.rank() >= 0) {
-      tables.remove(r.groupId(), r.seq(), r.rank());
+      GroupTable t = tables.table(r.groupId());
+      if (!tables.remove(r.groupId(), r.seq(), r.rank(), r.serviceProcess()) && !fromLocalRank && localSp >= 0
+          && t != null && t.seq == r.seq() && from.context().scope() == Scope.INTER_SERVICE) {
+        // The sender held an entry we never took (a conflicting claim pinned its copy): now that
+        // it is gone, the sender may have freed the group, so it gets our entries again.
+        sendOwnEntries(from, r.groupId());
+      }
     } else {
       tables.removeServedBy(r.groupId(), r.seq(), r.serviceProcess());
     }
@@ -299,8 +329,7 @@ public final class CacheService extends CacheLookups {
       return;
     }
     Set<PeerImpl> sentTo = new HashSet<>();
-    IntView mine = t.index.servedBy.length > localSp && t.index.servedBy[localSp] != null
-        ? t.index.servedBy[localSp] : IntView.EMPTY;
+    IntView mine = t.index.ranksServedBy(localSp);
     for (int i = 0; i < mine.size(); i++) {
       PeerImpl p = members.get(key(t.groupId, mine.get(i)));
       if (p != null && sentTo.add(p)) {
@@ -310,11 +339,8 @@ public final class CacheService extends CacheLookups {
   }
 
   private void sendGroup(PeerImpl p, GroupTable t) {
-    int[] all = new int[t.size];
-    for (int r = 0; r < t.size; r++) {
-      all[r] = r;
-    }
-    send(p, EventTypes.CACHE_GROUP, CacheMessages.entries(t, all, t.size));
+    int[] all = t.knownRanks();
+    send(p, EventTypes.CACHE_GROUP, CacheMessages.entries(t, all, all.length));
   }
 
   private void sendOwnEntries(PeerImpl to, int groupId) {
@@ -322,9 +348,9 @@ public final class CacheService extends CacheLookups {
     if (t == null || localSp < 0) {
       return;
     }
-    int[] mine = new int[t.size];
+    int[] mine = t.knownRanks();
     int n = 0;
-    for (int r = 0; r < t.size; r++) {
+    for (int r : mine) {
       if (t.spAcquire(r) == localSp) {
         mine[n++] = r;
       }

@@ -42,11 +42,14 @@ public final class CacheTables {
     STALE,
     /** The entry disagrees with the group (its size): ignored. */
     CONFLICT,
+    /** The entry's group is larger than the configured maximum group size: ignored. */
+    TOO_LARGE,
     /** A new entry that made the group whole. */
     COMPLETED
   }
 
   private final Consumer<GroupTable> onComplete;
+  private final int maxGroupSize;
   private volatile IntMap<GroupTable> groups = IntMap.empty();
   private volatile Handle[] handles = new Handle[0];
   private volatile RemoteRegion[] regions = new RemoteRegion[0];
@@ -54,13 +57,46 @@ public final class CacheTables {
   private final Map<Integer, Long> revokedUpTo = new HashMap<>();
   private final Map<Integer, Promise<Void>> waiting = new HashMap<>();
 
-  /** @param onComplete called (after the lock is released) each time a group becomes whole */
-  public CacheTables(Consumer<GroupTable> onComplete) {
+  /**
+   * @param onComplete   called (after the lock is released) each time a group becomes whole
+   * @param maxGroupSize entries of larger groups are refused ({@link Outcome#TOO_LARGE})
+   */
+  public CacheTables(Consumer<GroupTable> onComplete, int maxGroupSize) {
+    if (maxGroupSize < 1) {
+      throw new IllegalArgumentException("maxGroupSize must be >= 1, got " + maxGroupSize);
+    }
     this.onComplete = onComplete;
+    this.maxGroupSize = maxGroupSize;
+  }
+
+  public CacheTables(Consumer<GroupTable> onComplete) {
+    this(onComplete, io.offload.engine.EngineOptions.DEFAULT_MAX_GROUP_SIZE);
   }
 
   public CacheTables() {
     this(t -> { });
+  }
+
+  public int maxGroupSize() {
+    return maxGroupSize;
+  }
+
+  /**
+   * Why a rank claiming {@code rank} may not join here now, or null: its group is larger than
+   * the maximum, or the group is known here with another size (an entry of the current
+   * sequence pins the size until the group has no entries left). Lock-free.
+   */
+  public String refusal(RankInfo rank) {
+    if (rank.groupSize() > maxGroupSize) {
+      return "group " + rank.groupId() + " of size " + rank.groupSize() + " exceeds the maximum group size "
+          + maxGroupSize + " of this service process (EngineOptions.maxGroupSize)";
+    }
+    GroupTable t = groups.get(rank.groupId());
+    if (t != null && t.size != rank.groupSize()) {
+      return "group " + rank.groupId() + " has size " + t.size + " here (" + t.known + " entries, sequence " + t.seq
+          + "), this rank claims size " + rank.groupSize() + ": conflicting claim, refused";
+    }
+    return null;
   }
 
   // ------------------------------------------------------------------ changes
@@ -94,6 +130,9 @@ public final class CacheTables {
       throw new IllegalArgumentException("invalid cache entry: group " + groupId + " seq " + seq + " size " + size
           + " rank " + rank + " local " + localRank + "/" + localSize + " host " + hostId + " sp " + serviceProcessId);
     }
+    if (size > maxGroupSize) {
+      return Outcome.TOO_LARGE;
+    }
     Long revoked = revokedUpTo.get(groupId);
     if (revoked != null && seq <= revoked) {
       return Outcome.STALE;
@@ -118,14 +157,14 @@ public final class CacheTables {
     if (size != t.size) {
       return Outcome.CONFLICT;
     }
-    boolean known = t.sp[rank] >= 0;
+    boolean known = t.spAcquire(rank) >= 0;
     if (known && t.same(rank, hostId, localRank, localSize, serviceProcessId)) {
       return Outcome.UNCHANGED;
     }
     t.write(rank, hostId, localRank, localSize, serviceProcessId);
     if (known) {
       if (t.index != null) {
-        t.index = new GroupTable.Index(t);
+        t.index = new GroupIndex(t);
       }
       return Outcome.CHANGED;
     }
@@ -134,17 +173,28 @@ public final class CacheTables {
     if (t.known < t.size) {
       return Outcome.ADDED;
     }
-    t.index = new GroupTable.Index(t);
+    t.index = new GroupIndex(t);
     return Outcome.COMPLETED;
   }
 
   /**
    * Removes the entry of {@code rank} (its process left) if the group is at {@code seq}; the
-   * group is whole no more. Returns whether an entry was removed.
+   * group is whole no more. A group left without entries is freed (its size pins nothing any
+   * more; a {@link #whenComplete} waiter keeps waiting for the group to come back). Returns
+   * whether an entry was removed.
    */
-  public synchronized boolean remove(int groupId, long seq, int rank) {
+  public boolean remove(int groupId, long seq, int rank) {
+    return remove(groupId, seq, rank, -1);
+  }
+
+  /** As {@link #remove(int, long, int)}, only if the entry is served by {@code servedBy} (-1: any). */
+  public synchronized boolean remove(int groupId, long seq, int rank, int servedBy) {
     GroupTable t = groups.get(groupId);
-    if (t == null || t.seq != seq || rank < 0 || rank >= t.size || t.sp[rank] < 0) {
+    if (t == null || t.seq != seq || rank < 0 || rank >= t.size) {
+      return false;
+    }
+    int sp = t.spAcquire(rank);
+    if (sp < 0 || (servedBy >= 0 && sp != servedBy)) {
       return false;
     }
     t.clear(rank);
@@ -153,6 +203,10 @@ public final class CacheTables {
     if (t.index != null) {
       t.index = null;
       t.completion = Promise.promise();
+    }
+    if (t.known == 0) {
+      groups = groups.without(groupId);
+      waiting.put(groupId, t.completion);
     }
     return true;
   }
@@ -167,8 +221,8 @@ public final class CacheTables {
       return 0;
     }
     int n = 0;
-    for (int r = 0; r < t.size; r++) {
-      if (t.sp[r] == serviceProcessId && remove(groupId, seq, r)) {
+    for (int r : t.knownRanks()) {
+      if (remove(groupId, seq, r, serviceProcessId)) {
         n++;
       }
     }
@@ -237,6 +291,27 @@ public final class CacheTables {
     return waiting.computeIfAbsent(groupId, g -> Promise.promise()).future();
   }
 
+  /**
+   * Fails every pending {@link #whenComplete} with {@code reason}; later calls wait afresh (this
+   * process lost the link through which its groups fill).
+   */
+  public void failPending(String reason) {
+    List<Promise<Void>> failed = new ArrayList<>();
+    synchronized (this) {
+      failed.addAll(waiting.values());
+      waiting.clear();
+      for (int g : groups.keys()) {
+        GroupTable t = groups.get(g);
+        if (t.index == null) {
+          failed.add(t.completion);
+          t.completion = Promise.promise();
+        }
+      }
+    }
+    CacheMissException e = new CacheMissException(reason);
+    failed.forEach(p -> p.tryFail(e));
+  }
+
   /** Fails every pending {@link #whenComplete} (the cache is closing). */
   public synchronized void failWaiters(String reason) {
     CacheMissException e = new CacheMissException(reason);
@@ -272,16 +347,20 @@ public final class CacheTables {
 
   public int hostOf(int groupId, int rank) {
     GroupTable t = group(groupId);
-    serviceProcessOf(groupId, rank);
-    return t.host[rank];
+    checkRank(t, rank);
+    int h = t.host(rank);
+    if (h < 0) {
+      serviceProcessOf(groupId, rank); // throws the miss
+    }
+    return h;
   }
 
   public Optional<RankInfo> rankInfo(int groupId, int rank) {
     GroupTable t = groups.get(groupId);
-    if (t == null || rank < 0 || rank >= t.size || t.spAcquire(rank) < 0) {
+    if (t == null || rank < 0 || rank >= t.size) {
       return Optional.empty();
     }
-    return Optional.of(t.rankInfo(rank));
+    return Optional.ofNullable(t.rankInfo(rank));
   }
 
   public boolean onSameHost(int groupId, int a, int b) {
@@ -314,11 +393,7 @@ public final class CacheTables {
   }
 
   public IntView ranksServedBy(int groupId, int serviceProcessId) {
-    GroupTable.Index i = index(groupId);
-    if (serviceProcessId < 0 || serviceProcessId >= i.servedBy.length || i.servedBy[serviceProcessId] == null) {
-      return IntView.EMPTY;
-    }
-    return i.servedBy[serviceProcessId];
+    return index(groupId).ranksServedBy(serviceProcessId);
   }
 
   public IntView serviceProcesses(int groupId) {
@@ -349,10 +424,11 @@ public final class CacheTables {
 
   public List<RankInfo> members(int groupId) {
     GroupTable t = group(groupId);
-    List<RankInfo> out = new ArrayList<>(t.size);
-    for (int r = 0; r < t.size; r++) {
-      if (t.spAcquire(r) >= 0) {
-        out.add(t.rankInfo(r));
+    List<RankInfo> out = new ArrayList<>(Math.min(t.size, t.known));
+    for (int r = t.nextKnown(0); r >= 0; r = t.nextKnown(r + 1)) {
+      RankInfo ri = t.rankInfo(r);
+      if (ri != null) {
+        out.add(ri);
       }
     }
     return out;
@@ -366,7 +442,7 @@ public final class CacheTables {
     return entryCount;
   }
 
-  /** Approximate bytes held by the group tables (arrays only). */
+  /** Bytes held by the group tables: objects, directories, pages and indexes (headers counted). */
   public long bytes() {
     long sum = 0;
     IntMap<GroupTable> g = groups;
@@ -379,9 +455,11 @@ public final class CacheTables {
   public String digest(int groupId) {
     GroupTable t = group(groupId);
     CacheDigest d = new CacheDigest(groupId, t.size);
-    for (int r = 0; r < t.size; r++) {
-      int sp = t.spAcquire(r);
-      d.add(r, t.localRank[r], t.localSize[r], t.host[r], sp);
+    for (int r = t.nextKnown(0); r >= 0; r = t.nextKnown(r + 1)) {
+      RankInfo ri = t.rankInfo(r);
+      if (ri != null) {
+        d.add(r, ri.localRank(), ri.localSize(), ri.hostId(), t.spAcquire(r));
+      }
     }
     return d.digest();
   }
@@ -400,9 +478,10 @@ public final class CacheTables {
     }
   }
 
-  private GroupTable.Index index(int groupId) {
+  /** The index of a whole group; throws {@link CacheMissException} while it is not whole. */
+  GroupIndex index(int groupId) {
     GroupTable t = group(groupId);
-    GroupTable.Index i = t.index;
+    GroupIndex i = t.index;
     if (i == null) {
       throw new CacheMissException("group " + groupId + " is not complete here yet (" + t.known + " of " + t.size
           + " known)");
