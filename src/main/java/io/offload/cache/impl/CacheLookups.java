@@ -94,6 +94,51 @@ abstract class CacheLookups implements GroupCache {
   }
 
   @Override
+  public IntView ranksOnHost(int groupId, int hostId) {
+    return tables.index(groupId).ranksOnHost(hostId);
+  }
+
+  @Override
+  public int hostIndex(int groupId, int hostId) {
+    return tables.index(groupId).hostIndex(hostId);
+  }
+
+  @Override
+  public IntView ranksOnHostIndex(int groupId, int hostIndex) {
+    return tables.index(groupId).ranksOnHostIndex(hostIndex);
+  }
+
+  @Override
+  public int rankIndexOnHost(int groupId, int hostIndex, int rank) {
+    return ranksOnHostIndex(groupId, hostIndex).indexOf(rank);
+  }
+
+  @Override
+  public IntView serviceProcessesOnHostIndex(int groupId, int hostIndex) {
+    return tables.index(groupId).serviceProcessesOnHostIndex(hostIndex);
+  }
+
+  @Override
+  public IntView localServiceProcesses(int groupId) {
+    GroupIndex i = tables.index(groupId);
+    int host = selfHost();
+    return host < 0 ? IntView.EMPTY : i.serviceProcessesOnHost(host);
+  }
+
+  @Override
+  public int serviceProcessGroupIndex(int groupId, int serviceProcessId) {
+    return tables.index(groupId).serviceProcessIndex(serviceProcessId);
+  }
+
+  @Override
+  public int serviceProcessLocalIndex(int groupId, int serviceProcessId) {
+    return tables.index(groupId).serviceProcessLocalIndex(serviceProcessId);
+  }
+
+  /** Host id of this process, or -1 while unknown. */
+  abstract int selfHost();
+
+  @Override
   public int groupSize(int groupId) {
     return tables.groupSize(groupId);
   }

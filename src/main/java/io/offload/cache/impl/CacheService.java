@@ -61,6 +61,7 @@ public final class CacheService extends CacheLookups {
 
   // progress thread only
   private volatile int localSp = -1;
+  private volatile int selfHost = -1;
   private final Set<PeerImpl> mesh = new LinkedHashSet<>();
   private final Set<PeerImpl> localRanks = new LinkedHashSet<>();
   private final Map<Long, PeerImpl> members = new HashMap<>(); // (group, rank) of a local rank -> its peer
@@ -102,6 +103,11 @@ public final class CacheService extends CacheLookups {
     });
   }
 
+  @Override
+  int selfHost() {
+    return selfHost;
+  }
+
   /** Global id of the service process this engine is, or -1. */
   public int localServiceProcess() {
     return localSp;
@@ -135,6 +141,10 @@ public final class CacheService extends CacheLookups {
       localRankReady(p);
     } else if (scope == Scope.HOST_SERVICE && role == Role.CLIENT) {
       server = p;
+      RankInfo me = engine.options().getRankInfo();
+      if (me != null) {
+        selfHost = me.hostId();
+      }
       tables.putHandle(new Handle(p.serviceProcessId(), p.context(), p, null, oneSided));
     } else if (scope == Scope.INTER_SERVICE) {
       int remote = remoteServiceProcess(p);
@@ -165,6 +175,9 @@ public final class CacheService extends CacheLookups {
     ownRegion().ifPresent(r -> send(p, EventTypes.MEMORY_REGION, CacheMessages.region(r)));
     if (ri == null) {
       return;
+    }
+    if (selfHost < 0) {
+      selfHost = ri.hostId(); // a rank's own service process runs on its host
     }
     GroupTable t = tables.table(ri.groupId());
     long seq = t == null ? 0 : t.seq;
