@@ -190,10 +190,22 @@ public interface GroupCache {
   Future<Void> join(RankInfo member, long sequence);
 
   /**
-   * Revokes a group everywhere: here, at this process's service process(es), and from there
-   * at every other service process and rank. Completes once the revocation is sent.
+   * On a rank: revokes a group collectively, as the C original does. This rank's vote goes to
+   * its service process; the service processes count the votes of their ranks and exchange the
+   * counts (with the group's sequence number); once <em>every</em> member has revoked, the group
+   * is dropped at every service process and member, and a revoke-done event is published on
+   * {@link #revokedAddress()}. Completes then. Entries and joins of a newer sequence that arrive
+   * meanwhile are queued, not dropped. A member lost during a revocation counts as having
+   * revoked. The world group ({@code EngineOptions.worldGroupId}, default 0) is never revoked:
+   * the future fails.
    */
   Future<Void> revoke(int groupId);
+
+  /**
+   * Local event-bus address of the revoke-done events, {@code offload.<engine>.cache.revoked}:
+   * a {@code JsonObject} {@code {"groupId": g, "seq": s}} each time a group is revoked here.
+   */
+  String revokedAddress();
 
   /**
    * On a service process: registers a region of {@code bytes} with UCX and publishes it to the

@@ -33,6 +33,7 @@ public final class EngineOptions {
   private int maxAddressLength = DEFAULT_MAX_ADDRESS_LENGTH;
   private int maxGroupSize = DEFAULT_MAX_GROUP_SIZE;
   private int worldGroupId;
+  private boolean persistentGroups;
 
   public EngineOptions() {
   }
@@ -50,6 +51,7 @@ public final class EngineOptions {
     this.maxAddressLength = o.maxAddressLength;
     this.maxGroupSize = o.maxGroupSize;
     this.worldGroupId = o.worldGroupId;
+    this.persistentGroups = o.persistentGroups;
   }
 
   /** Reads the fields of {@link #toJson()}. */
@@ -67,6 +69,7 @@ public final class EngineOptions {
     setMaxAddressLength(json.getInteger("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH));
     setMaxGroupSize(json.getInteger("maxGroupSize", DEFAULT_MAX_GROUP_SIZE));
     setWorldGroupId(json.getInteger("worldGroupId", 0));
+    setPersistentGroups(json.getBoolean("persistentGroups", false));
     setUcx(new UcxOptions(json.getInteger("progressSpins", UcxOptions.DEFAULT_SPINS),
         json.getInteger("progressYields", UcxOptions.DEFAULT_YIELDS)));
   }
@@ -76,6 +79,7 @@ public final class EngineOptions {
         .put("heartbeatIntervalMs", heartbeatInterval.toMillis()).put("heartbeatTimeoutMs", heartbeatTimeout.toMillis())
         .put("maxFrameLength", maxFrameLength).put("maxAddressLength", maxAddressLength)
         .put("maxGroupSize", maxGroupSize).put("worldGroupId", worldGroupId)
+        .put("persistentGroups", persistentGroups)
         .put("progressSpins", ucx.spins()).put("progressYields", ucx.yields());
     return name == null ? j : j.put("name", name);
   }
@@ -229,6 +233,20 @@ public final class EngineOptions {
       throw new IllegalArgumentException("worldGroupId must be >= 0, got " + id);
     }
     this.worldGroupId = id;
+    return this;
+  }
+
+  public boolean isPersistentGroups() {
+    return persistentGroups;
+  }
+
+  /**
+   * Persistent groups (default off): the cache keeps a revoked group's entries, and a group
+   * added again at a newer sequence with the same size starts from them (whole at once if the
+   * members are the same); entries that differ replace the kept ones.
+   */
+  public EngineOptions setPersistentGroups(boolean on) {
+    this.persistentGroups = on;
     return this;
   }
 

@@ -16,6 +16,8 @@ import io.offload.ucx.UcxRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.internal.ContextInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,12 +69,44 @@ public final class CacheService extends CacheLookups {
   private final Map<Long, PeerImpl> members = new HashMap<>(); // (group, rank) of a local rank -> its peer
   private final Map<PeerImpl, Set<Long>> membership = new IdentityHashMap<>();
   private PeerImpl server; // on a rank: its service process
+  private final Map<Integer, Integer> myRanks = new HashMap<>(); // on a rank: group -> its rank there
   private final OneSided oneSided;
+  private final Revocations revocations;
 
   public CacheService(EngineImpl engine) {
     super(engine.options().getMaxGroupSize());
     this.engine = engine;
     this.oneSided = new OneSided(engine.ucx(), this::onLoop);
+    tables.persistent(engine.options().isPersistentGroups());
+    this.revocations = new Revocations(tables, new Revocations.Wire() {
+      @Override
+      public int localServiceProcess() {
+        return localSp;
+      }
+
+      @Override
+      public Iterable<PeerImpl> mesh() {
+        return mesh;
+      }
+
+      @Override
+      public List<PeerImpl> localMembersOf(int groupId) {
+        return CacheService.this.localMembersOf(groupId);
+      }
+
+      @Override
+      public void send(PeerImpl to, Buffer msg) {
+        CacheService.this.send(to, EventTypes.CACHE_REVOKE, msg);
+      }
+
+      @Override
+      public void revoked(int groupId, long seq) {
+        forgetMembers(groupId);
+        myRanks.remove(groupId);
+        engine.vertx().eventBus().publish(revokedAddress(), new JsonObject().put("groupId", groupId).put("seq", seq),
+            new DeliveryOptions().setLocalOnly(true));
+      }
+    }, engine.options().getWorldGroupId());
     var n = engine.notifications();
     n.onInternal(EventTypes.CACHE_ENTRIES, safely("entries", this::onEntries));
     n.onInternal(EventTypes.CACHE_GROUP, safely("group", this::onEntries));
@@ -144,6 +178,7 @@ public final class CacheService extends CacheLookups {
       RankInfo me = engine.options().getRankInfo();
       if (me != null) {
         selfHost = me.hostId();
+        myRanks.putIfAbsent(me.groupId(), me.rank());
       }
       tables.putHandle(new Handle(p.serviceProcessId(), p.context(), p, null, oneSided));
     } else if (scope == Scope.INTER_SERVICE) {
@@ -241,13 +276,16 @@ public final class CacheService extends CacheLookups {
             mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
             localMembersOf(g).forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
           }
+          revocations.memberLost(g, rank);
         }
       }
     } else if (scope == Scope.HOST_SERVICE) {
       if (server == p) {
         server = null;
         // No group can complete here any more: waiters learn why (a refusal, a lost service process).
-        tables.failPending("lost service process " + p.serviceProcessId() + ": " + p.disconnectReason());
+        String why = "lost service process " + p.serviceProcessId() + ": " + p.disconnectReason();
+        tables.failPending(why);
+        revocations.failAll(why);
       }
       tables.removeHandle(p.serviceProcessId(), p);
     } else if (scope == Scope.INTER_SERVICE) {
@@ -287,6 +325,9 @@ public final class CacheService extends CacheLookups {
 
   private void onEntries(PeerImpl from, Buffer payload) {
     CacheMessages.Entries m = CacheMessages.decodeEntries(payload);
+    if (revocations.queueIfRevoking(m.groupId(), m.seq(), () -> onEntries(from, payload))) {
+      return; // a newer sequence of a group being revoked: replayed once the revocation is done
+    }
     int[] e = m.entries();
     boolean fromLocalRank = from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER;
     for (int i = 0; i < e.length; i += 5) {
@@ -305,14 +346,41 @@ public final class CacheService extends CacheLookups {
   private void onRevoke(PeerImpl from, Buffer payload) {
     CacheMessages.Revoke r = CacheMessages.decodeRevoke(payload);
     boolean fromLocalRank = from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER;
+    boolean fromMesh = from.context().scope() == Scope.INTER_SERVICE;
+    switch (r.kind()) {
+      case CacheMessages.VOTE -> {
+        if (fromLocalRank && r.rank() >= 0 && members.get(key(r.groupId(), r.rank())) == from) {
+          revocations.onVote(r);
+        } else {
+          LOG.warn("{}: dropped a revocation vote for group {} rank {} from {} (not that member)", engine.id(),
+              r.groupId(), r.rank(), from);
+        }
+      }
+      case CacheMessages.COUNTS -> {
+        if (fromMesh) {
+          revocations.onCounts(r);
+        }
+      }
+      case CacheMessages.DONE -> {
+        if (from == server) {
+          revocations.onDone(r);
+        }
+      }
+      default -> {
+        if (!fromLocalRank) {
+          onRemove(from, fromMesh, r);
+        }
+      }
+    }
+  }
+
+  /** A process left (REMOVE from the mesh, or from a rank's service process). */
+  private void onRemove(PeerImpl from, boolean fromMesh, CacheMessages.Revoke r) {
     List<PeerImpl> locals = localMembersOf(r.groupId());
-    if (r.wholeGroup()) {
-      tables.revoke(r.groupId(), r.seq());
-      forgetMembers(r.groupId());
-    } else if (r.rank() >= 0) {
+    if (r.rank() >= 0) {
       GroupTable t = tables.table(r.groupId());
-      if (!tables.remove(r.groupId(), r.seq(), r.rank(), r.serviceProcess()) && !fromLocalRank && localSp >= 0
-          && t != null && t.seq == r.seq() && from.context().scope() == Scope.INTER_SERVICE) {
+      if (!tables.remove(r.groupId(), r.seq(), r.rank(), r.serviceProcess()) && fromMesh && localSp >= 0
+          && t != null && t.seq == r.seq()) {
         // The sender held an entry we never took (a conflicting claim pinned its copy): now that
         // it is gone, the sender may have freed the group, so it gets our entries again.
         sendOwnEntries(from, r.groupId());
@@ -324,9 +392,6 @@ public final class CacheService extends CacheLookups {
       return; // a rank: nothing to pass on
     }
     Buffer copy = CacheMessages.revoke(r.groupId(), r.seq(), r.rank(), r.serviceProcess());
-    if (fromLocalRank) {
-      mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, copy));
-    }
     for (PeerImpl l : locals) {
       if (l != from) {
         send(l, EventTypes.CACHE_REVOKE, copy);
@@ -414,40 +479,52 @@ public final class CacheService extends CacheLookups {
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);
     }
-    Future<Void> sent = onProgress(() -> {
+    Promise<Void> applied = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
+    onLoop(() -> {
       if (server == null) {
-        throw new IllegalStateException("join needs a bootstrapped link to a service process (a rank's client context)");
+        applied.fail(new IllegalStateException("join needs a bootstrapped link to a service process (a rank's client "
+            + "context)"));
+        return;
       }
-      int sp = server.serviceProcessId();
-      tables.put(member.groupId(), sequence, member.groupSize(), member.rank(), member.localRank(), member.localSize(),
-          member.hostId(), sp);
-      send(server, EventTypes.CACHE_ENTRIES, CacheMessages.entry(member.groupId(), sequence, member.groupSize(),
-          member.rank(), member.localRank(), member.localSize(), member.hostId(), sp));
-      return null;
+      Runnable apply = () -> {
+        int sp = server.serviceProcessId();
+        myRanks.put(member.groupId(), member.rank());
+        tables.put(member.groupId(), sequence, member.groupSize(), member.rank(), member.localRank(),
+            member.localSize(), member.hostId(), sp);
+        send(server, EventTypes.CACHE_ENTRIES, CacheMessages.entry(member.groupId(), sequence, member.groupSize(),
+            member.rank(), member.localRank(), member.localSize(), member.hostId(), sp));
+        applied.complete();
+      };
+      GroupTable t = tables.table(member.groupId());
+      if (revocations.revoking(member.groupId()) && (t == null || sequence > t.seq)) {
+        revocations.afterRevoke(member.groupId(), apply); // a re-add during our revoke waits for it
+      } else {
+        apply.run();
+      }
     });
-    return sent.compose(v -> whenComplete(member.groupId()));
+    return applied.future().compose(v -> whenComplete(member.groupId()));
   }
 
+  /**
+   * Revokes the group collectively (see {@link Revocations}): this rank's vote goes to its
+   * service process; the future completes once every member has revoked and the group is gone
+   * here. Fails for the world group ({@code EngineOptions.worldGroupId}).
+   */
   @Override
   public Future<Void> revoke(int groupId) {
     return onProgress(() -> {
-      GroupTable t = tables.table(groupId);
-      if (t == null) {
-        throw new CacheMissException("group " + groupId + " is not in the cache");
+      Integer me = myRanks.get(groupId);
+      if (server == null || me == null) {
+        throw new IllegalStateException("only a member rank revokes a group (through its service process); this "
+            + "process is not a member of group " + groupId);
       }
-      List<PeerImpl> locals = localMembersOf(groupId);
-      tables.revoke(groupId, t.seq);
-      forgetMembers(groupId);
-      Buffer revoke = CacheMessages.revoke(groupId, t.seq, -1, -1);
-      if (server != null) {
-        send(server, EventTypes.CACHE_REVOKE, revoke);
-      }
-      if (localSp >= 0) {
-        mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
-        locals.forEach(l -> send(l, EventTypes.CACHE_REVOKE, revoke));
-      }
-      return null;
-    });
+      return revocations.revoke(groupId, me, server);
+    }).compose(f -> onCaller(f));
+  }
+
+  @Override
+  public String revokedAddress() {
+    return "offload." + engine.id() + ".cache.revoked";
   }
 
   @Override

@@ -55,6 +55,8 @@ public final class CacheTables {
   private volatile RemoteRegion[] regions = new RemoteRegion[0];
   private volatile int entryCount;
   private final Map<Integer, Long> revokedUpTo = new HashMap<>();
+  private final Map<Integer, GroupTable> dormant = new HashMap<>(); // persistent mode: revoked groups' entries
+  private volatile boolean persistent;
   private final Map<Integer, Promise<Void>> waiting = new HashMap<>();
 
   /**
@@ -79,6 +81,22 @@ public final class CacheTables {
 
   public int maxGroupSize() {
     return maxGroupSize;
+  }
+
+  /**
+   * Persistent mode: a revoked group's entries are kept (not looked up: the group is gone), and
+   * when the group is added again at a newer sequence with the same size they come back, so a
+   * re-created communicator with the same members is whole at once; an entry that differs
+   * replaces the kept one.
+   */
+  public void persistent(boolean on) {
+    persistent = on;
+  }
+
+  /** Whether sequence {@code seq} of the group was revoked here. */
+  public synchronized boolean isRevoked(int groupId, long seq) {
+    Long revoked = revokedUpTo.get(groupId);
+    return revoked != null && seq <= revoked;
   }
 
   /**
@@ -150,6 +168,14 @@ public final class CacheTables {
         }
       }
       t = new GroupTable(groupId, seq, size, completion);
+      GroupTable kept = dormant.remove(groupId);
+      if (kept != null && kept.size == size) {
+        for (int r : kept.knownRanks()) {
+          t.write(r, kept.host(r), kept.localRank(r), kept.localSize(r), kept.spAcquire(r));
+          t.known++;
+          entryCount++;
+        }
+      }
       groups = groups.with(groupId, t);
     } else if (seq < t.seq) {
       return Outcome.STALE;
@@ -159,14 +185,14 @@ public final class CacheTables {
     }
     boolean known = t.spAcquire(rank) >= 0;
     if (known && t.same(rank, hostId, localRank, localSize, serviceProcessId)) {
-      return Outcome.UNCHANGED;
+      return completesNow(t) ? Outcome.COMPLETED : Outcome.UNCHANGED; // (kept entries in persistent mode)
     }
     t.write(rank, hostId, localRank, localSize, serviceProcessId);
     if (known) {
       if (t.index != null) {
         t.index = new GroupIndex(t);
       }
-      return Outcome.CHANGED;
+      return completesNow(t) ? Outcome.COMPLETED : Outcome.CHANGED;
     }
     t.known++;
     entryCount++;
@@ -175,6 +201,15 @@ public final class CacheTables {
     }
     t.index = new GroupIndex(t);
     return Outcome.COMPLETED;
+  }
+
+  /** A group whole with kept entries but not indexed yet gets its index now. */
+  private static boolean completesNow(GroupTable t) {
+    if (t.index != null || t.known < t.size) {
+      return false;
+    }
+    t.index = new GroupIndex(t);
+    return true;
   }
 
   /**
@@ -243,6 +278,9 @@ public final class CacheTables {
       }
       groups = groups.without(groupId);
       entryCount -= t.known;
+      if (persistent) {
+        dormant.put(groupId, t);
+      }
     }
     t.completion.tryFail(new CacheMissException("group " + groupId + " (sequence " + t.seq + ") was revoked"));
     return true;
@@ -448,6 +486,11 @@ public final class CacheTables {
     IntMap<GroupTable> g = groups;
     for (int id : g.keys()) {
       sum += g.get(id).bytes();
+    }
+    synchronized (this) {
+      for (GroupTable t : dormant.values()) {
+        sum += t.bytes();
+      }
     }
     return sum;
   }

@@ -60,6 +60,11 @@ class HostAndPositionLookupsTest {
     }
 
     @Override
+    public String revokedAddress() {
+      return "offload.test.cache.revoked";
+    }
+
+    @Override
     public io.vertx.core.Future<java.nio.ByteBuffer> exposeMemory(int bytes) {
       throw new UnsupportedOperationException("no network here");
     }
