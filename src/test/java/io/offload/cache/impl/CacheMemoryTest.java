@@ -37,17 +37,18 @@ class CacheMemoryTest {
 
   @Test
   void fourRanksClaimingAGroupOf10e8CostKilobytesNotGigabytes() {
-    CacheTables tables = new CacheTables(t -> { }, Integer.MAX_VALUE);
+    TestCache cache = new TestCache(t -> { }, Integer.MAX_VALUE, -1);
+    CacheTables tables = cache.tables();
     long heap0 = heapAfterGc();
     long alloc0 = allocatedByThisThread();
     // the attack of issue 16: four ranks, each claiming its own group of 10^8 (4 x 1.6 GB before)
     for (int g = 1; g <= 4; g++) {
-      assertEquals(CacheTables.Outcome.ADDED, tables.put(g, 0, HUGE, HUGE - g, 0, 1, 0, 0));
+      assertEquals(Outcome.ADDED, tables.put(g, 0, HUGE, HUGE - g, 0, 1, 0, 0));
     }
     // and one group of 10^8 with 4 entries far apart
     int[] spread = {0, 33_333_333, 66_666_666, HUGE - 1};
     for (int i = 0; i < spread.length; i++) {
-      assertEquals(CacheTables.Outcome.ADDED, tables.put(9, 0, HUGE, spread[i], i, 4, 7, 3));
+      assertEquals(Outcome.ADDED, tables.put(9, 0, HUGE, spread[i], i, 4, 7, 3));
     }
     long allocated = allocatedByThisThread() - alloc0;
     long held = tables.bytes();
@@ -60,26 +61,27 @@ class CacheMemoryTest {
 
     // the entries are there and the rest is a clean miss
     for (int i = 0; i < spread.length; i++) {
-      assertEquals(3, tables.serviceProcessOf(9, spread[i]));
-      assertEquals(7, tables.hostOf(9, spread[i]));
-      assertEquals(new RankInfo(9, spread[i], HUGE, i, 4, 7), tables.rankInfo(9, spread[i]).orElseThrow());
+      assertEquals(3, cache.serviceProcessOf(9, spread[i]));
+      assertEquals(7, cache.hostOf(9, spread[i]));
+      assertEquals(new RankInfo(9, spread[i], HUGE, i, 4, 7), cache.rankInfo(9, spread[i]).orElseThrow());
     }
-    assertFalse(tables.contains(9, 1));
-    assertTrue(tables.rankInfo(9, 50_000_000).isEmpty());
-    assertEquals(4, tables.members(9).size());
-    assertEquals(HUGE, tables.groupSize(9));
-    assertEquals(4, tables.knownMembers(9));
+    assertFalse(cache.contains(9, 1));
+    assertTrue(cache.rankInfo(9, 50_000_000).isEmpty());
+    assertEquals(4, cache.members(9).size());
+    assertEquals(HUGE, cache.groupSize(9));
+    assertEquals(4, cache.knownMembers(9));
     assertEquals(8, tables.entryCount());
-    assertEquals(tables.digest(9), tables.digest(9));
+    assertEquals(cache.digest(9), cache.digest(9));
   }
 
   @Test
   void aGroupAboveTheMaximumIsRefusedWithTheReason() {
     assertEquals(1 << 24, EngineOptions.DEFAULT_MAX_GROUP_SIZE);
-    CacheTables tables = new CacheTables();
+    TestCache cache = new TestCache();
+    CacheTables tables = cache.tables();
     assertEquals(EngineOptions.DEFAULT_MAX_GROUP_SIZE, tables.maxGroupSize());
-    assertEquals(CacheTables.Outcome.TOO_LARGE, tables.put(0, 0, HUGE, 5, 0, 1, 0, 0));
-    assertEquals(CacheTables.Outcome.TOO_LARGE, tables.put(0, 0, Integer.MAX_VALUE, 5, 0, 1, 0, 0));
+    assertEquals(Outcome.TOO_LARGE, tables.put(0, 0, HUGE, 5, 0, 1, 0, 0));
+    assertEquals(Outcome.TOO_LARGE, tables.put(0, 0, Integer.MAX_VALUE, 5, 0, 1, 0, 0));
     assertEquals(0, tables.groups().length);
     assertEquals(0, tables.bytes());
     String why = tables.refusal(new RankInfo(0, 5, HUGE, 0, 1, 0));
@@ -92,9 +94,10 @@ class CacheMemoryTest {
   void aGroupWithNoEntriesLeftIsFreedAndAWaiterKeepsWaitingForIt() {
     Topology topo = CacheTablesTest.bigTopology();
     RankInfo[] ranks = topo.placeBlock(5, 64);
-    CacheTables tables = new CacheTables();
+    TestCache cache = new TestCache();
+    CacheTables tables = cache.tables();
     CacheTablesTest.putAll(tables, topo, ranks, 0, 1);
-    assertTrue(tables.isComplete(5));
+    assertTrue(cache.isComplete(5));
     assertTrue(tables.bytes() > 0);
     for (RankInfo r : ranks) {
       assertTrue(tables.remove(5, 0, r.rank()));
@@ -106,45 +109,48 @@ class CacheMemoryTest {
     RankInfo[] fewer = topo.placeBlock(5, 3);
     CacheTablesTest.putAll(tables, topo, fewer, 0, 2);
     assertTrue(back.succeeded(), "a waiter of the freed group completes when it is whole again");
-    assertEquals(3, tables.groupSize(5));
+    assertEquals(3, cache.groupSize(5));
   }
 
   @Test
   void aRemovalOnlyTakesAnEntryOfTheServiceProcessThatSentIt() {
-    CacheTables tables = new CacheTables();
+    TestCache cache = new TestCache();
+    CacheTables tables = cache.tables();
     tables.put(0, 0, 4, 1, 0, 1, 0, 2);
     assertFalse(tables.remove(0, 0, 1, 3), "service process 3 does not serve rank 1");
-    assertTrue(tables.contains(0, 1));
+    assertTrue(cache.contains(0, 1));
     assertTrue(tables.remove(0, 0, 1, 2));
   }
 
   @Test
   void aWrongEarlyClaimPinsTheSizeOnlyWhileItsClaimantIsThere() {
-    CacheTables tables = new CacheTables();
+    TestCache cache = new TestCache();
+    CacheTables tables = cache.tables();
     // a wrong claim first: group 0 of size 8 (the job has 4 ranks)
-    assertEquals(CacheTables.Outcome.ADDED, tables.put(0, 0, 8, 3, 3, 8, 0, 0));
+    assertEquals(Outcome.ADDED, tables.put(0, 0, 8, 3, 3, 8, 0, 0));
     RankInfo legit = new RankInfo(0, 1, 4, 1, 4, 0);
     String why = tables.refusal(legit);
     assertNotNull(why, "the legitimate rank is told at bootstrap");
     assertTrue(why.contains("has size 8 here") && why.contains("claims size 4"), why);
-    assertEquals(CacheTables.Outcome.CONFLICT, tables.put(0, 0, 4, 1, 1, 4, 0, 0));
+    assertEquals(Outcome.CONFLICT, tables.put(0, 0, 4, 1, 1, 4, 0, 0));
     // the wrong claimant leaves: nothing pins the group any more
     assertTrue(tables.remove(0, 0, 3));
     assertNull(tables.refusal(legit));
     for (int r = 0; r < 4; r++) {
-      CacheTables.Outcome o = tables.put(0, 0, 4, r, r, 4, 0, 0);
-      assertEquals(r == 3 ? CacheTables.Outcome.COMPLETED : CacheTables.Outcome.ADDED, o);
+      Outcome o = tables.put(0, 0, 4, r, r, 4, 0, 0);
+      assertEquals(r == 3 ? Outcome.COMPLETED : Outcome.ADDED, o);
     }
-    assertEquals(4, tables.groupSize(0));
+    assertEquals(4, cache.groupSize(0));
   }
 
   @Test
   void aWholeGroupCostsAtMost32BytesPerEntry() {
     Topology topo = CacheTablesTest.bigTopology();
     for (int n : new int[] {2048, 65_536}) {
-      CacheTables tables = new CacheTables();
+      TestCache cache = new TestCache();
+    CacheTables tables = cache.tables();
       CacheTablesTest.putAll(tables, topo, topo.placeBlock(0, n), 0, 3);
-      assertTrue(tables.isComplete(0));
+      assertTrue(cache.isComplete(0));
       double perEntry = tables.bytes() / (double) n;
       System.out.printf("whole group of %d: %.1f B per entry (%d B)%n", n, perEntry, tables.bytes());
       assertTrue(perEntry <= 32, n + " ranks: " + perEntry + " B per entry");

@@ -29,47 +29,6 @@ class HostAndPositionLookupsTest {
 
   static final int MY_HOST = 7;
 
-  /** The lookups of an engine on host {@link #MY_HOST}, over tables filled by hand. */
-  static final class Lookups extends CacheLookups {
-    Lookups() {
-      super(1 << 24);
-    }
-
-    @Override
-    void completed(GroupTable t) {
-    }
-
-    @Override
-    int selfHost() {
-      return MY_HOST;
-    }
-
-    @Override
-    public io.vertx.core.Future<Void> whenComplete(int groupId) {
-      return tables.whenComplete(groupId);
-    }
-
-    @Override
-    public io.vertx.core.Future<Void> join(RankInfo member, long sequence) {
-      throw new UnsupportedOperationException("no network here");
-    }
-
-    @Override
-    public io.vertx.core.Future<Void> revoke(int groupId) {
-      throw new UnsupportedOperationException("no network here");
-    }
-
-    @Override
-    public String revokedAddress() {
-      return "offload.test.cache.revoked";
-    }
-
-    @Override
-    public io.vertx.core.Future<java.nio.ByteBuffer> exposeMemory(int bytes) {
-      throw new UnsupportedOperationException("no network here");
-    }
-  }
-
   /** Ground truth from the topology alone. */
   static int spOf(Topology topo, RankInfo r) {
     List<ServiceProcessSpec> onHost = topo.host(r.hostId()).serviceProcesses();
@@ -80,8 +39,8 @@ class HostAndPositionLookupsTest {
     return v.stream().boxed().toList();
   }
 
-  static Lookups fill(Topology topo, RankInfo[] ranks) {
-    Lookups c = new Lookups();
+  static TestCache fill(Topology topo, RankInfo[] ranks) {
+    TestCache c = new TestCache(t -> { }, 1 << 24, MY_HOST);
     for (RankInfo r : ranks) {
       c.tables().put(r.groupId(), 0, r.groupSize(), r.rank(), r.localRank(), r.localSize(), r.hostId(), spOf(topo, r));
     }
@@ -161,7 +120,7 @@ class HostAndPositionLookupsTest {
   void theCOriginalsCacheTestAtFullSizeBlockPlacement() {
     Topology topo = CacheTablesTest.bigTopology();
     RankInfo[] ranks = topo.placeBlock(0, 2048); // 64 ranks per host, 16 per service process
-    Lookups c = fill(topo, ranks);
+    TestCache c = fill(topo, ranks);
     assertEquals(32, c.hosts(0).size());
     assertEquals(128, c.serviceProcesses(0).size());
     checkEveryQuery(topo, c, ranks);
@@ -185,7 +144,7 @@ class HostAndPositionLookupsTest {
       }
     }
     RankInfo[] subRanks = sub.toArray(RankInfo[]::new);
-    Lookups c = fill(topo, subRanks);
+    TestCache c = fill(topo, subRanks);
     assertEquals(16, c.hosts(3).size());
     assertEquals(2, c.hostIndex(3, 5));
     assertEquals(-1, c.hostIndex(3, 4));
@@ -195,7 +154,7 @@ class HostAndPositionLookupsTest {
 
   @Test
   void theyNeedTheWholeGroup() {
-    Lookups c = new Lookups();
+    TestCache c = new TestCache(t -> { }, 1 << 24, MY_HOST);
     c.tables().put(0, 0, 4, 0, 0, 4, 0, 0);
     assertThrows(CacheMissException.class, () -> c.ranksOnHost(0, 0));
     assertThrows(CacheMissException.class, () -> c.hostIndex(0, 0));
@@ -206,7 +165,7 @@ class HostAndPositionLookupsTest {
   @Test
   void theyAllocateNothing() {
     Topology topo = CacheTablesTest.bigTopology();
-    Lookups c = fill(topo, topo.placeBlock(0, 2048));
+    TestCache c = fill(topo, topo.placeBlock(0, 2048));
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
