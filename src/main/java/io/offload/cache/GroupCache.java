@@ -32,6 +32,15 @@ public interface GroupCache {
   /** Global id of the service process that serves {@code rank} of {@code groupId}. */
   int serviceProcessOf(int groupId, int rank);
 
+  /**
+   * Entries on demand: the service process of {@code rank} of {@code groupId}, at once if its
+   * entry is known here, else once this process has fetched it (a rank from its service
+   * process, which asks the other service processes if it does not know it either; or when the
+   * entry arrives by the ordinary exchange). The entry is then in the cache. Only the
+   * synchronous {@link #serviceProcessOf} throws {@link CacheMissException}.
+   */
+  Future<Integer> fetchServiceProcessOf(int groupId, int rank);
+
   /** Whether the entry of {@code rank} of {@code groupId} is known. */
   boolean contains(int groupId, int rank);
 

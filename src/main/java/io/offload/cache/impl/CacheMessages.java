@@ -17,6 +17,8 @@ import io.vertx.core.buffer.Buffer;
  *   kind VOTE:   rank (of a rank, to its service process) revokes the group
  *   kind COUNTS: the ranks of service process sp that revoked the group (between service processes)
  *   kind DONE:   every member revoked the group (service process to its ranks)
+ * CACHE_FETCH:
+ *   i32 groupId | i32 rank   (who asks wants that entry, as CACHE_ENTRIES, once known)
  * MEMORY_REGION:
  *   i32 sp | i64 address | i64 length | i32 keyLength | keyLength bytes
  * </pre>
@@ -114,6 +116,18 @@ final class CacheMessages {
       ranks[i] = b.getInt(REVOKE + 4 * i);
     }
     return new Revoke(b.getInt(0), b.getLong(4), kind, b.getInt(16), b.getInt(20), b.getInt(24), ranks);
+  }
+
+  static Buffer fetch(int groupId, int rank) {
+    return Buffer.buffer(8).appendInt(groupId).appendInt(rank);
+  }
+
+  /** {groupId, rank} of a CACHE_FETCH. */
+  static int[] decodeFetch(Buffer b) {
+    if (b.length() != 8) {
+      throw new IllegalArgumentException("cache fetch message of " + b.length() + " bytes (expected 8)");
+    }
+    return new int[] {b.getInt(0), b.getInt(4)};
   }
 
   static Buffer region(RemoteRegion r) {

@@ -42,6 +42,7 @@ public final class CacheService extends CacheLookups {
   private final OneSided oneSided;
   private final Revocations revocations;
   private final Exchange exchange;
+  private final Fetches fetches;
 
   public CacheService(EngineImpl engine) {
     super(engine.options().getMaxGroupSize());
@@ -50,12 +51,17 @@ public final class CacheService extends CacheLookups {
     this.oneSided = new OneSided(engine.ucx(), this::onLoop);
     tables.persistent(engine.options().isPersistentGroups());
     this.revocations = new Revocations(tables, links, engine.options().getWorldGroupId());
-    this.exchange = new Exchange(links, tables, handles, oneSided, revocations);
+    this.fetches = new Fetches(links, tables);
+    this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches);
     var n = engine.notifications();
     n.onInternal(EventTypes.CACHE_ENTRIES, safely("entries", exchange::onEntries));
     n.onInternal(EventTypes.CACHE_GROUP, safely("group", exchange::onEntries));
     n.onInternal(EventTypes.CACHE_REVOKE, safely("revoke", this::onRevoke));
     n.onInternal(EventTypes.MEMORY_REGION, safely("region", exchange::onRegion));
+    n.onInternal(EventTypes.CACHE_FETCH, safely("fetch", (p, b) -> {
+      int[] f = CacheMessages.decodeFetch(b);
+      fetches.onFetch(p, f[0], f[1], p.context().scope() == Scope.HOST_SERVICE && p.context().role() == Role.SERVER);
+    }));
   }
 
   private static BiConsumer<Channel, Notification> safely(String what, BiConsumer<PeerImpl, Buffer> handler) {
@@ -203,6 +209,19 @@ public final class CacheService extends CacheLookups {
       }
       return revocations.revoke(groupId, me, links.server);
     }).compose(this::onCaller);
+  }
+
+  @Override
+  public Future<Integer> fetchServiceProcessOf(int groupId, int rank) {
+    if (groupId < 0 || rank < 0) {
+      throw new IllegalArgumentException("group and rank must be >= 0, got " + groupId + ", " + rank);
+    }
+    GroupTable t = tables.table(groupId);
+    int sp = t == null || rank >= t.size ? -1 : t.spAcquire(rank);
+    if (sp >= 0) {
+      return Future.succeededFuture(sp); // known: no hop
+    }
+    return onProgress(() -> fetches.fetch(groupId, rank)).compose(this::onCaller);
   }
 
   @Override

@@ -42,8 +42,11 @@ final class Exchange {
   private final Handles handles;
   private final OneSided oneSided;
   private final Revocations revocations;
+  private final Fetches fetches;
 
-  Exchange(Links links, CacheTables tables, Handles handles, OneSided oneSided, Revocations revocations) {
+  Exchange(Links links, CacheTables tables, Handles handles, OneSided oneSided, Revocations revocations,
+      Fetches fetches) {
+    this.fetches = fetches;
     this.links = links;
     this.tables = tables;
     this.handles = handles;
@@ -130,6 +133,7 @@ final class Exchange {
       return o;
     }
     links.toMesh(EventTypes.CACHE_ENTRIES, CacheMessages.entry(g, seq, size, rank, lr, ls, host, sp));
+    fetches.arrived(g, rank);
     GroupTable t = tables.table(g);
     if (o != Outcome.COMPLETED && t != null && t.index != null) {
       sendGroup(p, t); // it joined a group that was already whole
@@ -170,6 +174,7 @@ final class Exchange {
       }
     }
     oneSided.forget(p);
+    fetches.forget(p);
   }
 
   /**
@@ -211,6 +216,8 @@ final class Exchange {
             e[i + 4]);
         if (o == Outcome.CONFLICT) {
           LOG.warn("{}: conflicting entry for group {} rank {} from {}", id(), m.groupId(), e[i], from);
+        } else {
+          fetches.arrived(m.groupId(), e[i]);
         }
       }
     }

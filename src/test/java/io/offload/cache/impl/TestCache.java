@@ -55,6 +55,11 @@ final class TestCache extends CacheLookups {
   }
 
   @Override
+  public Future<Integer> fetchServiceProcessOf(int groupId, int rank) {
+    throw new UnsupportedOperationException("no network here");
+  }
+
+  @Override
   public String revokedAddress() {
     return "offload.test.cache.revoked";
   }
