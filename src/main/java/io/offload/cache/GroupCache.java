@@ -1,5 +1,6 @@
 package io.offload.cache;
 
+import io.offload.context.ExecutionContext;
 import io.offload.context.RankInfo;
 import io.vertx.core.Future;
 
@@ -215,6 +216,22 @@ public interface GroupCache {
    * a {@code JsonObject} {@code {"groupId": g, "seq": s}} each time a group is revoked here.
    */
   String revokedAddress();
+
+  /**
+   * Application-driven fill: adds an entry this process already knows (from its own wire-up,
+   * say), here only: {@code entry} at {@code sequence}, served by {@code serviceProcessId}.
+   * The sequence, conflict and maximum-size rules apply; the future says what the add did.
+   */
+  Future<EntryOutcome> add(RankInfo entry, long sequence, int serviceProcessId);
+
+  /**
+   * Application-driven fill: sends every entry known here of group {@code groupId} (of every
+   * group if {@code groupId < 0}) to peer {@code peerId} of {@code context}, whose cache adds
+   * them as they are (nothing is passed on from there). Completes once sent; fails if a given
+   * group has no entries here. Whoever can reach a process's contexts can fill its cache this
+   * way: use a secret where peers are not trusted.
+   */
+  Future<Void> send(int groupId, ExecutionContext context, int peerId);
 
   /**
    * On a service process: registers a region of {@code bytes} with UCX and publishes it to the

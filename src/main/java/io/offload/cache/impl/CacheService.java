@@ -1,6 +1,9 @@
 package io.offload.cache.impl;
 
+import io.offload.cache.CacheMissException;
+import io.offload.cache.EntryOutcome;
 import io.offload.cache.Handle;
+import io.offload.context.ExecutionContext;
 import io.offload.cache.RemoteRegion;
 import io.offload.context.RankInfo;
 import io.offload.context.Role;
@@ -55,7 +58,7 @@ public final class CacheService extends CacheLookups {
     this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches);
     var n = engine.notifications();
     n.onInternal(EventTypes.CACHE_ENTRIES, safely("entries", exchange::onEntries));
-    n.onInternal(EventTypes.CACHE_GROUP, safely("group", exchange::onEntries));
+    n.onInternal(EventTypes.CACHE_GROUP, safely("group", exchange::onGroup));
     n.onInternal(EventTypes.CACHE_REVOKE, safely("revoke", this::onRevoke));
     n.onInternal(EventTypes.MEMORY_REGION, safely("region", exchange::onRegion));
     n.onInternal(EventTypes.CACHE_FETCH, safely("fetch", (p, b) -> {
@@ -209,6 +212,37 @@ public final class CacheService extends CacheLookups {
       }
       return revocations.revoke(groupId, me, links.server);
     }).compose(this::onCaller);
+  }
+
+  @Override
+  public Future<EntryOutcome> add(RankInfo entry, long sequence, int serviceProcessId) {
+    if (sequence < 0 || serviceProcessId < 0) {
+      throw new IllegalArgumentException("sequence and serviceProcessId must be >= 0, got " + sequence + ", "
+          + serviceProcessId);
+    }
+    return onProgress(() -> {
+      EntryOutcome o = tables.put(entry.groupId(), sequence, entry.groupSize(), entry.rank(), entry.localRank(),
+          entry.localSize(), entry.hostId(), serviceProcessId);
+      fetches.arrived(entry.groupId(), entry.rank());
+      return o;
+    });
+  }
+
+  @Override
+  public Future<Void> send(int groupId, ExecutionContext context, int peerId) {
+    return onProgress(() -> {
+      PeerImpl p = (PeerImpl) context.peer(peerId).orElseThrow(() -> new IllegalArgumentException("no peer " + peerId
+          + " in " + context.id()));
+      int[] groups = groupId < 0 ? tables.groups() : new int[] {groupId};
+      int sent = 0;
+      for (int g : groups) {
+        sent += exchange.sendKnown(p, g) ? 1 : 0;
+      }
+      if (groupId >= 0 && sent == 0) {
+        throw new CacheMissException("group " + groupId + " has no entries here");
+      }
+      return null;
+    });
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.offload.cache.impl;
 
 import io.offload.cache.CacheMissException;
+import io.offload.cache.EntryOutcome;
 import io.offload.context.RankInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,7 +35,7 @@ public final class CacheTables {
 
   /**
    * @param onComplete   called (after the lock is released) each time a group becomes whole
-   * @param maxGroupSize entries of larger groups are refused ({@link Outcome#TOO_LARGE})
+   * @param maxGroupSize entries of larger groups are refused ({@link EntryOutcome#TOO_LARGE})
    */
   public CacheTables(Consumer<GroupTable> onComplete, int maxGroupSize) {
     if (maxGroupSize < 1) {
@@ -88,13 +89,13 @@ public final class CacheTables {
    * When the group becomes whole, its waiters and the completion callback run after the lock is
    * released, on this thread.
    */
-  public Outcome put(int groupId, long seq, int size, int rank, int localRank, int localSize, int hostId,
+  public EntryOutcome put(int groupId, long seq, int size, int rank, int localRank, int localSize, int hostId,
       int serviceProcessId) {
     GroupTable whole;
     Promise<Void> completion;
     synchronized (this) {
-      Outcome o = putLocked(groupId, seq, size, rank, localRank, localSize, hostId, serviceProcessId);
-      if (o != Outcome.COMPLETED) {
+      EntryOutcome o = putLocked(groupId, seq, size, rank, localRank, localSize, hostId, serviceProcessId);
+      if (o != EntryOutcome.COMPLETED) {
         return o;
       }
       whole = groups.get(groupId);
@@ -102,10 +103,10 @@ public final class CacheTables {
     }
     completion.tryComplete();
     onComplete.accept(whole);
-    return Outcome.COMPLETED;
+    return EntryOutcome.COMPLETED;
   }
 
-  private Outcome putLocked(int groupId, long seq, int size, int rank, int localRank, int localSize, int hostId,
+  private EntryOutcome putLocked(int groupId, long seq, int size, int rank, int localRank, int localSize, int hostId,
       int serviceProcessId) {
     if (groupId < 0 || size < 1 || rank < 0 || rank >= size || serviceProcessId < 0 || hostId < 0 || localRank < 0
         || localSize < 1 || seq < 0) {
@@ -113,10 +114,10 @@ public final class CacheTables {
           + " rank " + rank + " local " + localRank + "/" + localSize + " host " + hostId + " sp " + serviceProcessId);
     }
     if (size > maxGroupSize) {
-      return Outcome.TOO_LARGE;
+      return EntryOutcome.TOO_LARGE;
     }
     if (sequences.isRevoked(groupId, seq)) {
-      return Outcome.STALE;
+      return EntryOutcome.STALE;
     }
     GroupTable t = groups.get(groupId);
     if (t == null || seq > t.seq) {
@@ -136,10 +137,10 @@ public final class CacheTables {
       entryCount += restored;
       groups = groups.with(groupId, t);
     } else if (seq < t.seq) {
-      return Outcome.STALE;
+      return EntryOutcome.STALE;
     }
     if (size != t.size) {
-      return Outcome.CONFLICT;
+      return EntryOutcome.CONFLICT;
     }
     boolean known = t.spAcquire(rank) >= 0;
     boolean same = known && t.same(rank, hostId, localRank, localSize, serviceProcessId);
@@ -154,9 +155,9 @@ public final class CacheTables {
     }
     if (t.index == null && t.known == t.size) { // (with kept entries in persistent mode, also on UNCHANGED)
       t.index = new GroupIndex(t);
-      return Outcome.COMPLETED;
+      return EntryOutcome.COMPLETED;
     }
-    return same ? Outcome.UNCHANGED : known ? Outcome.CHANGED : Outcome.ADDED;
+    return same ? EntryOutcome.UNCHANGED : known ? EntryOutcome.CHANGED : EntryOutcome.ADDED;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.offload.cache.impl;
 
+import io.offload.cache.EntryOutcome;
 import io.offload.cache.Handle;
 import io.offload.cache.IntView;
 import io.offload.cache.RemoteRegion;
@@ -106,9 +107,9 @@ final class Exchange {
       links.selfHost = ri.hostId(); // a rank's own service process runs on its host
     }
     GroupTable t = tables.table(ri.groupId());
-    Outcome o = addLocal(p, ri.groupId(), t == null ? 0 : t.seq, ri.groupSize(), ri.rank(), ri.localRank(),
+    EntryOutcome o = addLocal(p, ri.groupId(), t == null ? 0 : t.seq, ri.groupSize(), ri.rank(), ri.localRank(),
         ri.localSize(), ri.hostId());
-    if (o == Outcome.CONFLICT || o == Outcome.TOO_LARGE) {
+    if (o == EntryOutcome.CONFLICT || o == EntryOutcome.TOO_LARGE) {
       // The bootstrap check passed but the group changed since: the rank must know, not wait forever.
       String why = tables.refusal(ri);
       p.link().terminate("cache refused this rank: " + (why != null ? why : o));
@@ -116,9 +117,9 @@ final class Exchange {
   }
 
   /** Adds a local rank's entry, tells the mesh, and hands it the group if the group is already whole. */
-  private Outcome addLocal(PeerImpl p, int g, long seq, int size, int rank, int lr, int ls, int host) {
+  private EntryOutcome addLocal(PeerImpl p, int g, long seq, int size, int rank, int lr, int ls, int host) {
     if (p.phase() == BootstrapPhase.DISCONNECTED) {
-      return Outcome.STALE;
+      return EntryOutcome.STALE;
     }
     GroupTable current = tables.table(g);
     if (current != null && seq > current.seq) {
@@ -126,8 +127,8 @@ final class Exchange {
     }
     links.members.put(p, g, rank);
     int sp = links.localSp;
-    Outcome o = tables.put(g, seq, size, rank, lr, ls, host, sp);
-    if (o == Outcome.STALE || o == Outcome.CONFLICT || o == Outcome.TOO_LARGE) {
+    EntryOutcome o = tables.put(g, seq, size, rank, lr, ls, host, sp);
+    if (o == EntryOutcome.STALE || o == EntryOutcome.CONFLICT || o == EntryOutcome.TOO_LARGE) {
       LOG.warn("{}: entry of group {} rank {} (sequence {}) not added: {}", id(), g, rank, seq, o);
       links.members.remove(p, g, rank);
       return o;
@@ -135,7 +136,7 @@ final class Exchange {
     links.toMesh(EventTypes.CACHE_ENTRIES, CacheMessages.entry(g, seq, size, rank, lr, ls, host, sp));
     fetches.arrived(g, rank);
     GroupTable t = tables.table(g);
-    if (o != Outcome.COMPLETED && t != null && t.index != null) {
+    if (o != EntryOutcome.COMPLETED && t != null && t.index != null) {
       sendGroup(p, t); // it joined a group that was already whole
     }
     return o;
@@ -201,20 +202,33 @@ final class Exchange {
 
   // ---------------------------------------------------------------- messages
 
+  /** CACHE_ENTRIES: from a local rank, it joins a group through us; else entries of the exchange. */
   void onEntries(PeerImpl from, Buffer payload) {
+    onEntries(from, payload, from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER);
+  }
+
+  /**
+   * CACHE_GROUP: entries as they are, from anyone: a service process sending a whole group to
+   * its rank, or an application sending what it knows ({@code GroupCache.send}). The sequence,
+   * conflict and maximum-size rules apply; nothing is passed on.
+   */
+  void onGroup(PeerImpl from, Buffer payload) {
+    onEntries(from, payload, false);
+  }
+
+  private void onEntries(PeerImpl from, Buffer payload, boolean fromLocalRank) {
     CacheMessages.Entries m = CacheMessages.decodeEntries(payload);
-    if (revocations.queueIfRevoking(m.groupId(), m.seq(), () -> onEntries(from, payload))) {
+    if (revocations.queueIfRevoking(m.groupId(), m.seq(), () -> onEntries(from, payload, fromLocalRank))) {
       return; // a newer sequence of a group being revoked: replayed once the revocation is done
     }
     int[] e = m.entries();
-    boolean fromLocalRank = from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER;
     for (int i = 0; i < e.length; i += 5) {
       if (fromLocalRank) { // a rank joins a group through us: we serve it, whatever it says
         addLocal(from, m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3]);
       } else {
-        Outcome o = tables.put(m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3],
+        EntryOutcome o = tables.put(m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3],
             e[i + 4]);
-        if (o == Outcome.CONFLICT) {
+        if (o == EntryOutcome.CONFLICT) {
           LOG.warn("{}: conflicting entry for group {} rank {} from {}", id(), m.groupId(), e[i], from);
         } else {
           fetches.arrived(m.groupId(), e[i]);
@@ -274,6 +288,16 @@ final class Exchange {
         sendGroup(p, t);
       }
     }
+  }
+
+  /** Application-driven fill: every known entry of the group to {@code p} (CACHE_GROUP); false if none. */
+  boolean sendKnown(PeerImpl p, int groupId) {
+    GroupTable t = tables.table(groupId);
+    if (t == null || t.known == 0) {
+      return false;
+    }
+    sendGroup(p, t);
+    return true;
   }
 
   private void sendGroup(PeerImpl p, GroupTable t) {

@@ -1,5 +1,6 @@
 package io.offload.cache.impl;
 
+import io.offload.cache.EntryOutcome;
 import io.offload.cache.Topology;
 import io.offload.context.RankInfo;
 import io.offload.engine.EngineOptions;
@@ -43,12 +44,12 @@ class CacheMemoryTest {
     long alloc0 = allocatedByThisThread();
     // the attack of issue 16: four ranks, each claiming its own group of 10^8 (4 x 1.6 GB before)
     for (int g = 1; g <= 4; g++) {
-      assertEquals(Outcome.ADDED, tables.put(g, 0, HUGE, HUGE - g, 0, 1, 0, 0));
+      assertEquals(EntryOutcome.ADDED, tables.put(g, 0, HUGE, HUGE - g, 0, 1, 0, 0));
     }
     // and one group of 10^8 with 4 entries far apart
     int[] spread = {0, 33_333_333, 66_666_666, HUGE - 1};
     for (int i = 0; i < spread.length; i++) {
-      assertEquals(Outcome.ADDED, tables.put(9, 0, HUGE, spread[i], i, 4, 7, 3));
+      assertEquals(EntryOutcome.ADDED, tables.put(9, 0, HUGE, spread[i], i, 4, 7, 3));
     }
     long allocated = allocatedByThisThread() - alloc0;
     long held = tables.bytes();
@@ -80,8 +81,8 @@ class CacheMemoryTest {
     TestCache cache = new TestCache();
     CacheTables tables = cache.tables();
     assertEquals(EngineOptions.DEFAULT_MAX_GROUP_SIZE, tables.maxGroupSize());
-    assertEquals(Outcome.TOO_LARGE, tables.put(0, 0, HUGE, 5, 0, 1, 0, 0));
-    assertEquals(Outcome.TOO_LARGE, tables.put(0, 0, Integer.MAX_VALUE, 5, 0, 1, 0, 0));
+    assertEquals(EntryOutcome.TOO_LARGE, tables.put(0, 0, HUGE, 5, 0, 1, 0, 0));
+    assertEquals(EntryOutcome.TOO_LARGE, tables.put(0, 0, Integer.MAX_VALUE, 5, 0, 1, 0, 0));
     assertEquals(0, tables.groups().length);
     assertEquals(0, tables.bytes());
     String why = tables.refusal(new RankInfo(0, 5, HUGE, 0, 1, 0));
@@ -127,18 +128,18 @@ class CacheMemoryTest {
     TestCache cache = new TestCache();
     CacheTables tables = cache.tables();
     // a wrong claim first: group 0 of size 8 (the job has 4 ranks)
-    assertEquals(Outcome.ADDED, tables.put(0, 0, 8, 3, 3, 8, 0, 0));
+    assertEquals(EntryOutcome.ADDED, tables.put(0, 0, 8, 3, 3, 8, 0, 0));
     RankInfo legit = new RankInfo(0, 1, 4, 1, 4, 0);
     String why = tables.refusal(legit);
     assertNotNull(why, "the legitimate rank is told at bootstrap");
     assertTrue(why.contains("has size 8 here") && why.contains("claims size 4"), why);
-    assertEquals(Outcome.CONFLICT, tables.put(0, 0, 4, 1, 1, 4, 0, 0));
+    assertEquals(EntryOutcome.CONFLICT, tables.put(0, 0, 4, 1, 1, 4, 0, 0));
     // the wrong claimant leaves: nothing pins the group any more
     assertTrue(tables.remove(0, 0, 3));
     assertNull(tables.refusal(legit));
     for (int r = 0; r < 4; r++) {
-      Outcome o = tables.put(0, 0, 4, r, r, 4, 0, 0);
-      assertEquals(r == 3 ? Outcome.COMPLETED : Outcome.ADDED, o);
+      EntryOutcome o = tables.put(0, 0, 4, r, r, 4, 0, 0);
+      assertEquals(r == 3 ? EntryOutcome.COMPLETED : EntryOutcome.ADDED, o);
     }
     assertEquals(4, cache.groupSize(0));
   }

@@ -2,6 +2,7 @@ package io.offload.cache.impl;
 
 import io.offload.cache.CacheDigest;
 import io.offload.cache.CacheMissException;
+import io.offload.cache.EntryOutcome;
 import io.offload.cache.Handle;
 import io.offload.cache.IntView;
 import io.offload.cache.RemoteRegion;
@@ -65,9 +66,9 @@ class CacheTablesTest {
     Collections.shuffle(shuffled, new Random(42));
     for (int i = 0; i < shuffled.size(); i++) {
       RankInfo r = shuffled.get(i);
-      Outcome o = tables.put(0, 0, RANKS, r.rank(), r.localRank(), r.localSize(), r.hostId(),
+      EntryOutcome o = tables.put(0, 0, RANKS, r.rank(), r.localRank(), r.localSize(), r.hostId(),
           topo.serviceProcessOf(r));
-      assertEquals(i == RANKS - 1 ? Outcome.COMPLETED : Outcome.ADDED, o);
+      assertEquals(i == RANKS - 1 ? EntryOutcome.COMPLETED : EntryOutcome.ADDED, o);
       assertEquals(i == RANKS - 1, whole.isComplete());
     }
     assertTrue(whole.succeeded());
@@ -151,7 +152,7 @@ class CacheTablesTest {
     assertEquals(RANKS, tables.entryCount());
 
     // late messages of the revoked sequence are stale
-    assertEquals(Outcome.STALE, tables.put(7, 1, 8, 3, 3, 8, 0, 0));
+    assertEquals(EntryOutcome.STALE, tables.put(7, 1, 8, 3, 3, 8, 0, 0));
     assertTrue(cache.rankInfo(7, 3).isEmpty());
 
     // re-added with other members: 12 ranks on hosts 5 and 6, sequence 2
@@ -164,7 +165,7 @@ class CacheTablesTest {
       RankInfo m = second[r];
       tables.put(7, 2, 12, r, m.localRank(), m.localSize(), m.hostId(), topo.serviceProcessOf(m));
       // a stale entry of sequence 1 interleaved never lands
-      assertEquals(Outcome.STALE, tables.put(7, 1, 8, r % 8, r % 8, 8, 0, 0));
+      assertEquals(EntryOutcome.STALE, tables.put(7, 1, 8, r % 8, r % 8, 8, 0, 0));
     }
     assertTrue(secondDone.succeeded());
     assertEquals(2, cache.sequence(7));
@@ -177,7 +178,7 @@ class CacheTablesTest {
     }
 
     // a newer sequence replaces a group without a revoke, dropping every old entry at once
-    assertEquals(Outcome.ADDED, tables.put(7, 3, 4, 0, 0, 4, 1, 4));
+    assertEquals(EntryOutcome.ADDED, tables.put(7, 3, 4, 0, 0, 4, 1, 4));
     assertEquals(1, cache.knownMembers(7));
     assertFalse(cache.isComplete(7));
     assertFalse(cache.contains(7, 5));
@@ -201,7 +202,7 @@ class CacheTablesTest {
     Future<Void> again = tables.whenComplete(0);
     assertFalse(again.isComplete());
     RankInfo r = world[17];
-    assertEquals(Outcome.COMPLETED,
+    assertEquals(EntryOutcome.COMPLETED,
         tables.put(0, 0, 64, 17, r.localRank(), r.localSize(), r.hostId(), topo.serviceProcessOf(r)));
     assertTrue(again.succeeded());
     // a service process leaves: every rank it served goes (64 ranks on 32 hosts: ranks 0, 1 on host 0)

@@ -1,5 +1,6 @@
 package io.offload.cache.impl;
 
+import io.offload.cache.EntryOutcome;
 import io.offload.context.RankInfo;
 import io.vertx.core.Future;
 
@@ -56,6 +57,17 @@ final class TestCache extends CacheLookups {
 
   @Override
   public Future<Integer> fetchServiceProcessOf(int groupId, int rank) {
+    throw new UnsupportedOperationException("no network here");
+  }
+
+  @Override
+  public Future<EntryOutcome> add(RankInfo entry, long sequence, int serviceProcessId) {
+    return Future.succeededFuture(tables.put(entry.groupId(), sequence, entry.groupSize(), entry.rank(),
+        entry.localRank(), entry.localSize(), entry.hostId(), serviceProcessId));
+  }
+
+  @Override
+  public Future<Void> send(int groupId, io.offload.context.ExecutionContext context, int peerId) {
     throw new UnsupportedOperationException("no network here");
   }
 

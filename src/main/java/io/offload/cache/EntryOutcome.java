@@ -1,7 +1,7 @@
-package io.offload.cache.impl;
+package io.offload.cache;
 
-/** What a {@link CacheTables#put} did. */
-public enum Outcome {
+/** What adding a cache entry did ({@link GroupCache#add}; the cache's tables report the same). */
+public enum EntryOutcome {
   /** A new entry. */
   ADDED,
   /** An existing entry got new values. */
