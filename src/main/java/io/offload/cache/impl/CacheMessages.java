@@ -61,6 +61,16 @@ final class CacheMessages {
     return b;
   }
 
+  /** {@code count} entries given as 5 ints each (rank, localRank, localSize, hostId, sp). */
+  static Buffer entries(int groupId, long seq, int size, int[] packed, int count) {
+    Buffer b = Buffer.buffer(ENTRIES_HEADER + count * ENTRY);
+    b.appendInt(groupId).appendLong(seq).appendInt(size).appendInt(count);
+    for (int i = 0; i < 5 * count; i++) {
+      b.appendInt(packed[i]);
+    }
+    return b;
+  }
+
   /** One entry. */
   static Buffer entry(int groupId, long seq, int size, int rank, int localRank, int localSize, int hostId, int sp) {
     return Buffer.buffer(ENTRIES_HEADER + ENTRY).appendInt(groupId).appendLong(seq).appendInt(size).appendInt(1)

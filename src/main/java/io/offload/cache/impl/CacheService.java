@@ -50,7 +50,7 @@ public final class CacheService extends CacheLookups {
   public CacheService(EngineImpl engine) {
     super(engine.options().getMaxGroupSize());
     this.engine = engine;
-    this.links = new Links(engine);
+    this.links = new Links(engine, this::onLoop);
     this.oneSided = new OneSided(engine.ucx(), this::onLoop);
     tables.persistent(engine.options().isPersistentGroups());
     this.revocations = new Revocations(tables, links, engine.options().getWorldGroupId());

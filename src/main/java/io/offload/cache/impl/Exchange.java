@@ -133,7 +133,7 @@ final class Exchange {
       links.members.remove(p, g, rank);
       return o;
     }
-    links.toMesh(EventTypes.CACHE_ENTRIES, CacheMessages.entry(g, seq, size, rank, lr, ls, host, sp));
+    links.entryToMesh(g, seq, size, rank, lr, ls, host, sp);
     fetches.arrived(g, rank);
     GroupTable t = tables.table(g);
     if (o != EntryOutcome.COMPLETED && t != null && t.index != null) {
