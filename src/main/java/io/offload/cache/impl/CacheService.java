@@ -289,6 +289,7 @@ public final class CacheService extends CacheLookups {
     Promise<Void> done = engine.loop().promise();
     onLoop(() -> {
       revocations.failAll(why);
+      fetches.failAll(why);
       oneSided.close();
       done.complete();
     });

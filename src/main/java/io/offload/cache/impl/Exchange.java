@@ -164,6 +164,7 @@ final class Exchange {
         String why = "lost service process " + p.serviceProcessId() + ": " + p.disconnectReason();
         tables.failPending(why);
         revocations.failAll(why);
+        fetches.failAll(why);
       }
       handles.remove(p.serviceProcessId(), p);
     } else if (scope == Scope.INTER_SERVICE) {

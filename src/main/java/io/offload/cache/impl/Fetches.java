@@ -105,6 +105,14 @@ final class Fetches {
     }
   }
 
+  /** This process lost the link its fetches go through (or is closing): its callers learn why. */
+  void failAll(String reason) {
+    List<Promise<Integer>> failed = new ArrayList<>();
+    callers.values().forEach(failed::addAll);
+    callers.clear();
+    failed.forEach(p -> p.tryFail(new io.offload.cache.CacheMissException(reason)));
+  }
+
   /** A peer left: it waits for nothing any more. */
   void forget(PeerImpl p) {
     askers.values().removeIf(s -> s.remove(p) && s.isEmpty());
