@@ -283,10 +283,15 @@ final class Exchange {
     }
     Set<PeerImpl> sentTo = new HashSet<>();
     IntView mine = t.index.ranksServedBy(sp);
+    Buffer whole = null; // encoded once for every member (sends copy their payload)
     for (int i = 0; i < mine.size(); i++) {
       PeerImpl p = links.members.peer(t.groupId, mine.get(i));
       if (p != null && sentTo.add(p)) {
-        sendGroup(p, t);
+        if (whole == null) {
+          int[] all = t.knownRanks();
+          whole = CacheMessages.entries(t, all, all.length);
+        }
+        links.send(p, EventTypes.CACHE_GROUP, whole);
       }
     }
   }
