@@ -76,6 +76,14 @@ class EntriesOnDemandTest {
       Await.until("rank 0 gets the whole group", () -> rank0.cache().isComplete(0), WAIT, TimeUnit.SECONDS);
       assertEquals(CacheDigest.expected(topo, world), rank0.cache().digest(0));
       assertTrue(rank0.cache().fetchServiceProcessOf(0, 2).isComplete(), "a known entry answers at once");
+
+      // known only at the other service process (added there by the application): asked over the mesh
+      OffloadEngine sp1 = sps.get(1).engine();
+      sp1.cache().add(new RankInfo(11, 3, 5, 0, 1, 1), 0, 1).await(WAIT, TimeUnit.SECONDS);
+      assertFalse(sps.get(0).engine().cache().contains(11, 3));
+      assertEquals(1, rank0.cache().fetchServiceProcessOf(11, 3).await(WAIT, TimeUnit.SECONDS));
+      assertEquals(new RankInfo(11, 3, 5, 0, 1, 1), rank0.cache().rankInfo(11, 3).orElseThrow());
+      assertTrue(sps.get(0).engine().cache().contains(11, 3), "the service process in between keeps it too");
     } finally {
       vertx.close().await(WAIT, TimeUnit.SECONDS);
     }
