@@ -32,8 +32,8 @@ public final class HelloNotification {
       OffloadEngine sp = OffloadEngine.create(vertx).await(30, TimeUnit.SECONDS);
       ExecutionContext server = sp.listen(new ServerOptions()).await(10, TimeUnit.SECONDS);
       // It answers every HELLO to whoever sent it. Notifications are plain event-bus messages.
-      vertx.eventBus().<Notification>localConsumer(server.address(HELLO), m -> {
-        Notification n = m.body();
+      server.consumer(HELLO, m -> {
+        Notification n = m;
         server.notify(n.peerId(), HELLO, Buffer.buffer("hello rank " + n.source().rank() + ", I am your service process"));
       }).completion().await(10, TimeUnit.SECONDS);
 
@@ -42,7 +42,7 @@ public final class HelloNotification {
       ExecutionContext client = rank.connect(new ClientOptions().setPort(server.localPort())
           .setRankInfo(RankInfo.of(0, 3, 4))).await(10, TimeUnit.SECONDS);
       Promise<String> answer = Promise.promise();
-      vertx.eventBus().<Notification>localConsumer(client.address(HELLO), m -> answer.complete(m.body().payload().toString()))
+      client.consumer(HELLO, m -> answer.complete(m.payload().toString()))
           .completion().await(10, TimeUnit.SECONDS);
       client.notify(0, HELLO, Buffer.buffer("hello")).await(10, TimeUnit.SECONDS);
       String reply = answer.future().await(10, TimeUnit.SECONDS);

@@ -29,8 +29,8 @@ public final class SelfNotifications {
       OffloadEngine engine = OffloadEngine.create(vertx).await(30, TimeUnit.SECONDS);
       List<String> seen = new ArrayList<>();
       Promise<Void> three = Promise.promise();
-      vertx.eventBus().<Notification>localConsumer(engine.self().address(TICK), m -> {
-        seen.add(m.body().payload().toString());
+      engine.self().consumer(TICK, m -> {
+        seen.add(m.payload().toString());
         if (seen.size() == 3) {
           three.complete();
         }

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchMain {
 
-  static final List<String> SECTIONS = List.of("micro", "raw", "notify", "notify-busy", "netsocket", "clustered-eb",
+  static final List<String> SECTIONS = List.of("micro", "raw", "notify", "notify-busy", "notify-el", "hops", "idle", "netsocket", "clustered-eb",
       "bootstrap", "bringup");
 
   private BenchMain() {
@@ -85,7 +85,20 @@ public final class BenchMain {
     if (only.contains("notify-busy")) {
       // the same, with both progress threads busy-polling like the raw baseline: the library's own cost
       section(log, result, "notify-busy", () -> addAll(transport, pair("notify", plan,
-          Map.of("BENCH_SPINS", String.valueOf(Integer.MAX_VALUE)), "notify-busy")));
+          Map.of("BENCH_BUSY", "1"), "notify-busy")));
+    }
+    if (only.contains("notify-el")) {
+      // the client's consumers on a Vert.x event loop instead of the progress thread: one hand-off each way
+      section(log, result, "notify-el", () -> addAll(transport, pair("notify", plan,
+          Map.of("BENCH_EVENT_LOOP", "1"), "notify-el")));
+    }
+    if (only.contains("idle")) {
+      section(log, result, "idle", BenchMain::idle);
+    }
+    if (only.contains("hops")) {
+      // per-hop timestamps of the notification path (one more notify pair, timestamps on)
+      section(log, result, "hops", () -> pair("notify", plan, Map.of("BENCH_HOPS", "1"), "notify-hops").stream()
+          .filter(j -> "hops".equals(j.getString("kind"))).findFirst().orElse(null));
     }
     if (only.contains("netsocket")) {
       section(log, result, "netsocket", () -> addAll(transport, pair("net", plan)));
@@ -193,6 +206,13 @@ public final class BenchMain {
   private static int servicePort(Procs sp) throws InterruptedException {
     String[] l = sp.awaitListening(120);
     return Integer.parseInt(l[0].substring(l[0].lastIndexOf(':') + 1));
+  }
+
+  /** CPU an engine with no traffic uses: one child JVM, 5 s of process CPU time after 2 s of rest. */
+  private static JsonObject idle() throws Exception {
+    try (Procs child = Procs.child("idle", "idle")) {
+      return child.results(2, TimeUnit.MINUTES).get(0);
+    }
   }
 
   /** One rank at a time against one {@code offload service}: fresh engine + connect, then close. */

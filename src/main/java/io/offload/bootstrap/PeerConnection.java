@@ -152,13 +152,18 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
 
   // ------------------------------------------------------------------ the UCX part, both sides
 
-  /** Creates our endpoint to {@code address}, then sends the probe. */
+  /**
+   * Creates our endpoint to {@code address} and posts the probe on it, in one trip to the
+   * progress thread; back on the event loop the phase becomes UCX_CONNECT_DONE.
+   */
   Future<Void> connectUcx(byte[] address) {
     steps.start(Step.ENDPOINT);
     String name = peer.context().id() + "-peer-" + peer.id();
     return engine.ucx().call(() -> {
       var ep = engine.ucx().connect(address, name);
       peer.channel().endpoint(ep);
+      engine.notifications().send(peer.channel(), EventTypes.BOOTSTRAP_PROBE, Buffer.buffer())
+          .onFailure(e -> loop.runOnContext(v -> failed("UCX probe failed: " + e.getMessage())));
       return ep;
     }).map(ep -> {
       if (ended) {
@@ -168,8 +173,6 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
       steps.done(Step.ENDPOINT);
       peer.advance(BootstrapPhase.UCX_CONNECT_DONE, null);
       steps.start(Step.PROBE_OUT);
-      engine.notifications().send(peer.channel(), EventTypes.BOOTSTRAP_PROBE, Buffer.buffer())
-          .onFailure(e -> loop.runOnContext(v -> failed("UCX probe failed: " + e.getMessage())));
       maybeDone();
       return null;
     });
@@ -187,7 +190,9 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
   }
 
   private void onReady() {
-    if (!steps.isDone(Step.ENDPOINT)) {
+    // the probe is posted with the endpoint, so the peer's READY may come before the event loop
+    // has seen the endpoint made: only a READY before we started making it is out of order
+    if (steps.state(Step.ENDPOINT) == BootstrapSteps.State.NOT_STARTED) {
       throw new ProtocolException("READY before this side sent its probe");
     }
     readyReceived = true;

@@ -44,7 +44,7 @@ public final class Topology {
   private final List<HostSpec> hosts;
   private final List<ServiceProcessSpec> serviceProcesses;
 
-  private Topology(List<HostSpec> hosts) {
+  Topology(List<HostSpec> hosts) {
     this.hosts = List.copyOf(hosts);
     List<ServiceProcessSpec> all = new ArrayList<>();
     for (HostSpec h : hosts) {
@@ -53,13 +53,20 @@ public final class Topology {
     this.serviceProcesses = Collections.unmodifiableList(all);
   }
 
-  /** Reads and validates a topology file. */
+  /**
+   * Reads and validates a topology file: JSON, or a platform file in the C original's format
+   * (first line {@code # Format version: 1}, see {@link PlatformFile}) with the DPUs of
+   * {@code DPU_OFFLOAD_LIST_DPUS} when that is set.
+   */
   public static Topology read(Path file) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new TopologyException("cannot read topology file " + file + ": " + e, e);
+    }
+    if (PlatformFile.isPlatformFile(text)) {
+      return PlatformFile.parse(text, file.toString(), DpuList.fromEnvironment()).topology();
     }
     return parse(text, file.toString());
   }

@@ -17,26 +17,34 @@ import java.util.concurrent.Callable;
 
 /** {@code offload service}: one service process, until SIGTERM/SIGINT. */
 @Command(name = "service", mixinStandardHelpOptions = true,
-    description = "Run one service process. Prints 'listening HOST:PORT' once ready; "
-        + "SIGTERM/SIGINT finalize every context and exit 0.")
+    description = {"Run one service process. Prints 'listening HOST:PORT' once ready; "
+        + "SIGTERM/SIGINT finalize every context and exit 0.",
+        "Precedence: options > environment > file. Environment (the C original's launch model): "
+        + "OFFLOAD_CONFIG_FILE_PATH (or DPU_OFFLOAD_CONFIG_FILE_PATH) = --topology; "
+        + "DPU_OFFLOAD_SERVICE_PROCESS_GLOBAL_ID = --id; DPU_OFFLOAD_SERVICE_PROCESS_LOCAL_ID and "
+        + "DPU_OFFLOAD_SERVICE_PROCS_PER_DPU (or _PROCESSES_PER_DPU) are checked against the file; "
+        + "DPU_OFFLOAD_LIST_DPUS keeps only those DPUs of a platform file; without a file, "
+        + "DPU_OFFLOAD_SERVER_ADDR / DPU_OFFLOAD_SERVER_PORT = --host / --port. From a platform file with "
+        + "no id given, the DPU named after this machine runs service process LOCAL_ID (default 0)."})
 final class ServiceCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+  @Option(names = "--host", description = "Address to bind (default: DPU_OFFLOAD_SERVER_ADDR, else 127.0.0.1).")
   String host;
 
-  @Option(names = "--port", description = "Port for ranks; 0 picks a free one (default: ${DEFAULT-VALUE}).",
-      defaultValue = "0")
-  int port;
+  @Option(names = "--port", description = "Port for ranks; 0 picks a free one (default: DPU_OFFLOAD_SERVER_PORT, "
+      + "else 0).")
+  Integer port;
 
-  @Option(names = "--id", description = "Global id of this service process (default: ${DEFAULT-VALUE}).",
-      defaultValue = "0")
-  int id;
+  @Option(names = "--id", description = "Global id of this service process (default: "
+      + "DPU_OFFLOAD_SERVICE_PROCESS_GLOBAL_ID, else from a platform file, else 0).")
+  Integer id;
 
   @Option(names = "--topology", paramLabel = "FILE", description = "Topology file (JSON, see verticles/topology-2hosts"
-      + ".json): listen on the rank port of service process --id, join the inter-service-process mesh. "
+      + ".json, or a platform file starting '# Format version: 1'; default: OFFLOAD_CONFIG_FILE_PATH): listen on "
+      + "the rank port of service process --id, join the inter-service-process mesh. "
       + "--host/--port are then taken from the file.")
   Path topology;
 
@@ -64,6 +72,12 @@ final class ServiceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.setVerbose(verbose);
+    LauncherEnv env = new LauncherEnv(System.getenv());
+    ServiceIdentity me = ServiceIdentity.resolve(topology, id, env, Hosts.thisHostName());
+    topology = me.topology();
+    id = me.globalId();
+    host = host != null ? host : env.serverAddress().orElse("127.0.0.1");
+    port = port != null ? port : env.serverPort().orElse(0);
     if (port < 0 || port > 65535) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port must be in [0, 65535], got " + port);
     }
@@ -78,10 +92,6 @@ final class ServiceCommand implements Callable<Integer> {
     String listenHost = host;
     if (topology != null) {
       Topology topo = Topology.read(topology);
-      if (id < 0 || id >= topo.serviceProcessCount()) {
-        throw new ConfigException(topology + ": no service process " + id + " (the file has "
-            + topo.serviceProcessCount() + ")");
-      }
       listenHost = topo.serviceProcess(id).address();
       conf.put("topology", topology.toString()).put("serviceProcessId", id);
     }
@@ -93,6 +103,14 @@ final class ServiceCommand implements Callable<Integer> {
       vertx.close();
       throw e;
     }
+    // before 'listening': whoever waits for that line may send SIGTERM right after it
+    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean once = new AtomicBoolean();
+    Signals.onTermination(() -> {
+      if (once.compareAndSet(false, true)) {
+        vertx.close().onComplete(v -> stopped.countDown());
+      }
+    });
     System.out.println("listening " + listenHost + ":" + sp.server().localPort());
     System.out.flush();
     GroupCache cache = sp.engine().cache();
@@ -100,13 +118,6 @@ final class ServiceCommand implements Callable<Integer> {
       System.out.println("cache group " + reportGroup + " complete: " + cache.knownMembers(reportGroup)
           + " entries, digest " + cache.digest(reportGroup));
       System.out.flush();
-    });
-    CountDownLatch stopped = new CountDownLatch(1);
-    AtomicBoolean once = new AtomicBoolean();
-    Signals.onTermination(() -> {
-      if (once.compareAndSet(false, true)) {
-        vertx.close().onComplete(v -> stopped.countDown());
-      }
     });
     stopped.await();
     return OffloadCli.OK;

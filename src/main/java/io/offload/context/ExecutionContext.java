@@ -1,6 +1,9 @@
 package io.offload.context;
 
+import io.offload.notify.Notification;
+import io.offload.notify.NotificationConsumer;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.ByteBuffer;
@@ -68,8 +71,16 @@ public interface ExecutionContext {
    */
   Future<Void> notifyDirect(int peerId, int type, ByteBuffer payload);
 
-  /** The event-bus address where this context's notifications of {@code type} are delivered first. */
-  String address(int type);
+  /**
+   * Registers the handler of this context's notifications of {@code type}. It runs on the caller's
+   * Vert.x context. Registered from {@code engine.ucxContext()} it is the fast path: it runs on the
+   * UCX progress thread in the same pass as the arrival, is lent the notification for the call
+   * (see {@link Notification}), and must never block. A context's own consumer of a type comes
+   * before the engine-wide one; notifications that arrive before either is registered are kept
+   * (bounded: {@code EngineOptions.maxPending/maxPendingBytes}) and handed over, in order, at
+   * registration. One consumer per type per context; the completion fails for a second one.
+   */
+  NotificationConsumer consumer(int type, Handler<Notification> handler);
 
   /**
    * Finalizes the context: sends a termination to each peer, closes endpoints, then the

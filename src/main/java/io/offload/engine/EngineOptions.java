@@ -14,6 +14,8 @@ public final class EngineOptions {
   public static final int DEFAULT_MAX_IN_FLIGHT = 32;
   public static final int DEFAULT_MAX_PENDING = 10_000;
   public static final int DEFAULT_MAX_QUEUED = 65_536;
+  /** Bytes of payload kept for consumers not registered yet: 64 MiB. */
+  public static final long DEFAULT_MAX_PENDING_BYTES = 64L << 20;
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024;
@@ -23,10 +25,11 @@ public final class EngineOptions {
 
   private String name;
   private RankInfo rankInfo;
-  private UcxOptions ucx = UcxOptions.defaults();
+  private UcxOptions ucx = new UcxOptions();
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private int maxPending = DEFAULT_MAX_PENDING;
   private int maxQueued = DEFAULT_MAX_QUEUED;
+  private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
   private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
   private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
   private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
@@ -41,10 +44,11 @@ public final class EngineOptions {
   public EngineOptions(EngineOptions o) {
     this.name = o.name;
     this.rankInfo = o.rankInfo;
-    this.ucx = o.ucx;
+    this.ucx = new UcxOptions(o.ucx);
     this.maxInFlight = o.maxInFlight;
     this.maxPending = o.maxPending;
     this.maxQueued = o.maxQueued;
+    this.maxPendingBytes = o.maxPendingBytes;
     this.heartbeatInterval = o.heartbeatInterval;
     this.heartbeatTimeout = o.heartbeatTimeout;
     this.maxFrameLength = o.maxFrameLength;
@@ -70,8 +74,8 @@ public final class EngineOptions {
     setMaxGroupSize(json.getInteger("maxGroupSize", DEFAULT_MAX_GROUP_SIZE));
     setWorldGroupId(json.getInteger("worldGroupId", 0));
     setPersistentGroups(json.getBoolean("persistentGroups", false));
-    setUcx(new UcxOptions(json.getInteger("progressSpins", UcxOptions.DEFAULT_SPINS),
-        json.getInteger("progressYields", UcxOptions.DEFAULT_YIELDS)));
+    setUcx(new UcxOptions(json));
+    setMaxPendingBytes(json.getLong("maxPendingBytes", DEFAULT_MAX_PENDING_BYTES));
   }
 
   public JsonObject toJson() {
@@ -80,7 +84,8 @@ public final class EngineOptions {
         .put("maxFrameLength", maxFrameLength).put("maxAddressLength", maxAddressLength)
         .put("maxGroupSize", maxGroupSize).put("worldGroupId", worldGroupId)
         .put("persistentGroups", persistentGroups)
-        .put("progressSpins", ucx.spins()).put("progressYields", ucx.yields());
+        .put("maxPendingBytes", maxPendingBytes);
+    ucx.toJson(j);
     return name == null ? j : j.put("name", name);
   }
 
@@ -116,6 +121,22 @@ public final class EngineOptions {
       throw new IllegalArgumentException("ucx options must not be null");
     }
     this.ucx = ucx;
+    return this;
+  }
+
+  public long getMaxPendingBytes() {
+    return maxPendingBytes;
+  }
+
+  /**
+   * Payload bytes kept, over all notifications that wait for a consumer; beyond it (or beyond
+   * {@code maxPending} notifications) an arrival is dropped, logged and counted.
+   */
+  public EngineOptions setMaxPendingBytes(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("maxPendingBytes must be >= 0, got " + bytes);
+    }
+    this.maxPendingBytes = bytes;
     return this;
   }
 

@@ -8,7 +8,10 @@ import io.offload.context.ServerOptions;
 import io.offload.engine.impl.EngineImpl;
 import io.offload.notify.NotifyStats;
 import io.vertx.core.Context;
+import io.offload.notify.Notification;
+import io.offload.notify.NotificationConsumer;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 
 import java.util.List;
@@ -53,8 +56,8 @@ public interface OffloadEngine {
   List<ExecutionContext> contexts();
 
   /**
-   * The Vert.x context of the UCX progress thread. Event-bus consumers registered from it
-   * receive notifications on that thread with no hand-off (the fast path), and JUCX calls on
+   * The Vert.x context of the UCX progress thread. Notification consumers registered from it
+   * run on that thread in the same pass as the arrival (the fast path), and JUCX calls on
    * peers' endpoints must be made from it. Handlers there must never block.
    */
   Context ucxContext();
@@ -62,8 +65,12 @@ public interface OffloadEngine {
   /** Where {@code PhaseChange} events are published. */
   String phaseAddress();
 
-  /** The engine-wide address of notifications of {@code type} (used when no per-context consumer). */
-  String address(int type);
+  /**
+   * Registers the engine-wide handler of notifications of {@code type}: it gets those of every
+   * context that has no consumer of its own for the type. Threading and lending as in
+   * {@link ExecutionContext#consumer}; reply through {@code n.context()}.
+   */
+  NotificationConsumer consumer(int type, Handler<Notification> handler);
 
   /**
    * The Micrometer registry holding this engine's meters ({@code offload.*}, tagged

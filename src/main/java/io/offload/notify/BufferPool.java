@@ -1,13 +1,14 @@
 package io.offload.notify;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Direct buffers in power-of-two size classes from 64 B to 1 MiB, reused across sends so the
- * hot path does not allocate. Larger buffers are allocated on demand and not kept.
+ * hot path does not allocate (the queues are arrays: taking and giving back allocate nothing).
+ * Larger buffers are allocated on demand and not kept.
  *
  * <p>Thread safety: safe for any thread.
  */
@@ -17,20 +18,16 @@ public final class BufferPool {
   static final int MAX_SHIFT = 20;
   private static final int KEEP_PER_CLASS = 64;
 
-  private final ConcurrentLinkedQueue<ByteBuffer>[] classes;
-  /** Buffers kept per class: ConcurrentLinkedQueue.size() walks the whole queue. */
-  private final AtomicInteger[] kept;
+  private final ManyToManyConcurrentArrayQueue<ByteBuffer>[] classes;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder unpooled = new LongAdder();
 
   @SuppressWarnings("unchecked")
   public BufferPool() {
-    classes = new ConcurrentLinkedQueue[MAX_SHIFT - MIN_SHIFT + 1];
-    kept = new AtomicInteger[classes.length];
+    classes = new ManyToManyConcurrentArrayQueue[MAX_SHIFT - MIN_SHIFT + 1];
     for (int i = 0; i < classes.length; i++) {
-      classes[i] = new ConcurrentLinkedQueue<>();
-      kept[i] = new AtomicInteger();
+      classes[i] = new ManyToManyConcurrentArrayQueue<>(KEEP_PER_CLASS);
     }
   }
 
@@ -46,7 +43,6 @@ public final class BufferPool {
       misses.increment();
       b = ByteBuffer.allocateDirect(1 << (cls + MIN_SHIFT));
     } else {
-      kept[cls].decrementAndGet();
       hits.increment();
     }
     b.clear().limit(size);
@@ -63,11 +59,7 @@ public final class BufferPool {
     if (cls < 0 || cls >= classes.length) {
       return;
     }
-    if (kept[cls].incrementAndGet() <= KEEP_PER_CLASS) {
-      classes[cls].offer(b);
-    } else {
-      kept[cls].decrementAndGet();
-    }
+    classes[cls].offer(b); // false when the class is full: the buffer is left to the GC
   }
 
   private static int sizeClass(int size) {

@@ -2,13 +2,12 @@ package io.offload.notify;
 
 import io.offload.context.RankInfo;
 import io.vertx.core.buffer.Buffer;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.openucx.jucx.ucp.UcpEndpoint;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The UCX side of one peer: its endpoint, the sends in flight and queued behind them (flow
@@ -21,6 +20,7 @@ public final class Channel {
 
   private final NotificationService service;
   private final int id;
+  private final Routes routes;
   private final String contextId;
   private final int peerId;
   private volatile RankInfo remoteRank;
@@ -34,13 +34,19 @@ public final class Channel {
   private final ArrayDeque<SendEvent> queued = new ArrayDeque<>();
   private final List<SendEvent> inFlight = new ArrayList<>();
   /** Arrivals ahead of their turn (a rendezvous still receiving before them). */
-  private final Map<Long, Notification> early = new HashMap<>();
+  private final Long2ObjectHashMap<Notification> early = new Long2ObjectHashMap<>();
 
-  Channel(NotificationService service, int id, String contextId, int peerId) {
+  Channel(NotificationService service, int id, Routes routes, int peerId) {
     this.service = service;
     this.id = id;
-    this.contextId = contextId;
+    this.routes = routes;
+    this.contextId = routes.contextId;
     this.peerId = peerId;
+  }
+
+  /** Where this channel's arrivals are delivered. */
+  Routes routes() {
+    return routes;
   }
 
   /** Local id; the peer puts it in the header of every notification to us. */
@@ -161,20 +167,25 @@ public final class Channel {
 
   // ------------------------------------------------------------------ receiving (progress thread)
 
-  void arrived(int type, long eventId, Buffer payload) {
-    if (eventId < nextReceiveId || early.containsKey(eventId)) {
+  /**
+   * An arrival, in any order: delivered at its turn. {@code lent}: {@code payload} is reused
+   * once this returns, so an arrival ahead of its turn is copied to wait.
+   */
+  void arrived(int type, long eventId, Buffer payload, boolean lent) {
+    if (eventId < nextReceiveId || (!early.isEmpty() && early.containsKey(eventId))) {
       service.stats().duplicates.increment();
       return;
     }
-    Notification n = new Notification(type, contextId, peerId, remoteRank, eventId, payload);
     if (eventId != nextReceiveId) {
-      early.put(eventId, n);
+      early.put(eventId, new Notification(type, routes.context, contextId, peerId, remoteRank, eventId,
+          lent ? payload.copy() : payload));
       return;
     }
-    service.dispatch(this, n);
+    service.dispatch(this, type, eventId, payload, lent);
     nextReceiveId++;
+    Notification n;
     while (!early.isEmpty() && (n = early.remove(nextReceiveId)) != null) {
-      service.dispatch(this, n);
+      service.dispatch(this, n.type(), n.eventId(), n.payload(), false);
       nextReceiveId++;
     }
   }

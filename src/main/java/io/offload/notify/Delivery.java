@@ -1,121 +1,176 @@
 package io.offload.notify;
 
+import io.offload.context.ExecutionContext;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageProducer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.ContextInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
- * Hands arriving notifications to event-bus consumers: the per-context address first, then the
- * engine-wide one. When neither has a consumer the notification is kept (in order, bounded)
- * and retried until one registers; past the bound it is dropped, counted and logged.
+ * Hands arriving notifications to their consumer. The route of a (context, type) is decided when
+ * a consumer registers or unregisters, never per message: the context's own consumer, else the
+ * engine-wide one, else the arrival is kept (in order, bounded by count and bytes) and handed
+ * over, before anything newer, when a consumer registers.
  *
- * <p>Thread safety: safe for any thread; remote arrivals come from the progress thread, self
- * notifications from their emitters.
+ * <p>Thread safety: {@link #register} and {@link #uninstall} from any thread (they hop to the
+ * progress thread); everything else runs on the progress thread, so routes need no locks.
  */
 final class Delivery {
 
   private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
-  private static final DeliveryOptions LOCAL_ONLY = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
-  private final String engineId;
+  private final Executor progress;
+  private final ContextInternal progressContext;
   private final int maxPending;
+  private final long maxPendingBytes;
   private final NotifyStats stats;
-  private final Map<String, MessageProducer<Notification>> producers = new ConcurrentHashMap<>();
-  /** Keyed by per-context address; each queue in arrival order. */
-  private final Map<String, ArrayDeque<Notification>> pending = new ConcurrentHashMap<>();
-  private final AtomicInteger pendingCount = new AtomicInteger();
-  private volatile long retryTimer = -1;
+  private final Routes engineWide = new Routes(null, null);
+  /** Routes that hold kept arrivals: an engine-wide consumer drains them. */
+  private final Set<Routes> withPending = Collections.newSetFromMap(new IdentityHashMap<>());
+  private int pendingCount;
+  private long pendingBytes;
+  private volatile int pendingGauge;
 
-  Delivery(Vertx vertx, String engineId, int maxPending, NotifyStats stats) {
+  Delivery(Vertx vertx, Executor progress, ContextInternal progressContext, int maxPending, long maxPendingBytes,
+           NotifyStats stats) {
     this.vertx = vertx;
-    this.engineId = engineId;
+    this.progress = progress;
+    this.progressContext = progressContext;
     this.maxPending = maxPending;
+    this.maxPendingBytes = maxPendingBytes;
     this.stats = stats;
   }
 
-  void deliver(Notification n) {
-    String key = Addresses.perContext(engineId, n.contextId(), n.type());
-    if (pendingCount.get() > 0) {
-      synchronized (this) {
-        ArrayDeque<Notification> queue = pending.get(key);
-        if (queue != null && !queue.isEmpty()) {
-          keep(key, n); // behind the ones already waiting, to keep order
-          return;
+  Routes newRoutes(ExecutionContext context, String contextId) {
+    return new Routes(context, contextId);
+  }
+
+  /** Progress thread. {@code lent}: {@code n} is reused after this returns. */
+  void arrived(Routes routes, Notification n, boolean lent) {
+    if (routes.closed) {
+      return;
+    }
+    ConsumerImpl c = routes.consumers.get(n.type());
+    if (c == null) {
+      c = engineWide.consumers.get(n.type());
+    }
+    if (c != null && pendingCount == 0) {
+      c.deliver(n, lent);
+      return;
+    }
+    ArrayDeque<Notification> kept = routes.pending.get(n.type());
+    if (c != null && (kept == null || kept.isEmpty())) {
+      c.deliver(n, lent);
+    } else {
+      keep(routes, lent ? n.copy() : n);
+    }
+  }
+
+  private void keep(Routes routes, Notification n) {
+    int bytes = n.payload().length();
+    if (pendingCount >= maxPending || pendingBytes + bytes > maxPendingBytes) {
+      stats.pendingDropped.increment();
+      LOG.error("dropped notification type {} from {}/peer {}: {} notifications ({} bytes) already wait for a "
+          + "consumer (limits: maxPending {}, maxPendingBytes {}; register consumers earlier)", n.type(),
+          n.contextId(), n.peerId(), pendingCount, pendingBytes, maxPending, maxPendingBytes);
+      return;
+    }
+    routes.pending.computeIfAbsent(n.type(), t -> new ArrayDeque<>()).add(n);
+    withPending.add(routes);
+    pendingCount++;
+    pendingBytes += bytes;
+    pendingGauge = pendingCount;
+  }
+
+  /** Registers {@code handler} on the caller's Vert.x context; {@code routes} null: engine-wide. */
+  NotificationConsumer register(Routes routes, int type, Handler<Notification> handler) {
+    ContextInternal owner = (ContextInternal) vertx.getOrCreateContext();
+    boolean inline = progressContext != null && owner.unwrap() == progressContext.unwrap();
+    ConsumerImpl c = new ConsumerImpl(this, routes, type, handler, owner, inline);
+    progress.execute(() -> install(c));
+    return c;
+  }
+
+  private void install(ConsumerImpl c) {
+    Routes routes = c.routes == null ? engineWide : c.routes;
+    if (routes.closed) {
+      c.registered.tryFail(new IllegalStateException(routes.contextId + " is closed"));
+      return;
+    }
+    ConsumerImpl existing = routes.consumers.get(c.type);
+    if (existing != null) {
+      c.registered.tryFail(new IllegalStateException("type " + c.type + " already has a consumer "
+          + (c.routes == null ? "engine-wide" : "on " + routes.contextId) + "; unregister it first"));
+      return;
+    }
+    routes.consumers.put(c.type, c);
+    if (c.routes != null) {
+      drain(routes, c);
+    } else {
+      for (Routes r : withPending.toArray(new Routes[0])) {
+        if (!r.consumers.containsKey(c.type)) {
+          drain(r, c);
         }
       }
     }
-    if (!tryDeliver(key, n)) {
-      synchronized (this) {
-        keep(key, n);
-      }
-    }
+    c.registered.tryComplete();
   }
 
-  /** True when some consumer took it. */
-  private boolean tryDeliver(String perContext, Notification n) {
-    return write(perContext, n) || write(Addresses.engineWide(engineId, n.type()), n);
-  }
-
-  private boolean write(String address, Notification n) {
-    Future<Void> f = producers.computeIfAbsent(address, a -> vertx.eventBus().sender(a, LOCAL_ONLY)).write(n);
-    if (!f.isComplete()) {
-      return true; // an interceptor deferred it: the bus owns it now
-    }
-    return !(f.failed() && f.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS);
-  }
-
-  private void keep(String key, Notification n) {
-    if (pendingCount.get() >= maxPending) {
-      stats.pendingDropped.increment();
-      LOG.error("dropped notification type {} from {}/peer {}: {} notifications already wait for a consumer "
-          + "(raise maxPending or register consumers earlier)", n.type(), n.contextId(), n.peerId(), maxPending);
+  private void drain(Routes routes, ConsumerImpl c) {
+    ArrayDeque<Notification> kept = routes.pending.remove(c.type);
+    if (kept == null) {
       return;
     }
-    pending.computeIfAbsent(key, k -> new ArrayDeque<>()).add(n);
-    pendingCount.incrementAndGet();
-    if (retryTimer < 0) {
-      retryTimer = vertx.setPeriodic(10, id -> retry());
+    Notification n;
+    while ((n = kept.poll()) != null) {
+      pendingCount--;
+      pendingBytes -= n.payload().length();
+      c.deliver(n, false);
     }
+    if (routes.pending.isEmpty()) {
+      withPending.remove(routes);
+    }
+    pendingGauge = pendingCount;
   }
 
-  private synchronized void retry() {
-    for (Iterator<Map.Entry<String, ArrayDeque<Notification>>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<String, ArrayDeque<Notification>> e = it.next();
-      ArrayDeque<Notification> queue = e.getValue();
-      while (!queue.isEmpty() && tryDeliver(e.getKey(), queue.peek())) {
-        queue.poll();
-        pendingCount.decrementAndGet();
-      }
-      if (queue.isEmpty()) {
-        it.remove();
-      }
-    }
-    if (pendingCount.get() == 0 && retryTimer >= 0) {
-      vertx.cancelTimer(retryTimer);
-      retryTimer = -1;
-    }
+  Future<Void> uninstall(ConsumerImpl c) {
+    Promise<Void> done = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    progress.execute(() -> {
+      Routes routes = c.routes == null ? engineWide : c.routes;
+      routes.consumers.remove(c.type, c);
+      done.tryComplete();
+    });
+    return done.future();
+  }
+
+  /** The context closed: its consumers and kept arrivals go. */
+  void close(Routes routes) {
+    progress.execute(() -> {
+      routes.closed = true;
+      routes.consumers.clear();
+      routes.pending.forEach((type, kept) -> {
+        for (Notification n : kept) {
+          pendingCount--;
+          pendingBytes -= n.payload().length();
+        }
+      });
+      routes.pending.clear();
+      withPending.remove(routes);
+      pendingGauge = pendingCount;
+    });
   }
 
   int pendingCount() {
-    return pendingCount.get();
-  }
-
-  void close() {
-    if (retryTimer >= 0) {
-      vertx.cancelTimer(retryTimer);
-      retryTimer = -1;
-    }
+    return pendingGauge;
   }
 }

@@ -1,23 +1,111 @@
 package io.offload.ucx;
 
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.TimeUnit;
+
 /**
- * Idle policy of the progress thread.
+ * How the UCX progress thread waits when there is no work (see {@link ProgressIdleStrategy}): it
+ * busy-spins for {@link #getSpinMicros()} after the last work, then yields for
+ * {@link #getYieldMicros()}, then sleeps in UCX's {@code waitForEvents()} until an arrival or a
+ * task wakes it. {@link #setBusyPoll(boolean) Busy-poll} never sleeps: lowest latency, one core
+ * always busy.
  *
- * @param spins  busy spins after an idle pass before yielding
- * @param yields {@code Thread.yield()} calls before sleeping in {@code waitForEvents()}
+ * <p>JSON keys (inside the engine options): {@code busyPoll}, {@code progressSpinMicros},
+ * {@code progressYieldMicros}.
  */
-public record UcxOptions(int spins, int yields) {
+public final class UcxOptions {
 
-  public static final int DEFAULT_SPINS = 1000;
-  public static final int DEFAULT_YIELDS = 10;
+  /**
+   * Default spin window, 100 µs: longer than a wake-up from {@code waitForEvents()} here
+   * (≈ 60–100 µs), so that in a ping-pong the answer to a message arrives while its sender still
+   * spins, whichever side slept before (README: Benchmarks).
+   */
+  public static final long DEFAULT_SPIN_MICROS = 100;
+  /** Default yield window after the spin, 900 µs: the thread sleeps 1 ms after its last work. */
+  public static final long DEFAULT_YIELD_MICROS = 900;
+  public static final boolean DEFAULT_BUSY_POLL = false;
 
-  public UcxOptions {
-    if (spins < 0 || yields < 0) {
-      throw new IllegalArgumentException("spins and yields must be >= 0, got " + spins + ", " + yields);
-    }
+  private long spinMicros = DEFAULT_SPIN_MICROS;
+  private long yieldMicros = DEFAULT_YIELD_MICROS;
+  private boolean busyPoll = DEFAULT_BUSY_POLL;
+
+  public UcxOptions() {
   }
 
-  public static UcxOptions defaults() {
-    return new UcxOptions(DEFAULT_SPINS, DEFAULT_YIELDS);
+  public UcxOptions(UcxOptions other) {
+    this.spinMicros = other.spinMicros;
+    this.yieldMicros = other.yieldMicros;
+    this.busyPoll = other.busyPoll;
+  }
+
+  /** Reads the keys above from {@code json}; absent keys keep their defaults. */
+  public UcxOptions(JsonObject json) {
+    setSpinMicros(json.getLong("progressSpinMicros", DEFAULT_SPIN_MICROS));
+    setYieldMicros(json.getLong("progressYieldMicros", DEFAULT_YIELD_MICROS));
+    setBusyPoll(json.getBoolean("busyPoll", DEFAULT_BUSY_POLL));
+  }
+
+  /** Writes the keys above into {@code json}. */
+  public JsonObject toJson(JsonObject json) {
+    return json.put("progressSpinMicros", spinMicros).put("progressYieldMicros", yieldMicros).put("busyPoll", busyPoll);
+  }
+
+  public long getSpinMicros() {
+    return spinMicros;
+  }
+
+  /** Busy-spin window after the last work, in µs ({@code >= 0}). */
+  public UcxOptions setSpinMicros(long spinMicros) {
+    if (spinMicros < 0) {
+      throw new IllegalArgumentException("progressSpinMicros must be >= 0, got " + spinMicros);
+    }
+    this.spinMicros = spinMicros;
+    return this;
+  }
+
+  public long getYieldMicros() {
+    return yieldMicros;
+  }
+
+  /** Yield window after the spin, in µs ({@code >= 0}). */
+  public UcxOptions setYieldMicros(long yieldMicros) {
+    if (yieldMicros < 0) {
+      throw new IllegalArgumentException("progressYieldMicros must be >= 0, got " + yieldMicros);
+    }
+    this.yieldMicros = yieldMicros;
+    return this;
+  }
+
+  public boolean isBusyPoll() {
+    return busyPoll;
+  }
+
+  /** Never sleep: the progress thread spins forever (one core busy). */
+  public UcxOptions setBusyPoll(boolean busyPoll) {
+    this.busyPoll = busyPoll;
+    return this;
+  }
+
+  /** The idle strategy these options describe, sleeping with {@code sleep}. */
+  ProgressIdleStrategy idleStrategy(Runnable sleep) {
+    long spin = busyPoll ? Long.MAX_VALUE : TimeUnit.MICROSECONDS.toNanos(spinMicros);
+    return new ProgressIdleStrategy(spin, TimeUnit.MICROSECONDS.toNanos(yieldMicros), System::nanoTime, sleep);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof UcxOptions u && u.spinMicros == spinMicros && u.yieldMicros == yieldMicros
+        && u.busyPoll == busyPoll;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(spinMicros) * 31 + Long.hashCode(yieldMicros) * 7 + (busyPoll ? 1 : 0);
+  }
+
+  @Override
+  public String toString() {
+    return toJson(new JsonObject()).encode();
   }
 }

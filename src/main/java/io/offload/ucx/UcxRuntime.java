@@ -5,6 +5,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.IdleStrategy;
 import org.openucx.jucx.UcxCallback;
 import org.openucx.jucx.ucp.UcpAmRecvCallback;
 import org.openucx.jucx.ucp.UcpConstants;
@@ -51,12 +54,14 @@ public final class UcxRuntime {
 
   private final Vertx vertx;
   private final UcxOptions options;
+  private final ProgressTasks tasks = new ProgressTasks();
+  private final ProgressAgent agent;
   private final ProgressThread thread;
   // Made on the progress thread (UCX start-up can take 100s of ms: never on an event loop).
   private UcpContext ucpContext;
   private UcpWorker worker;
   private volatile byte[] workerAddress;
-  private IdleStrategy idle;
+  private ProgressIdleStrategy idle;
   private final Set<UcpEndpoint> endpoints = Collections.newSetFromMap(new IdentityHashMap<>());
   /** Close requests not complete yet when their endpoint was given up on; shutdown waits for them. */
   private final List<UcpRequest> pendingCloses = new ArrayList<>();
@@ -65,12 +70,16 @@ public final class UcxRuntime {
   private final Promise<Void> stopped = Promise.promise();
   private volatile boolean running = true;
   private volatile ContextInternal context;
+  private boolean opened;
   private long periodicWake = -1;
 
   private UcxRuntime(Vertx vertx, String name, UcxOptions options) {
     this.vertx = vertx;
-    this.options = options;
-    this.thread = new ProgressThread("ucx-progress-" + name, this::loop, this::signal);
+    this.options = new UcxOptions(options);
+    this.agent = new ProgressAgent("ucx-progress-" + name, tasks, this::onAgentStart, this::onAgentClose);
+    // The runner's idle strategy is a shim: the real one needs the worker, made on the thread.
+    AgentRunner runner = new AgentRunner(new IdleShim(), UcxRuntime::onAgentError, null, agent);
+    this.thread = new ProgressThread("ucx-progress-" + name, runner, tasks, this::signal);
   }
 
   /**
@@ -90,9 +99,16 @@ public final class UcxRuntime {
     }
   }
 
+  private static void onAgentError(Throwable t) {
+    if (!(t instanceof AgentTerminationException)) {
+      LOG.error("UCX progress agent failed", t);
+    }
+  }
+
   private boolean openNative() {
     try {
-      ucpContext = new UcpContext(new UcpParams().requestAmFeature().requestRmaFeature().requestWakeupFeature());
+      ucpContext = new UcpContext(startupSettings(
+          new UcpParams().requestAmFeature().requestRmaFeature().requestWakeupFeature()));
       worker = ucpContext.newWorker(new UcpWorkerParams());
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
       started.fail(new UcxUnavailableException(e));
@@ -108,40 +124,55 @@ public final class UcxRuntime {
     byte[] bytes = new byte[address.remaining()];
     address.get(bytes);
     workerAddress = bytes;
-    idle = new IdleStrategy(options.spins(), options.yields(), worker::waitForEvents);
+    idle = options.idleStrategy(worker::waitForEvents);
     return true;
   }
 
-  private void loop() {
+  /**
+   * UCX settings chosen by measurement, each only when the user's environment does not set it:
+   * the shared-memory transports pre-allocate fewer receive buffers ({@code *_RX_BUFS_GROW=64}),
+   * which halved engine creation here (README: Benchmarks).
+   */
+  static UcpParams startupSettings(UcpParams params) {
+    for (String key : STARTUP_SETTINGS.keySet()) {
+      if (System.getenv("UCX_" + key) == null) {
+        params.setConfig(key, STARTUP_SETTINGS.get(key));
+      }
+    }
+    return params;
+  }
+
+  private static final java.util.Map<String, String> STARTUP_SETTINGS = java.util.Map.of(
+      "POSIX_RX_BUFS_GROW", "64", "SYSV_RX_BUFS_GROW", "64");
+
+  /** On the progress thread, before the first pass: UCX, then the thread's Vert.x context. */
+  private void onAgentStart() {
     if (!openNative()) {
-      stopped.complete();
+      agent.requestStop();
       return;
     }
+    opened = true;
     ContextInternal ctx = (ContextInternal) vertx.getOrCreateContext();
     if (ctx.threadingModel() != ThreadingModel.EXTERNAL) {
       started.fail(new IllegalStateException("the UCX progress thread did not get an EXTERNAL Vert.x context; is "
           + ProgressExecutorProvider.class.getName() + " registered in META-INF/services?"));
-      closeNative();
+      agent.requestStop();
       return;
     }
     context = ctx;
+    agent.attach(worker, ctx);
     // Wakes the worker now and then: waitForEvents has no timeout and old UCX lost wake-ups.
-    ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(100, id -> { }));
-    thread.runTasks();
+    ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(500, id -> { }));
+    tasks.run();
     started.complete();
-    while (running) {
-      int work;
-      try {
-        work = worker.progress();
-      } catch (Throwable e) {
-        LOG.error("UCX worker progress failed", e);
-        work = 0;
-      }
-      work += thread.runTasks();
-      if (!running) {
-        break;
-      }
-      idle.idle(work);
+  }
+
+  /** On the progress thread, after the last pass: endpoints, then the worker, then the context. */
+  private void onAgentClose() {
+    running = false;
+    if (!opened) {
+      stopped.tryComplete();
+      return;
     }
     if (closeAllEndpoints()) {
       closeNative();
@@ -150,7 +181,34 @@ public final class UcxRuntime {
       LOG.error("UCX close requests still pending after {} s: the UCX worker and context are left open (closing "
           + "them now would abort the JVM)", CLOSE_ALL_NANOS / 1_000_000_000L);
     }
-    stopped.complete();
+    stopped.tryComplete();
+  }
+
+  /** Delegates to the real idle strategy once the worker exists. */
+  private final class IdleShim implements IdleStrategy {
+    @Override
+    public void idle(int workCount) {
+      if (idle != null) {
+        idle.idle(workCount);
+      }
+    }
+
+    @Override
+    public void idle() {
+      idle(0);
+    }
+
+    @Override
+    public void reset() {
+      if (idle != null) {
+        idle.reset();
+      }
+    }
+  }
+
+  /** The progress thread's idle strategy (sleeps counted), once started. */
+  public ProgressIdleStrategy idleStrategy() {
+    return idle;
   }
 
   /** The Vert.x context of the progress thread. Handlers running there must never block. */
@@ -266,6 +324,7 @@ public final class UcxRuntime {
           vertx.cancelTimer(periodicWake);
         }
         running = false;
+        agent.requestStop();
       });
     } else if (!thread.isAlive() && !stopped.future().isComplete()) {
       stopped.tryComplete();

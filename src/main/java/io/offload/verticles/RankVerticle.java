@@ -9,7 +9,7 @@ import io.offload.context.PhaseChange;
 import io.offload.context.ExecutionContext;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
-import io.offload.notify.Notification;
+import io.offload.notify.NotificationConsumer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -134,18 +134,18 @@ public class RankVerticle extends VerticleBase {
     engine.ucxContext().runOnContext(v -> {
       long[] sentAt = new long[1];
       int[] n = new int[1];
-      MessageConsumer<Notification> consumer = vertx.eventBus().localConsumer(client.address(Echo.TYPE));
-      consumer.handler(m -> {
+      NotificationConsumer[] consumer = new NotificationConsumer[1];
+      consumer[0] = client.consumer(Echo.TYPE, m -> {
         rtts[n[0]++] = System.nanoTime() - sentAt[0];
         if (n[0] == count) {
-          consumer.unregister();
+          consumer[0].unregister();
           done.tryComplete(rtts);
           return;
         }
         sentAt[0] = System.nanoTime();
         client.notify(0, Echo.TYPE, payload).onFailure(done::tryFail);
       });
-      consumer.completion().onSuccess(x -> {
+      consumer[0].completion().onSuccess(x -> {
         sentAt[0] = System.nanoTime();
         client.notify(0, Echo.TYPE, payload).onFailure(done::tryFail);
       }).onFailure(done::tryFail);

@@ -7,7 +7,7 @@ import io.offload.context.ExecutionContext;
 import io.offload.context.ServerOptions;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
-import io.offload.notify.Notification;
+import io.offload.notify.NotificationConsumer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -73,12 +73,9 @@ public class ServiceProcessVerticle extends VerticleBase {
   private Future<Void> startEcho(OffloadEngine e) {
     Promise<Void> registered = Promise.promise();
     e.ucxContext().runOnContext(v -> {
-      MessageConsumer<Notification> c = vertx.eventBus().localConsumer(e.address(Echo.TYPE), m -> {
-        Notification n = m.body();
-        for (ExecutionContext ctx : e.contexts()) {
-          if (ctx.id().equals(n.contextId()) && !ctx.isClosed()) {
-            ctx.notify(n.peerId(), Echo.TYPE, n.payload());
-          }
+      NotificationConsumer c = e.consumer(Echo.TYPE, n -> {
+        if (!n.context().isClosed()) {
+          n.context().notify(n.peerId(), Echo.TYPE, n.payload());
         }
       });
       c.completion().onComplete(registered);

@@ -2,7 +2,6 @@ package io.offload.cache;
 
 import io.offload.context.RankInfo;
 import io.offload.engine.OffloadEngine;
-import io.offload.notify.Notification;
 import io.offload.verticles.Echo;
 import io.offload.verticles.RankVerticle;
 import io.offload.verticles.ServiceProcessVerticle;
@@ -124,7 +123,7 @@ class CollectiveRevocationTest {
   void roundTrip(int world) throws Exception {
     RankVerticle r = ranks.get(world);
     Promise<Void> back = Promise.promise();
-    var c = vertx.eventBus().<Notification>localConsumer(r.engine().address(Echo.TYPE), m -> back.tryComplete());
+    var c = r.client().consumer(Echo.TYPE, m -> back.tryComplete());
     c.completion().await(WAIT, TimeUnit.SECONDS);
     r.client().notify(0, Echo.TYPE, Buffer.buffer("after the vote")).await(WAIT, TimeUnit.SECONDS);
     back.future().await(WAIT, TimeUnit.SECONDS);

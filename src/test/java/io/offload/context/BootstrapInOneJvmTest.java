@@ -97,13 +97,12 @@ class BootstrapInOneJvmTest {
                 rank.connect(new ClientOptions().setPort(server.localPort()).setRankInfo(RankInfo.of(0, 0, 1)))
                     .compose(client -> {
                       // server echoes to the sender
-                      vertx.eventBus().<Notification>localConsumer(sp.address(type), m -> {
-                        Notification n = m.body();
+                      sp.consumer(type, m -> {
+                        Notification n = m;
                         server.notify(n.peerId(), type, Buffer.buffer("pong:").appendBuffer(n.payload()));
                       });
                       io.vertx.core.Promise<String> reply = io.vertx.core.Promise.promise();
-                      vertx.eventBus().<Notification>localConsumer(client.address(type),
-                          m -> reply.tryComplete(m.body().payload().toString()));
+                      client.consumer(type, m -> reply.tryComplete(m.payload().toString()));
                       return client.notify(0, type, Buffer.buffer("ping")).compose(v -> reply.future())
                           .compose(s -> rank.close().compose(v -> sp.close()).map(s));
                     }))))

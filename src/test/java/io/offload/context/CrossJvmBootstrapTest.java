@@ -29,7 +29,7 @@ class CrossJvmBootstrapTest {
 
       // rank -> service process over UCX, and the echo service process -> rank over UCX
       Promise<Buffer> echoed = Promise.promise();
-      vertx.eventBus().<Notification>localConsumer(client.address(Echo.TYPE), m -> echoed.tryComplete(m.body().payload()))
+      client.consumer(Echo.TYPE, m -> echoed.tryComplete(m.payload()))
           .completion().await(10, TimeUnit.SECONDS);
       client.notify(0, Echo.TYPE, Buffer.buffer("hello over UCX")).await(10, TimeUnit.SECONDS);
       assertEquals("hello over UCX", echoed.future().await(10, TimeUnit.SECONDS).toString());

@@ -147,7 +147,7 @@ class PhaseAndFinalizationTest {
     assertThrows(IllegalStateException.class, () -> client.peer(0));
     assertThrows(IllegalStateException.class, () -> client.notify(0, 5000, Buffer.buffer("x")));
     assertThrows(IllegalStateException.class, () -> client.notifyDirect(0, 5000, ByteBuffer.allocateDirect(1)));
-    assertThrows(IllegalStateException.class, () -> client.address(5000));
+    assertThrows(IllegalStateException.class, () -> client.consumer(5000, n -> { }));
     assertThrows(IllegalStateException.class, client::clientId);
     assertThrows(IllegalStateException.class, client::localPort);
     IllegalStateException e = assertThrows(IllegalStateException.class, client::peers);

@@ -58,8 +58,8 @@ public final class FaultRank {
     long[] reported = {-1};
     ExecutionContext[] holder = new ExecutionContext[1];
     engine.ucxContext().runOnContext(v -> {
-      vertx.eventBus().<Notification>localConsumer(engine.address(STREAM), m -> {
-        long seq = m.body().payload().getLong(8);
+      engine.consumer(STREAM, m -> {
+        long seq = m.payload().getLong(8);
         if (seq != expected[0]) {
           say("recv-error expected " + expected[0] + " got " + seq);
         }

@@ -84,7 +84,7 @@ class LimitsTest {
       assertEquals(10, sp.impl().notifications().pendingCount(), "kept while no consumer");
       assertEquals(40, sp.engine.notificationStats().pendingDropped.sum(), "dropped and counted beyond maxPending");
       List<Integer> delivered = new CopyOnWriteArrayList<>();
-      sp.vertx.eventBus().<Notification>localConsumer(sp.engine.address(type), m -> delivered.add(m.body().payload().getInt(0)));
+      sp.engine.consumer(type, m -> delivered.add(m.payload().getInt(0)));
       Await.until("the kept ones delivered once a consumer comes", () -> delivered.size() == 10, 10, TimeUnit.SECONDS);
       assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), delivered, "the first ten, in order");
       Wait.get(c.close(), 20);

@@ -12,6 +12,7 @@ import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.engine.impl.EngineImpl;
 import io.offload.notify.Notification;
+import io.offload.notify.NotificationConsumer;
 import io.offload.testkit.Await;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -67,8 +68,8 @@ final class ServerFixture implements AutoCloseable {
         .completion().await(10, TimeUnit.SECONDS);
     Promise<Void> echoReady = Promise.promise();
     engine.ucxContext().runOnContext(v -> {
-      MessageConsumer<Notification> c = vertx.eventBus().localConsumer(engine.address(ECHO), m -> {
-        Notification n = m.body();
+      NotificationConsumer c = engine.consumer(ECHO, m -> {
+        Notification n = m;
         for (ExecutionContext ctx : engine.contexts()) {
           if (ctx.id().equals(n.contextId()) && !ctx.isClosed()) {
             ctx.notify(n.peerId(), ECHO, n.payload());
@@ -136,8 +137,7 @@ final class ServerFixture implements AutoCloseable {
   /** The same, for a context of an engine on another Vert.x instance {@code v}. */
   void assertEchoes(Vertx v, ExecutionContext c) {
     Promise<String> echoed = Promise.promise();
-    MessageConsumer<Notification> consumer = v.eventBus().localConsumer(c.address(ECHO),
-        m -> echoed.tryComplete(m.body().payload().toString()));
+    NotificationConsumer consumer = c.consumer(ECHO, m -> echoed.tryComplete(m.payload().toString()));
     Wait.get(consumer.completion(), 10);
     try {
       Wait.get(c.notify(0, ECHO, Buffer.buffer("still serving")), 10);

@@ -27,7 +27,7 @@ final class Streams {
     final AtomicLong total = new AtomicLong();
 
     Recorder(Vertx vertx, OffloadEngine engine) {
-      vertx.eventBus().<Notification>localConsumer(engine.address(FaultRank.STREAM), m -> record(m.body()));
+      engine.consumer(FaultRank.STREAM, m -> record(m));
     }
 
     private synchronized void record(Notification n) {

@@ -43,8 +43,8 @@ class CrossJvmNotificationTest {
       ByteBuffer out = ByteBuffer.allocateDirect(16);
       rank.ucxContext().runOnContext(v -> {
         int[] n = {0};
-        vertx.eventBus().<Notification>localConsumer(client.address(Echo.TYPE), m -> {
-          long echoed = m.body().payload().getLong(0);
+        client.consumer(Echo.TYPE, m -> {
+          long echoed = m.payload().getLong(0);
           if (echoed != n[0]) {
             done.tryFail("round " + n[0] + " echoed " + echoed);
             return;

@@ -39,8 +39,8 @@ class FlowControlTest {
       ExecutionContext server = sp.listen(new ServerOptions()).await(10, TimeUnit.SECONDS);
       List<Integer> order = new CopyOnWriteArrayList<>();
       Promise<Void> all = Promise.promise();
-      vertx.eventBus().<Notification>localConsumer(server.address(TYPE), m -> {
-        order.add(m.body().payload().getInt(0));
+      server.consumer(TYPE, m -> {
+        order.add(m.payload().getInt(0));
         if (order.size() == COUNT) {
           all.complete();
         }
@@ -87,7 +87,7 @@ class FlowControlTest {
         .setMaxQueued(4)).await(30, TimeUnit.SECONDS);
     try {
       ExecutionContext server = sp.listen(new ServerOptions()).await(10, TimeUnit.SECONDS);
-      vertx.eventBus().<Notification>localConsumer(server.address(TYPE), m -> { }).completion().await(10, TimeUnit.SECONDS);
+      server.consumer(TYPE, m -> { }).completion().await(10, TimeUnit.SECONDS);
       ExecutionContext client = rank.connect(new ClientOptions().setPort(server.localPort())
           .setRankInfo(RankInfo.of(0, 0, 1))).await(10, TimeUnit.SECONDS);
       Promise<List<Future<Void>>> sent = Promise.promise();

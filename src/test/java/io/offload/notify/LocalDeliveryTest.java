@@ -37,7 +37,7 @@ class LocalDeliveryTest {
       ExecutionContext self = e.self();
       assertEquals(Role.SELF, self.role());
       List<Notification> got = new CopyOnWriteArrayList<>();
-      vertx.eventBus().<Notification>localConsumer(self.address(TYPE), m -> got.add(m.body()))
+      self.consumer(TYPE, m -> got.add(m))
           .completion().await(10, TimeUnit.SECONDS);
       Buffer payload = Buffer.buffer("to myself");
       self.notify(0, TYPE, payload).await(10, TimeUnit.SECONDS);
@@ -76,8 +76,8 @@ class LocalDeliveryTest {
 
       List<String> got = new CopyOnWriteArrayList<>();
       Promise<Void> two = Promise.promise();
-      MessageConsumer<Notification> c = vertx.eventBus().localConsumer(sp.address(TYPE), m -> {
-        got.add(m.body().payload().toString());
+      NotificationConsumer c = sp.consumer(TYPE, m -> {
+        got.add(m.payload().toString());
         if (got.size() == 2) {
           two.tryComplete();
         }

@@ -94,8 +94,8 @@ class NotificationStreamTest {
       Promise<Void> all = Promise.promise();
       // consumer on the UCX context: arrivals without a thread hop
       Promise<Void> registered = Promise.promise();
-      sp.ucxContext().runOnContext(v -> vertx.eventBus().<Notification>localConsumer(server.address(TYPE), m -> {
-        Notification n = m.body();
+      sp.ucxContext().runOnContext(v -> server.consumer(TYPE, m -> {
+        Notification n = m;
         long want = nextEventId.getOrDefault(n.peerId(), 1L); // event 0 of each sender was its bootstrap probe
         if (n.eventId() != want) {
           errors.add("peer " + n.peerId() + ": event " + n.eventId() + " arrived, expected " + want);

@@ -7,8 +7,11 @@ import io.offload.context.PhaseChange;
 import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.engine.impl.EngineImpl;
-import io.offload.notify.Addresses;
 import io.offload.notify.EventTypes;
+import io.offload.notify.Notification;
+import io.offload.notify.NotificationConsumer;
+import io.offload.notify.Routes;
+import io.vertx.core.Handler;
 import io.offload.notify.NotificationException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,17 +49,19 @@ public final class ContextImpl implements ExecutionContext {
   private volatile int clientId = -1;
   /** Role-specific teardown after the peers are gone (close the listening socket, ...). */
   private volatile Supplier<Future<Void>> onClose = Future::succeededFuture;
+  private final Routes routes;
 
   public ContextImpl(EngineImpl engine, String id, Role role, Scope scope) {
     this.engine = engine;
     this.id = id;
     this.role = role;
     this.scope = scope;
+    this.routes = engine.notifications().routes(this, id);
   }
 
   /** Adds a peer with its own UCX channel. */
   public PeerImpl addPeer(int peerId) {
-    PeerImpl peer = new PeerImpl(this, peerId, engine.notifications().newChannel(id, peerId));
+    PeerImpl peer = new PeerImpl(this, peerId, engine.notifications().newChannel(routes, peerId));
     peers.put(peerId, peer);
     return peer;
   }
@@ -206,7 +211,7 @@ public final class ContextImpl implements ExecutionContext {
     if (peerId != 0) {
       throw new IllegalArgumentException("the self context has one peer, 0; got " + peerId);
     }
-    engine.notifications().deliverSelf(id, type, engine.selfRank(), selfEventIds.getAndIncrement(), payload);
+    engine.notifications().deliverSelf(routes, type, engine.selfRank(), selfEventIds.getAndIncrement(), payload);
     return Future.succeededFuture();
   }
 
@@ -232,9 +237,10 @@ public final class ContextImpl implements ExecutionContext {
   }
 
   @Override
-  public String address(int type) {
+  public NotificationConsumer consumer(int type, Handler<Notification> handler) {
     checkOpen();
-    return Addresses.perContext(engine.id(), id, type);
+    EventTypes.checkUserType(type);
+    return engine.notifications().consumer(routes, type, handler);
   }
 
   @Override
@@ -256,6 +262,7 @@ public final class ContextImpl implements ExecutionContext {
         .transform(v -> onClose.get())
         .onComplete(v -> {
           engine.forget(this);
+          engine.notifications().closeRoutes(routes);
           engine.publishPhase(new PhaseChange(engine.id(), id, role, -1, null, BootstrapPhase.BOOTSTRAP_DONE,
               BootstrapPhase.DISCONNECTED, "closed"));
           closed.tryComplete();

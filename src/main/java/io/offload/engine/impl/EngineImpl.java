@@ -21,7 +21,9 @@ import io.offload.notify.Addresses;
 import io.offload.notify.EventTypes;
 import io.offload.notify.LocalCodec;
 import io.offload.notify.Notification;
+import io.offload.notify.NotificationConsumer;
 import io.offload.notify.NotificationService;
+import io.vertx.core.Handler;
 import io.offload.notify.NotifyStats;
 import io.offload.ucx.UcxRuntime;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -87,14 +89,13 @@ public final class EngineImpl implements OffloadEngine {
   public static Future<OffloadEngine> create(Vertx vertx, EngineOptions options) {
     EngineImpl engine = new EngineImpl(vertx, options);
     ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
-    LocalCodec.register(vertx.eventBus(), Notification.class);
     LocalCodec.register(vertx.eventBus(), PhaseChange.class);
     Promise<OffloadEngine> result = caller.promise();
     UcxRuntime.start(vertx, engine.id, options.getUcx())
         .compose(ucx -> {
           engine.ucx = ucx;
-          engine.notifications = new NotificationService(vertx, engine.id, ucx, options.getMaxInFlight(),
-              options.getMaxQueued(), options.getMaxPending());
+          engine.notifications = new NotificationService(vertx, ucx, options.getMaxInFlight(),
+              options.getMaxQueued(), options.getMaxPending(), options.getMaxPendingBytes());
           engine.cache = new CacheService(engine);
           engine.metrics = new EngineMetrics(engine.id, engine.notifications, engine.cache);
           engine.notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
@@ -174,8 +175,10 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   @Override
-  public String address(int type) {
-    return Addresses.engineWide(id, type);
+  public NotificationConsumer consumer(int type, Handler<Notification> handler) {
+    checkOpen();
+    EventTypes.checkUserType(type);
+    return notifications.consumer(null, type, handler);
   }
 
   @Override

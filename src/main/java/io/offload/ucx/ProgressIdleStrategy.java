@@ -1,0 +1,82 @@
+package io.offload.ucx;
+
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.function.LongSupplier;
+
+/**
+ * What the progress thread does when a pass found no work, chosen by how long ago the last work
+ * was, not by how many idle passes there were: busy-spin for {@code spinNanos}, then yield until
+ * {@code spinNanos + yieldNanos}, then sleep in UCX's {@code waitForEvents()} until an arrival or
+ * {@code signal()} wakes it. A count of passes made the window depend on how long one
+ * {@code progress()} call took, and a ping-pong fell into a state where both sides slept before
+ * every message (shared/README §6). With a time window, a reply that arrives within it never finds
+ * the thread asleep.
+ *
+ * <p>Thread safety: used by the one thread that runs the agent.
+ */
+public final class ProgressIdleStrategy implements IdleStrategy {
+
+  private final long spinNanos;
+  private final long yieldUntilNanos;
+  private final LongSupplier clock;
+  private final Runnable sleep;
+  private long lastWork;
+  private long sleeps;
+
+  /**
+   * @param spinNanos  busy-spin this long after the last work ({@code Long.MAX_VALUE}: never sleep)
+   * @param yieldNanos then yield this long before sleeping
+   * @param clock      nanosecond clock ({@code System::nanoTime}; tests step their own)
+   * @param sleep      blocks until woken ({@code worker::waitForEvents})
+   */
+  public ProgressIdleStrategy(long spinNanos, long yieldNanos, LongSupplier clock, Runnable sleep) {
+    if (spinNanos < 0 || yieldNanos < 0) {
+      throw new IllegalArgumentException("spin and yield windows must be >= 0, got " + spinNanos + ", " + yieldNanos);
+    }
+    this.spinNanos = spinNanos;
+    this.yieldUntilNanos = spinNanos > Long.MAX_VALUE - yieldNanos ? Long.MAX_VALUE : spinNanos + yieldNanos;
+    this.clock = clock;
+    this.sleep = sleep;
+    this.lastWork = clock.getAsLong();
+  }
+
+  @Override
+  public void idle(int workCount) {
+    long now = clock.getAsLong();
+    if (workCount > 0) {
+      lastWork = now;
+      return;
+    }
+    long idleFor = now - lastWork;
+    if (idleFor < spinNanos) {
+      Thread.onSpinWait();
+    } else if (idleFor < yieldUntilNanos) {
+      Thread.yield();
+    } else {
+      sleeps++;
+      sleep.run();
+      lastWork = clock.getAsLong(); // woken: what woke us is usually followed by more, spin again
+    }
+  }
+
+  @Override
+  public void idle() {
+    idle(0);
+  }
+
+  @Override
+  public void reset() {
+    lastWork = clock.getAsLong();
+  }
+
+  /** How many times the thread went to sleep (for tests and the bench's hop table). */
+  public long sleeps() {
+    return sleeps;
+  }
+
+  @Override
+  public String alias() {
+    return "ucx-progress";
+  }
+}

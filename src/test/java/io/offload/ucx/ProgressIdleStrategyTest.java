@@ -1,0 +1,67 @@
+package io.offload.ucx;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The idle strategy decides by time since the last work, stepped here with a clock of our own. */
+class ProgressIdleStrategyTest {
+
+  private long now;
+  private int slept;
+
+  private ProgressIdleStrategy strategy(long spin, long yield) {
+    return new ProgressIdleStrategy(spin, yield, () -> now, () -> slept++);
+  }
+
+  @Test
+  void shouldNeverSleepWithinTheWindowAfterWorkHowEverManyIdlePassesThereAre() {
+    ProgressIdleStrategy s = strategy(100_000, 900_000);
+    s.idle(1);
+    for (int i = 0; i < 1_000_000; i++) { // a count-based policy would have slept long ago
+      now += 0;
+      s.idle(0);
+    }
+    now += 999_999;
+    s.idle(0);
+    assertEquals(0, slept, "1 ms window not over yet");
+    now += 1;
+    s.idle(0);
+    assertEquals(1, slept, "window over: sleeps");
+    assertEquals(1, s.sleeps());
+  }
+
+  @Test
+  void shouldRestartTheWindowOnWorkAndAfterWakingUp() {
+    ProgressIdleStrategy s = strategy(10, 10);
+    now = 19;
+    s.idle(0);
+    assertEquals(0, slept);
+    s.idle(3); // work at t=19
+    now = 38;
+    s.idle(0);
+    assertEquals(0, slept, "19 ns after work: still yielding");
+    now = 39;
+    s.idle(0);
+    assertEquals(1, slept);
+    now = 40;
+    s.idle(0);
+    assertEquals(1, slept, "just woken: a fresh window");
+  }
+
+  @Test
+  void busyPollShouldNeverSleep() {
+    ProgressIdleStrategy s = strategy(Long.MAX_VALUE, 900_000);
+    now = Long.MAX_VALUE / 2;
+    s.idle(0);
+    assertEquals(0, slept);
+  }
+
+  @Test
+  void shouldRejectNegativeWindows() {
+    assertThrows(IllegalArgumentException.class, () -> strategy(-1, 0));
+    assertThrows(IllegalArgumentException.class, () -> new UcxOptions().setSpinMicros(-1));
+    assertThrows(IllegalArgumentException.class, () -> new UcxOptions().setYieldMicros(-5));
+  }
+}
