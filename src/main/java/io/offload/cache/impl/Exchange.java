@@ -241,7 +241,9 @@ final class Exchange {
   /** A region published by a mesh peer, or by this rank's service process, for itself only. */
   void onRegion(PeerImpl from, Buffer payload) {
     RemoteRegion r = CacheMessages.decodeRegion(payload);
-    boolean linked = from.context().scope() == Scope.INTER_SERVICE || from == links.server;
+    // from the mesh, or from a service process this rank connected to (maybe before peerReady ran here)
+    boolean linked = from.context().scope() == Scope.INTER_SERVICE
+        || (from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.CLIENT);
     if (!linked || remoteServiceProcess(from) != r.serviceProcessId()) {
       LOG.warn("{}: dropped a memory region of service process {} from {}", id(), r.serviceProcessId(), from);
       return;
