@@ -2,17 +2,13 @@ package io.offload.cache.impl;
 
 import io.offload.cache.CacheMissException;
 import io.offload.cache.EntryOutcome;
-import io.offload.cache.Handle;
 import io.offload.context.ExecutionContext;
 import io.offload.cache.RemoteRegion;
 import io.offload.context.RankInfo;
-import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
 import io.offload.engine.impl.EngineImpl;
-import io.offload.notify.Channel;
 import io.offload.notify.EventTypes;
-import io.offload.notify.Notification;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -22,15 +18,15 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.Callable;
-import java.util.function.BiConsumer;
 
 /**
  * An engine's group cache: the lookups ({@link CacheLookups} over {@link CacheTables} and
  * {@link Handles}) plus the networked parts, each in its own class: {@link Exchange} (how the
  * tables fill and empty), {@link Revocations} (collective revocation), {@link OneSided} (memory
- * regions, put/get through a handle), {@link Links} (who this process is linked to). This class
- * wires them to the engine's notifications and bootstrap events and runs the API calls on the
- * right thread.
+ * regions, put/get through a handle), {@link Fetches} (entries on demand), {@link Links} (who
+ * this process is linked to), {@link Inbox} (where each message goes), {@link Admission} (what a
+ * bootstrap may claim). This class wires them to the engine and runs the API calls on the right
+ * thread.
  *
  * <p>Thread safety: every change runs on the engine's UCX progress thread (the library's
  * notification handlers already do; bootstrap events are handed over), so sends leave in the
@@ -46,6 +42,7 @@ public final class CacheService extends CacheLookups {
   private final Revocations revocations;
   private final Exchange exchange;
   private final Fetches fetches;
+  private final Outbox outbox;
 
   public CacheService(EngineImpl engine) {
     super(engine.options().getMaxGroupSize());
@@ -55,66 +52,14 @@ public final class CacheService extends CacheLookups {
     tables.persistent(engine.options().isPersistentGroups());
     this.revocations = new Revocations(tables, links, engine.options().getWorldGroupId());
     this.fetches = new Fetches(links, tables);
-    this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches);
-    var n = engine.notifications();
-    n.onInternal(EventTypes.CACHE_ENTRIES, safely("entries", exchange::onEntries));
-    n.onInternal(EventTypes.CACHE_GROUP, safely("group", exchange::onGroup));
-    n.onInternal(EventTypes.CACHE_REVOKE, safely("revoke", this::onRevoke));
-    n.onInternal(EventTypes.MEMORY_REGION, safely("region", exchange::onRegion));
-    n.onInternal(EventTypes.CACHE_FETCH, safely("fetch", (p, b) -> {
-      int[] f = CacheMessages.decodeFetch(b);
-      fetches.onFetch(p, f[0], f[1], p.context().scope() == Scope.HOST_SERVICE && p.context().role() == Role.SERVER);
-    }));
-  }
-
-  private static BiConsumer<Channel, Notification> safely(String what, BiConsumer<PeerImpl, Buffer> handler) {
-    return (ch, n) -> {
-      if (!(ch.owner() instanceof PeerImpl peer)) {
-        return;
-      }
-      try {
-        handler.accept(peer, n.payload());
-      } catch (RuntimeException e) {
-        LOG.warn("dropped a cache {} message from {}: {}", what, peer, e.getMessage());
-      }
-    };
-  }
-
-  /** CACHE_REVOKE: a removal for the exchange, the rest for the revocations, each from whom it may come. */
-  private void onRevoke(PeerImpl from, Buffer payload) {
-    CacheMessages.Revoke r = CacheMessages.decodeRevoke(payload);
-    boolean fromLocalRank = from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER;
-    boolean fromMesh = from.context().scope() == Scope.INTER_SERVICE;
-    switch (r.kind()) {
-      case CacheMessages.VOTE -> {
-        if (fromLocalRank && r.rank() >= 0 && links.members.peer(r.groupId(), r.rank()) == from) {
-          revocations.onVote(r);
-        } else {
-          LOG.warn("{}: dropped a revocation vote for group {} rank {} from {} (not that member)", engine.id(),
-              r.groupId(), r.rank(), from);
-        }
-      }
-      case CacheMessages.COUNTS -> {
-        if (fromMesh) {
-          revocations.onCounts(r);
-        }
-      }
-      case CacheMessages.DONE -> {
-        if (from == links.server) {
-          revocations.onDone(r);
-        }
-      }
-      default -> {
-        if (!fromLocalRank) {
-          exchange.onRemove(from, fromMesh, r);
-        }
-      }
-    }
+    this.outbox = new Outbox(links, tables, handles, oneSided);
+    this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches, outbox);
+    new Inbox(links, exchange, revocations, fetches).register(engine);
   }
 
   @Override
   void completed(GroupTable t) {
-    exchange.completed(t);
+    outbox.completed(t);
   }
 
   @Override
@@ -145,7 +90,7 @@ public final class CacheService extends CacheLookups {
    * conflicts with the size the group has here. Mesh links are never refused here.
    */
   public String refusal(Scope scope, RankInfo rank) {
-    return scope != Scope.HOST_SERVICE || rank == null ? null : tables.refusal(rank);
+    return scope != Scope.HOST_SERVICE || rank == null ? null : Admission.refusal(tables, rank);
   }
 
   /** A peer reached BOOTSTRAP_DONE (any thread). */
@@ -236,7 +181,7 @@ public final class CacheService extends CacheLookups {
       int[] groups = groupId < 0 ? tables.groups() : new int[] {groupId};
       int sent = 0;
       for (int g : groups) {
-        sent += exchange.sendKnown(p, g) ? 1 : 0;
+        sent += outbox.sendKnown(p, g) ? 1 : 0;
       }
       if (groupId >= 0 && sent == 0) {
         throw new CacheMissException("group " + groupId + " has no entries here");

@@ -2,7 +2,6 @@ package io.offload.cache.impl;
 
 import io.offload.cache.CacheMissException;
 import io.offload.cache.EntryOutcome;
-import io.offload.context.RankInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
@@ -62,24 +61,6 @@ public final class CacheTables {
   /** Whether sequence {@code seq} of the group was revoked here. */
   public synchronized boolean isRevoked(int groupId, long seq) {
     return sequences.isRevoked(groupId, seq);
-  }
-
-  /**
-   * Why a rank claiming {@code rank} may not join here now, or null: its group is larger than
-   * the maximum, or the group is known here with another size (an entry of the current
-   * sequence pins the size until the group has no entries left). Lock-free.
-   */
-  public String refusal(RankInfo rank) {
-    if (rank.groupSize() > maxGroupSize) {
-      return "group " + rank.groupId() + " of size " + rank.groupSize() + " exceeds the maximum group size "
-          + maxGroupSize + " of this service process (EngineOptions.maxGroupSize)";
-    }
-    GroupTable t = groups.get(rank.groupId());
-    if (t != null && t.size != rank.groupSize()) {
-      return "group " + rank.groupId() + " has size " + t.size + " here (" + t.known + " entries, sequence " + t.seq
-          + "), this rank claims size " + rank.groupSize() + ": conflicting claim, refused";
-    }
-    return null;
   }
 
   // ------------------------------------------------------------------ changes

@@ -2,7 +2,6 @@ package io.offload.cache.impl;
 
 import io.offload.cache.EntryOutcome;
 import io.offload.cache.Handle;
-import io.offload.cache.IntView;
 import io.offload.cache.RemoteRegion;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.RankInfo;
@@ -14,10 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * How the cache fills and empties over the network.
@@ -44,10 +40,12 @@ final class Exchange {
   private final OneSided oneSided;
   private final Revocations revocations;
   private final Fetches fetches;
+  private final Outbox outbox;
 
   Exchange(Links links, CacheTables tables, Handles handles, OneSided oneSided, Revocations revocations,
-      Fetches fetches) {
+      Fetches fetches, Outbox outbox) {
     this.fetches = fetches;
+    this.outbox = outbox;
     this.links = links;
     this.tables = tables;
     this.handles = handles;
@@ -86,9 +84,9 @@ final class Exchange {
       links.mesh.add(p);
       handles.put(new Handle(remote, p.context(), p, null, oneSided));
       for (int g : tables.groups()) {
-        sendOwnEntries(p, g);
+        outbox.sendOwnEntries(p, g);
       }
-      ownRegion().ifPresent(r -> links.send(p, EventTypes.MEMORY_REGION, CacheMessages.region(r)));
+      outbox.ownRegion().ifPresent(r -> links.send(p, EventTypes.MEMORY_REGION, CacheMessages.region(r)));
       LOG.debug("{}: mesh link to service process {} up ({} links)", id(), remote, links.mesh.size());
     }
   }
@@ -99,7 +97,7 @@ final class Exchange {
     }
     RankInfo ri = p.rank();
     links.localRanks.add(p);
-    ownRegion().ifPresent(r -> links.send(p, EventTypes.MEMORY_REGION, CacheMessages.region(r)));
+    outbox.ownRegion().ifPresent(r -> links.send(p, EventTypes.MEMORY_REGION, CacheMessages.region(r)));
     if (ri == null) {
       return;
     }
@@ -111,7 +109,7 @@ final class Exchange {
         ri.localSize(), ri.hostId());
     if (o == EntryOutcome.CONFLICT || o == EntryOutcome.TOO_LARGE) {
       // The bootstrap check passed but the group changed since: the rank must know, not wait forever.
-      String why = tables.refusal(ri);
+      String why = Admission.refusal(tables, ri);
       p.link().terminate("cache refused this rank: " + (why != null ? why : o));
     }
   }
@@ -137,7 +135,7 @@ final class Exchange {
     fetches.arrived(g, rank);
     GroupTable t = tables.table(g);
     if (o != EntryOutcome.COMPLETED && t != null && t.index != null) {
-      sendGroup(p, t); // it joined a group that was already whole
+      outbox.sendGroup(p, t); // it joined a group that was already whole
     }
     return o;
   }
@@ -260,7 +258,7 @@ final class Exchange {
           && t != null && t.seq == r.seq()) {
         // The sender held an entry we never took (a conflicting claim pinned its copy): now that
         // it is gone, the sender may have freed the group, so it gets our entries again.
-        sendOwnEntries(from, r.groupId());
+        outbox.sendOwnEntries(from, r.groupId());
       }
     } else {
       tables.removeServedBy(r.groupId(), r.seq(), r.serviceProcess());
@@ -276,62 +274,4 @@ final class Exchange {
     }
   }
 
-  /** A group became whole: a service process sends it to its local members. */
-  void completed(GroupTable t) {
-    LOG.debug("{}: group {} (sequence {}) complete, {} ranks", id(), t.groupId, t.seq, t.size);
-    int sp = links.localSp;
-    if (sp < 0) {
-      return;
-    }
-    Set<PeerImpl> sentTo = new HashSet<>();
-    IntView mine = t.index.ranksServedBy(sp);
-    Buffer whole = null; // encoded once for every member (sends copy their payload)
-    for (int i = 0; i < mine.size(); i++) {
-      PeerImpl p = links.members.peer(t.groupId, mine.get(i));
-      if (p != null && sentTo.add(p)) {
-        if (whole == null) {
-          int[] all = t.knownRanks();
-          whole = CacheMessages.entries(t, all, all.length);
-        }
-        links.send(p, EventTypes.CACHE_GROUP, whole);
-      }
-    }
-  }
-
-  /** Application-driven fill: every known entry of the group to {@code p} (CACHE_GROUP); false if none. */
-  boolean sendKnown(PeerImpl p, int groupId) {
-    GroupTable t = tables.table(groupId);
-    if (t == null || t.known == 0) {
-      return false;
-    }
-    sendGroup(p, t);
-    return true;
-  }
-
-  private void sendGroup(PeerImpl p, GroupTable t) {
-    int[] all = t.knownRanks();
-    links.send(p, EventTypes.CACHE_GROUP, CacheMessages.entries(t, all, all.length));
-  }
-
-  private void sendOwnEntries(PeerImpl to, int groupId) {
-    GroupTable t = tables.table(groupId);
-    int sp = links.localSp;
-    if (t == null || sp < 0) {
-      return;
-    }
-    int[] mine = t.knownRanks();
-    int n = 0;
-    for (int r : mine) {
-      if (t.spAcquire(r) == sp) {
-        mine[n++] = r;
-      }
-    }
-    if (n > 0) {
-      links.send(to, EventTypes.CACHE_ENTRIES, CacheMessages.entries(t, mine, n));
-    }
-  }
-
-  Optional<RemoteRegion> ownRegion() {
-    return links.localSp < 0 || !oneSided.exposes() ? Optional.empty() : handles.region(links.localSp);
-  }
 }

@@ -85,10 +85,10 @@ class CacheMemoryTest {
     assertEquals(EntryOutcome.TOO_LARGE, tables.put(0, 0, Integer.MAX_VALUE, 5, 0, 1, 0, 0));
     assertEquals(0, tables.groups().length);
     assertEquals(0, tables.bytes());
-    String why = tables.refusal(new RankInfo(0, 5, HUGE, 0, 1, 0));
+    String why = Admission.refusal(tables, new RankInfo(0, 5, HUGE, 0, 1, 0));
     assertNotNull(why);
     assertTrue(why.contains("exceeds the maximum group size 16777216"), why);
-    assertNull(tables.refusal(new RankInfo(0, 5, 1 << 24, 0, 1, 0)));
+    assertNull(Admission.refusal(tables, new RankInfo(0, 5, 1 << 24, 0, 1, 0)));
   }
 
   @Test
@@ -130,13 +130,13 @@ class CacheMemoryTest {
     // a wrong claim first: group 0 of size 8 (the job has 4 ranks)
     assertEquals(EntryOutcome.ADDED, tables.put(0, 0, 8, 3, 3, 8, 0, 0));
     RankInfo legit = new RankInfo(0, 1, 4, 1, 4, 0);
-    String why = tables.refusal(legit);
+    String why = Admission.refusal(tables, legit);
     assertNotNull(why, "the legitimate rank is told at bootstrap");
     assertTrue(why.contains("has size 8 here") && why.contains("claims size 4"), why);
     assertEquals(EntryOutcome.CONFLICT, tables.put(0, 0, 4, 1, 1, 4, 0, 0));
     // the wrong claimant leaves: nothing pins the group any more
     assertTrue(tables.remove(0, 0, 3));
-    assertNull(tables.refusal(legit));
+    assertNull(Admission.refusal(tables, legit));
     for (int r = 0; r < 4; r++) {
       EntryOutcome o = tables.put(0, 0, 4, r, r, 4, 0, 0);
       assertEquals(r == 3 ? EntryOutcome.COMPLETED : EntryOutcome.ADDED, o);
