@@ -70,6 +70,32 @@ class GroupClaimRefusalTest {
     Await.until("the rank is in the cache", () -> sp.cache().isComplete(0), 10, TimeUnit.SECONDS);
   }
 
+  /**
+   * Issue 16's attack with the maximum raised out of the way: four ranks claim groups of 10^8
+   * and leave. The service process holds kilobytes while they are there, nothing after.
+   */
+  @Test
+  void hugeClaimsCostKilobytesAndAreFreedWhenTheirRanksLeave() throws Exception {
+    OffloadEngine big = OffloadEngine.create(vertx, new EngineOptions().setName("claim-big")
+        .setMaxGroupSize(Integer.MAX_VALUE)).await(30, TimeUnit.SECONDS);
+    int bigPort = big.listen(new ServerOptions().setPort(0).setServiceProcessId(0)).await(30, TimeUnit.SECONDS)
+        .localPort();
+    io.offload.cache.impl.CacheTables tables = ((io.offload.cache.impl.CacheService) big.cache()).tables();
+    List<ExecutionContext> claims = new java.util.ArrayList<>();
+    for (int g = 1; g <= 4; g++) {
+      claims.add(ranks.connect(new ClientOptions().setPort(bigPort).setRankInfo(new RankInfo(g, g * 1000, 100_000_000,
+          0, 1, 0)).setConnectTimeout(Duration.ofSeconds(10))).await(30, TimeUnit.SECONDS));
+    }
+    Await.until("four huge groups", () -> big.cache().groups().length == 4, 10, TimeUnit.SECONDS);
+    long held = tables.bytes();
+    assertTrue(held < 100_000, "4 claims of 10^8 hold " + held + " B (before: 4 x 1.6 GB)");
+    for (ExecutionContext c : claims) {
+      c.close().await(30, TimeUnit.SECONDS);
+    }
+    Await.until("every group freed", () -> big.cache().groups().length == 0, 10, TimeUnit.SECONDS);
+    assertEquals(0, tables.bytes());
+  }
+
   @Test
   void aConflictingRankIsToldAndTheWrongClaimStopsPinningOnceItsClaimantLeft() throws Exception {
     ExecutionContext wrong = connect(new RankInfo(0, 3, 8, 3, 8, 0));
