@@ -20,6 +20,8 @@ public final class EngineOptions {
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024;
   public static final int DEFAULT_MAX_ADDRESS_LENGTH = 32 * 1024;
+  /** 2^24 ranks: a claim above is refused at bootstrap; a group's directory stays below 256 B. */
+  public static final int DEFAULT_MAX_GROUP_SIZE = 1 << 24;
 
   private String name;
   private RankInfo rankInfo;
@@ -32,6 +34,9 @@ public final class EngineOptions {
   private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
   private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
   private int maxAddressLength = DEFAULT_MAX_ADDRESS_LENGTH;
+  private int maxGroupSize = DEFAULT_MAX_GROUP_SIZE;
+  private int worldGroupId;
+  private boolean persistentGroups;
 
   public EngineOptions() {
   }
@@ -48,6 +53,9 @@ public final class EngineOptions {
     this.heartbeatTimeout = o.heartbeatTimeout;
     this.maxFrameLength = o.maxFrameLength;
     this.maxAddressLength = o.maxAddressLength;
+    this.maxGroupSize = o.maxGroupSize;
+    this.worldGroupId = o.worldGroupId;
+    this.persistentGroups = o.persistentGroups;
   }
 
   /** Reads the fields of {@link #toJson()}. */
@@ -63,6 +71,9 @@ public final class EngineOptions {
     setHeartbeatTimeout(Duration.ofMillis(json.getLong("heartbeatTimeoutMs", DEFAULT_HEARTBEAT_TIMEOUT.toMillis())));
     setMaxFrameLength(json.getInteger("maxFrameLength", DEFAULT_MAX_FRAME_LENGTH));
     setMaxAddressLength(json.getInteger("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH));
+    setMaxGroupSize(json.getInteger("maxGroupSize", DEFAULT_MAX_GROUP_SIZE));
+    setWorldGroupId(json.getInteger("worldGroupId", 0));
+    setPersistentGroups(json.getBoolean("persistentGroups", false));
     setUcx(new UcxOptions(json));
     setMaxPendingBytes(json.getLong("maxPendingBytes", DEFAULT_MAX_PENDING_BYTES));
   }
@@ -71,6 +82,8 @@ public final class EngineOptions {
     JsonObject j = new JsonObject().put("maxInFlight", maxInFlight).put("maxPending", maxPending).put("maxQueued", maxQueued)
         .put("heartbeatIntervalMs", heartbeatInterval.toMillis()).put("heartbeatTimeoutMs", heartbeatTimeout.toMillis())
         .put("maxFrameLength", maxFrameLength).put("maxAddressLength", maxAddressLength)
+        .put("maxGroupSize", maxGroupSize).put("worldGroupId", worldGroupId)
+        .put("persistentGroups", persistentGroups)
         .put("maxPendingBytes", maxPendingBytes);
     ucx.toJson(j);
     return name == null ? j : j.put("name", name);
@@ -211,6 +224,50 @@ public final class EngineOptions {
       throw new IllegalArgumentException("maxFrameLength must be >= 64, got " + n);
     }
     this.maxFrameLength = n;
+    return this;
+  }
+
+  public int getMaxGroupSize() {
+    return maxGroupSize;
+  }
+
+  /**
+   * Largest group (communicator) size this engine's cache accepts, default 2^24. A rank that
+   * claims a larger group is refused at bootstrap with the reason; entries of larger groups from
+   * other processes are dropped. Cache memory follows the entries present, not this size.
+   */
+  public EngineOptions setMaxGroupSize(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("maxGroupSize must be >= 1, got " + n);
+    }
+    this.maxGroupSize = n;
+    return this;
+  }
+
+  public int getWorldGroupId() {
+    return worldGroupId;
+  }
+
+  /** Id of the world group, which the cache never revokes (default 0). */
+  public EngineOptions setWorldGroupId(int id) {
+    if (id < 0) {
+      throw new IllegalArgumentException("worldGroupId must be >= 0, got " + id);
+    }
+    this.worldGroupId = id;
+    return this;
+  }
+
+  public boolean isPersistentGroups() {
+    return persistentGroups;
+  }
+
+  /**
+   * Persistent groups (default off): the cache keeps a revoked group's entries, and a group
+   * added again at a newer sequence with the same size starts from them (whole at once if the
+   * members are the same); entries that differ replace the kept ones.
+   */
+  public EngineOptions setPersistentGroups(boolean on) {
+    this.persistentGroups = on;
     return this;
   }
 
