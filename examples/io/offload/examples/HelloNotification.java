@@ -32,8 +32,7 @@ public final class HelloNotification {
       OffloadEngine sp = OffloadEngine.create(vertx).await(30, TimeUnit.SECONDS);
       ExecutionContext server = sp.listen(new ServerOptions()).await(10, TimeUnit.SECONDS);
       // It answers every HELLO to whoever sent it. Notifications are plain event-bus messages.
-      server.consumer(HELLO, m -> {
-        Notification n = m;
+      server.consumer(HELLO, n -> {
         server.notify(n.peerId(), HELLO, Buffer.buffer("hello rank " + n.source().rank() + ", I am your service process"));
       }).completion().await(10, TimeUnit.SECONDS);
 

@@ -1,6 +1,7 @@
 package io.offload.bootstrap;
 
 import io.offload.bootstrap.BootstrapSteps.Step;
+import io.offload.cache.impl.CacheService;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.RankInfo;
 import io.offload.context.Role;
@@ -182,6 +183,11 @@ public final class ServerBootstrap {
         refuse(OobCodec.ERR_DUPLICATE, "group " + rank.groupId() + " rank " + rank.rank()
             + " is already connected (as peer " + holder.id() + "); a rank may reconnect only after its previous "
             + "connection is gone");
+        return;
+      }
+      String refused = engine.cache() instanceof CacheService c ? c.refusal(options.getScope(), rank) : null;
+      if (refused != null) { // group too large, or conflicting with its size here (issue 16: 1, 8)
+        refuse(OobCodec.ERR_PROTOCOL, refused);
         return;
       }
       if (holder != null) {

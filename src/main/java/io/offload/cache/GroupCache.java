@@ -1,5 +1,6 @@
 package io.offload.cache;
 
+import io.offload.context.ExecutionContext;
 import io.offload.context.RankInfo;
 import io.vertx.core.Future;
 
@@ -31,6 +32,15 @@ public interface GroupCache {
 
   /** Global id of the service process that serves {@code rank} of {@code groupId}. */
   int serviceProcessOf(int groupId, int rank);
+
+  /**
+   * Entries on demand: the service process of {@code rank} of {@code groupId}, at once if its
+   * entry is known here, else once this process has fetched it (a rank from its service
+   * process, which asks the other service processes if it does not know it either; or when the
+   * entry arrives by the ordinary exchange). The entry is then in the cache. Only the
+   * synchronous {@link #serviceProcessOf} throws {@link CacheMissException}.
+   */
+  Future<Integer> fetchServiceProcessOf(int groupId, int rank);
 
   /** Whether the entry of {@code rank} of {@code groupId} is known. */
   boolean contains(int groupId, int rank);
@@ -73,6 +83,82 @@ public interface GroupCache {
   /** The hosts of the group's ranks, ascending. Needs the whole group. */
   IntView hosts(int groupId);
 
+  // ---------------------------------------------------------------- by host and by position
+  // The lookups of the C original (dpu_offload_group_cache.h), each named. They need the whole
+  // group ({@link #isComplete}) and throw CacheMissException before. A "host index" is a
+  // position in hosts(g), a "group index" of a service process a position in
+  // serviceProcesses(g), its "local index" a position among the group's service processes on
+  // its host. Views are built once per group and lent out: no call allocates.
+
+  /** C {@code get_group_ranks_on_host}: the ranks of the group on host {@code hostId}, ascending. O(1). */
+  IntView ranksOnHost(int groupId, int hostId);
+
+  /**
+   * C {@code get_host_idx_by_group}: the index of host {@code hostId} among the group's hosts,
+   * or -1 (the C function answers for this process's own host: pass its host id). O(1).
+   */
+  int hostIndex(int groupId, int hostId);
+
+  /**
+   * The ranks on the host of index {@code hostIndex}, ascending; its size is C
+   * {@code get_num_ranks_for_group_host_idx} (empty when out of range). O(1).
+   */
+  IntView ranksOnHostIndex(int groupId, int hostIndex);
+
+  /** C {@code get_rank_idx_by_group_host_idx}: index of {@code rank} among the ranks of that host, or -1. O(log n). */
+  int rankIndexOnHost(int groupId, int hostIndex, int rank);
+
+  /**
+   * C {@code get_all_sps_by_group_host_idx}: the group's service processes on the host of
+   * index {@code hostIndex}, ascending global ids; {@code size()} is C
+   * {@code get_num_sps_by_group_host_idx}, {@code get(n)} C {@code get_nth_sp_by_group_host_idx}. O(1).
+   */
+  IntView serviceProcessesOnHostIndex(int groupId, int hostIndex);
+
+  /**
+   * C {@code get_group_local_sps}: the group's service processes on this process's host
+   * (empty until this process knows its host: a rank from its rank info, a service process
+   * from its first local rank). O(1).
+   */
+  IntView localServiceProcesses(int groupId);
+
+  /** C {@code get_sp_group_gid}: the group index of global service process {@code serviceProcessId}, or -1. O(1). */
+  int serviceProcessGroupIndex(int groupId, int serviceProcessId);
+
+  /**
+   * C {@code get_global_sp_id_by_group}: the global id of the service process of group index
+   * {@code groupIndex} (the C function answers for this process's own). O(1).
+   */
+  default int serviceProcessAt(int groupId, int groupIndex) {
+    IntView sps = serviceProcesses(groupId);
+    if (groupIndex < 0 || groupIndex >= sps.size()) {
+      throw new CacheMissException("group " + groupId + " has " + sps.size() + " service processes, no index "
+          + groupIndex);
+    }
+    return sps.get(groupIndex);
+  }
+
+  /** C {@code get_local_sp_id_by_group}: the local index of a service process within the group, or -1. O(1). */
+  int serviceProcessLocalIndex(int groupId, int serviceProcessId);
+
+  /**
+   * C {@code get_rank_idx_by_group_sp_id}: index of {@code rank} among
+   * {@link #ranksServedBy}{@code (groupId, serviceProcessId)}, or -1. O(log n).
+   */
+  default int rankIndexOnServiceProcess(int groupId, int serviceProcessId, int rank) {
+    return ranksServedBy(groupId, serviceProcessId).indexOf(rank);
+  }
+
+  /**
+   * C {@code get_all_ranks_by_group_sp_lid}: the ranks served by the service process of local
+   * index {@code localIndex} on the host of index {@code hostIndex}; {@code size()} is C
+   * {@code get_num_ranks_for_group_host_local_sp}. Empty when either index is out of range. O(1).
+   */
+  default IntView ranksOfLocalServiceProcess(int groupId, int hostIndex, int localIndex) {
+    IntView sps = serviceProcessesOnHostIndex(groupId, hostIndex);
+    return localIndex < 0 || localIndex >= sps.size() ? IntView.EMPTY : ranksServedBy(groupId, sps.get(localIndex));
+  }
+
   /** Number of ranks of the group. */
   int groupSize(int groupId);
 
@@ -114,10 +200,38 @@ public interface GroupCache {
   Future<Void> join(RankInfo member, long sequence);
 
   /**
-   * Revokes a group everywhere: here, at this process's service process(es), and from there
-   * at every other service process and rank. Completes once the revocation is sent.
+   * On a rank: revokes a group collectively, as the C original does. This rank's vote goes to
+   * its service process; the service processes count the votes of their ranks and exchange the
+   * counts (with the group's sequence number); once <em>every</em> member has revoked, the group
+   * is dropped at every service process and member, and a revoke-done event is published on
+   * {@link #revokedAddress()}. Completes then. Entries and joins of a newer sequence that arrive
+   * meanwhile are queued, not dropped. A member lost during a revocation counts as having
+   * revoked. The world group ({@code EngineOptions.worldGroupId}, default 0) is never revoked:
+   * the future fails.
    */
   Future<Void> revoke(int groupId);
+
+  /**
+   * Local event-bus address of the revoke-done events, {@code offload.<engine>.cache.revoked}:
+   * a {@code JsonObject} {@code {"groupId": g, "seq": s}} each time a group is revoked here.
+   */
+  String revokedAddress();
+
+  /**
+   * Application-driven fill: adds an entry this process already knows (from its own wire-up,
+   * say), here only: {@code entry} at {@code sequence}, served by {@code serviceProcessId}.
+   * The sequence, conflict and maximum-size rules apply; the future says what the add did.
+   */
+  Future<EntryOutcome> add(RankInfo entry, long sequence, int serviceProcessId);
+
+  /**
+   * Application-driven fill: sends every entry known here of group {@code groupId} (of every
+   * group if {@code groupId < 0}) to peer {@code peerId} of {@code context}, whose cache adds
+   * them as they are (nothing is passed on from there). Completes once sent; fails if a given
+   * group has no entries here. Whoever can reach a process's contexts can fill its cache this
+   * way: use a secret where peers are not trusted.
+   */
+  Future<Void> send(int groupId, ExecutionContext context, int peerId);
 
   /**
    * On a service process: registers a region of {@code bytes} with UCX and publishes it to the

@@ -49,6 +49,12 @@ public final class IntView {
     return Arrays.binarySearch(values, from, to, value) >= 0;
   }
 
+  /** Position of {@code value} in this view, or -1: binary search, O(log n), allocation-free. */
+  public int indexOf(int value) {
+    int i = Arrays.binarySearch(values, from, to, value);
+    return i < 0 ? -1 : i - from;
+  }
+
   /** A copy. */
   public int[] toArray() {
     return Arrays.copyOfRange(values, from, to);

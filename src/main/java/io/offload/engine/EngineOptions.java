@@ -12,7 +12,8 @@ import java.util.Objects;
  * Options of an {@link OffloadEngine}. Setters validate at once and return {@code this}.
  *
  * <p>JSON: {@code name, rankInfo} ({@link RankInfo} JSON){@code , maxInFlight, maxPending, maxQueued,
- * maxPendingBytes, heartbeatIntervalMs, heartbeatTimeoutMs, maxFrameLength, maxAddressLength} and, in the
+ * maxPendingBytes, heartbeatIntervalMs, heartbeatTimeoutMs, maxFrameLength, maxAddressLength, maxGroupSize,
+ * worldGroupId, persistentGroups} and, in the
  * same object, the keys of {@link UcxOptions}. Durations travel as whole milliseconds. An unknown or
  * misspelt key is rejected with an {@link IllegalArgumentException} that names it.
  */
@@ -20,7 +21,7 @@ public final class EngineOptions {
 
   private static final JsonKeys KEYS = JsonKeys.of(EngineOptions.class, "name", "rankInfo", "maxInFlight",
       "maxPending", "maxQueued", "maxPendingBytes", "heartbeatIntervalMs", "heartbeatTimeoutMs", "maxFrameLength",
-      "maxAddressLength").with(UcxOptions.JSON_KEYS);
+      "maxAddressLength", "maxGroupSize", "worldGroupId", "persistentGroups").with(UcxOptions.JSON_KEYS);
 
   /** Notifications in flight per peer. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 32;
@@ -38,6 +39,8 @@ public final class EngineOptions {
   public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024;
   /** Largest peer worker address accepted: 32 KiB. */
   public static final int DEFAULT_MAX_ADDRESS_LENGTH = 32 * 1024;
+  /** 2^24 ranks: a claim above is refused at bootstrap; a group's directory stays below 256 B. */
+  public static final int DEFAULT_MAX_GROUP_SIZE = 1 << 24;
 
   private String name;
   private RankInfo rankInfo;
@@ -50,6 +53,9 @@ public final class EngineOptions {
   private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
   private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
   private int maxAddressLength = DEFAULT_MAX_ADDRESS_LENGTH;
+  private int maxGroupSize = DEFAULT_MAX_GROUP_SIZE;
+  private int worldGroupId;
+  private boolean persistentGroups;
 
   public EngineOptions() {
   }
@@ -66,6 +72,9 @@ public final class EngineOptions {
     this.heartbeatTimeout = o.heartbeatTimeout;
     this.maxFrameLength = o.maxFrameLength;
     this.maxAddressLength = o.maxAddressLength;
+    this.maxGroupSize = o.maxGroupSize;
+    this.worldGroupId = o.worldGroupId;
+    this.persistentGroups = o.persistentGroups;
   }
 
   /**
@@ -89,6 +98,9 @@ public final class EngineOptions {
     setHeartbeatTimeout(Duration.ofMillis(json.getLong("heartbeatTimeoutMs", DEFAULT_HEARTBEAT_TIMEOUT.toMillis())));
     setMaxFrameLength(json.getInteger("maxFrameLength", DEFAULT_MAX_FRAME_LENGTH));
     setMaxAddressLength(json.getInteger("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH));
+    setMaxGroupSize(json.getInteger("maxGroupSize", DEFAULT_MAX_GROUP_SIZE));
+    setWorldGroupId(json.getInteger("worldGroupId", 0));
+    setPersistentGroups(json.getBoolean("persistentGroups", false));
     setUcx(new UcxOptions(UcxOptions.JSON_KEYS.select(json)));
     setMaxPendingBytes(json.getLong("maxPendingBytes", DEFAULT_MAX_PENDING_BYTES));
   }
@@ -98,6 +110,8 @@ public final class EngineOptions {
     JsonObject j = new JsonObject().put("maxInFlight", maxInFlight).put("maxPending", maxPending).put("maxQueued", maxQueued)
         .put("heartbeatIntervalMs", heartbeatInterval.toMillis()).put("heartbeatTimeoutMs", heartbeatTimeout.toMillis())
         .put("maxFrameLength", maxFrameLength).put("maxAddressLength", maxAddressLength)
+        .put("maxGroupSize", maxGroupSize).put("worldGroupId", worldGroupId)
+        .put("persistentGroups", persistentGroups)
         .put("maxPendingBytes", maxPendingBytes);
     ucx.toJson(j);
     if (rankInfo != null) {
@@ -241,6 +255,50 @@ public final class EngineOptions {
       throw new IllegalArgumentException("maxFrameLength must be >= 64, got " + n);
     }
     this.maxFrameLength = n;
+    return this;
+  }
+
+  public int getMaxGroupSize() {
+    return maxGroupSize;
+  }
+
+  /**
+   * Largest group (communicator) size this engine's cache accepts, default 2^24. A rank that
+   * claims a larger group is refused at bootstrap with the reason; entries of larger groups from
+   * other processes are dropped. Cache memory follows the entries present, not this size.
+   */
+  public EngineOptions setMaxGroupSize(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("maxGroupSize must be >= 1, got " + n);
+    }
+    this.maxGroupSize = n;
+    return this;
+  }
+
+  public int getWorldGroupId() {
+    return worldGroupId;
+  }
+
+  /** Id of the world group, which the cache never revokes (default 0). */
+  public EngineOptions setWorldGroupId(int id) {
+    if (id < 0) {
+      throw new IllegalArgumentException("worldGroupId must be >= 0, got " + id);
+    }
+    this.worldGroupId = id;
+    return this;
+  }
+
+  public boolean isPersistentGroups() {
+    return persistentGroups;
+  }
+
+  /**
+   * Persistent groups (default off): the cache keeps a revoked group's entries, and a group
+   * added again at a newer sequence with the same size starts from them (whole at once if the
+   * members are the same); entries that differ replace the kept ones.
+   */
+  public EngineOptions setPersistentGroups(boolean on) {
+    this.persistentGroups = on;
     return this;
   }
 

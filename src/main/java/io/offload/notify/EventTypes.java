@@ -19,6 +19,8 @@ public final class EventTypes {
   public static final int CACHE_GROUP = 18;
   /** Remote memory: a service process publishes a registered region. */
   public static final int MEMORY_REGION = 19;
+  /** Group cache: a request for one entry not known yet (entries on demand). */
+  public static final int CACHE_FETCH = 20;
 
   private EventTypes() {
   }

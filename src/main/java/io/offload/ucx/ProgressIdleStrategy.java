@@ -13,6 +13,11 @@ import java.util.function.LongSupplier;
  * every message (shared/README §6). With a time window, a reply that arrives within it never finds
  * the thread asleep.
  *
+ * <p>The window counts only time the thread was running: a gap of more than
+ * {@link #PREEMPTED_NANOS} between two idle passes (the thread was descheduled: a loaded machine
+ * gives other threads time slices of milliseconds) is not counted, so a thread that comes back
+ * from one still spins for its peer's reply instead of going straight to sleep.
+ *
  * <p>Thread safety: used by the one thread that runs the agent.
  */
 public final class ProgressIdleStrategy implements IdleStrategy {
@@ -21,7 +26,11 @@ public final class ProgressIdleStrategy implements IdleStrategy {
   private final long yieldUntilNanos;
   private final LongSupplier clock;
   private final Runnable sleep;
+  /** Two idle passes further apart than this: the thread was not running in between. */
+  static final long PREEMPTED_NANOS = 50_000;
+
   private long lastWork;
+  private long lastPass;
   private long sleeps;
 
   /**
@@ -39,14 +48,20 @@ public final class ProgressIdleStrategy implements IdleStrategy {
     this.clock = clock;
     this.sleep = sleep;
     this.lastWork = clock.getAsLong();
+    this.lastPass = lastWork;
   }
 
   @Override
   public void idle(int workCount) {
     long now = clock.getAsLong();
+    long sinceLastPass = now - lastPass;
+    lastPass = now;
     if (workCount > 0) {
       lastWork = now;
       return;
+    }
+    if (sinceLastPass > PREEMPTED_NANOS) {
+      lastWork += sinceLastPass; // descheduled: that time does not count against the window
     }
     long idleFor = now - lastWork;
     if (idleFor < spinNanos) {
@@ -56,7 +71,7 @@ public final class ProgressIdleStrategy implements IdleStrategy {
     } else {
       sleeps++;
       sleep.run();
-      lastWork = clock.getAsLong(); // woken: what woke us is usually followed by more, spin again
+      lastWork = lastPass = clock.getAsLong(); // woken: what woke us is usually followed by more, spin again
     }
   }
 
@@ -67,7 +82,7 @@ public final class ProgressIdleStrategy implements IdleStrategy {
 
   @Override
   public void reset() {
-    lastWork = clock.getAsLong();
+    lastWork = lastPass = clock.getAsLong();
   }
 
   /** How many times the thread went to sleep (for tests and the bench's hop table). */

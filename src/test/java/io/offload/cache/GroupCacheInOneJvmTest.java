@@ -103,8 +103,12 @@ class GroupCacheInOneJvmTest {
     }
     sps.forEach(s -> awaitDigest(s.engine(), 7, firstDigest));
 
-    // revoked by one member: gone everywhere
-    ranks.get(0).engine().cache().revoke(7).await(WAIT, TimeUnit.SECONDS);
+    // revoked by every member (collectively): gone everywhere
+    List<Future<Void>> revokes = new ArrayList<>();
+    for (int w : firstMembers) {
+      revokes.add(ranks.get(w).engine().cache().revoke(7));
+    }
+    Future.all(revokes).await(WAIT, TimeUnit.SECONDS);
     for (OffloadEngine e : engines()) {
       Await.until(e.id() + " forgets group 7", () -> e.cache().knownMembers(7) == 0, WAIT, TimeUnit.SECONDS);
     }

@@ -97,8 +97,7 @@ class BootstrapInOneJvmTest {
                 rank.connect(new ClientOptions().setPort(server.localPort()).setRankInfo(RankInfo.of(0, 0, 1)))
                     .compose(client -> {
                       // server echoes to the sender
-                      sp.consumer(type, m -> {
-                        Notification n = m;
+                      sp.consumer(type, n -> {
                         server.notify(n.peerId(), type, Buffer.buffer("pong:").appendBuffer(n.payload()));
                       });
                       io.vertx.core.Promise<String> reply = io.vertx.core.Promise.promise();

@@ -68,12 +68,9 @@ final class ServerFixture implements AutoCloseable {
         .completion().await(10, TimeUnit.SECONDS);
     Promise<Void> echoReady = Promise.promise();
     engine.ucxContext().runOnContext(v -> {
-      NotificationConsumer c = engine.consumer(ECHO, m -> {
-        Notification n = m;
-        for (ExecutionContext ctx : engine.contexts()) {
-          if (ctx.id().equals(n.contextId()) && !ctx.isClosed()) {
-            ctx.notify(n.peerId(), ECHO, n.payload());
-          }
+      NotificationConsumer c = engine.consumer(ECHO, n -> {
+        if (!n.context().isClosed()) {
+          n.context().notify(n.peerId(), ECHO, n.payload());
         }
       });
       c.completion().onComplete(echoReady);

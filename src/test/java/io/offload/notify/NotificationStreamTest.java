@@ -94,8 +94,7 @@ class NotificationStreamTest {
       Promise<Void> all = Promise.promise();
       // consumer on the UCX context: arrivals without a thread hop
       Promise<Void> registered = Promise.promise();
-      sp.ucxContext().runOnContext(v -> server.consumer(TYPE, m -> {
-        Notification n = m;
+      sp.ucxContext().runOnContext(v -> server.consumer(TYPE, n -> {
         long want = nextEventId.getOrDefault(n.peerId(), 1L); // event 0 of each sender was its bootstrap probe
         if (n.eventId() != want) {
           errors.add("peer " + n.peerId() + ": event " + n.eventId() + " arrived, expected " + want);
@@ -127,11 +126,11 @@ class NotificationStreamTest {
       assertEquals(expected, arrived.get());
       assertEquals(hugeSenders, hugeArrived.get(), "64 MiB notifications (rendezvous)");
       assertEquals(CLIENTS, nextEventId.size());
-      assertEquals(0, sp.notificationStats().duplicates.sum());
-      assertEquals(expected + CLIENTS, sp.notificationStats().received.sum(), "user notifications + one bootstrap probe per client");
+      assertEquals(0, sp.notificationStats().duplicates());
+      assertEquals(expected + CLIENTS, sp.notificationStats().received(), "user notifications + one bootstrap probe per client");
       NotifyStats rs = ranks.get(0).notificationStats();
-      assertTrue(rs.eventsReused.sum() > 10 * rs.eventsCreated.sum(),
-          "send events come from the pool: created " + rs.eventsCreated.sum() + ", reused " + rs.eventsReused.sum());
+      assertTrue(rs.eventsReused() > 10 * rs.eventsCreated(),
+          "send events come from the pool: created " + rs.eventsCreated() + ", reused " + rs.eventsReused());
     } finally {
       for (OffloadEngine e : ranks) {
         e.close().await(30, TimeUnit.SECONDS);

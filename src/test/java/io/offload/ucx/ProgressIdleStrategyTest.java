@@ -20,10 +20,13 @@ class ProgressIdleStrategyTest {
     ProgressIdleStrategy s = strategy(100_000, 900_000);
     s.idle(1);
     for (int i = 0; i < 1_000_000; i++) { // a count-based policy would have slept long ago
-      now += 0;
       s.idle(0);
     }
-    now += 999_999;
+    for (int i = 0; i < 99_999; i++) { // 1 ms of passes 10 ns apart, minus one
+      now += 10;
+      s.idle(0);
+    }
+    now += 9;
     s.idle(0);
     assertEquals(0, slept, "1 ms window not over yet");
     now += 1;
@@ -48,6 +51,23 @@ class ProgressIdleStrategyTest {
     now = 40;
     s.idle(0);
     assertEquals(1, slept, "just woken: a fresh window");
+  }
+
+  @Test
+  void shouldNotCountTimeTheThreadWasDescheduledAgainstTheWindow() {
+    ProgressIdleStrategy s = strategy(100_000, 0);
+    s.idle(1);
+    now += 5_000_000; // 5 ms without a pass: the thread was not running
+    s.idle(0);
+    assertEquals(0, slept, "back from being descheduled: spins for the reply first");
+    for (int i = 0; i < 9_999; i++) {
+      now += 10;
+      s.idle(0);
+    }
+    assertEquals(0, slept, "99.99 us of running time");
+    now += 20;
+    s.idle(0);
+    assertEquals(1, slept, "100 us of running time since the last work: sleeps");
   }
 
   @Test

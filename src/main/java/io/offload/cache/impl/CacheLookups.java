@@ -1,120 +1,213 @@
 package io.offload.cache.impl;
 
+import io.offload.cache.CacheDigest;
+import io.offload.cache.CacheMissException;
 import io.offload.cache.GroupCache;
 import io.offload.cache.Handle;
 import io.offload.cache.IntView;
 import io.offload.cache.RemoteRegion;
 import io.offload.context.RankInfo;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The lookup half of {@link GroupCache}, answered from {@link CacheTables} (lock-free,
- * allocation-free); {@link CacheService} adds the networked half.
+ * The lookup half of {@link GroupCache}, answered from {@link CacheTables} and {@link Handles}
+ * (lock-free; allocation-free except where {@link GroupCache} says so); {@link CacheService}
+ * adds the networked half.
  *
  * <p>Thread safety: any thread.
  */
 abstract class CacheLookups implements GroupCache {
 
   protected final CacheTables tables;
+  protected final Handles handles = new Handles();
 
-  CacheLookups() {
-    this.tables = new CacheTables(this::completed);
+  /** @param maxGroupSize larger groups are refused (see {@link CacheTables}) */
+  CacheLookups(int maxGroupSize) {
+    this.tables = new CacheTables(this::completed, maxGroupSize);
   }
 
   /** A group became whole (called by the thread that completed it). */
   abstract void completed(GroupTable t);
+
+  /** Host id of this process, or -1 while unknown. */
+  abstract int selfHost();
 
   /** The data, for tests and metrics. */
   public CacheTables tables() {
     return tables;
   }
 
+  public Handles handles() {
+    return handles;
+  }
+
+  // ---------------------------------------------------------------- by rank
 
   @Override
   public int serviceProcessOf(int groupId, int rank) {
-    return tables.serviceProcessOf(groupId, rank);
+    GroupTable t = tables.group(groupId);
+    checkRank(t, rank);
+    int sp = t.spAcquire(rank);
+    if (sp < 0) {
+      throw new CacheMissException("rank " + rank + " of group " + groupId + " is not in the cache yet ("
+          + t.known + " of " + t.size + " known)");
+    }
+    return sp;
   }
 
   @Override
   public boolean contains(int groupId, int rank) {
-    return tables.contains(groupId, rank);
+    GroupTable t = tables.table(groupId);
+    return t != null && rank >= 0 && rank < t.size && t.spAcquire(rank) >= 0;
   }
 
   @Override
   public int hostOf(int groupId, int rank) {
-    return tables.hostOf(groupId, rank);
+    GroupTable t = tables.group(groupId);
+    checkRank(t, rank);
+    int h = t.host(rank);
+    if (h < 0) {
+      serviceProcessOf(groupId, rank); // throws the miss
+    }
+    return h;
   }
 
   @Override
   public Optional<RankInfo> rankInfo(int groupId, int rank) {
-    return tables.rankInfo(groupId, rank);
+    GroupTable t = tables.table(groupId);
+    return t == null || rank < 0 || rank >= t.size ? Optional.empty() : Optional.ofNullable(t.rankInfo(rank));
   }
 
   @Override
   public boolean onSameHost(int groupId, int rankA, int rankB) {
-    return tables.onSameHost(groupId, rankA, rankB);
+    return hostOf(groupId, rankA) == hostOf(groupId, rankB);
   }
 
   @Override
   public boolean onSameServiceProcess(int groupId, int rankA, int rankB) {
-    return tables.onSameServiceProcess(groupId, rankA, rankB);
+    return serviceProcessOf(groupId, rankA) == serviceProcessOf(groupId, rankB);
   }
+
+  private static void checkRank(GroupTable t, int rank) {
+    if (rank < 0 || rank >= t.size) {
+      throw new CacheMissException("rank " + rank + " is outside group " + t.groupId + " of size " + t.size);
+    }
+  }
+
+  // ---------------------------------------------------------------- handles
 
   @Override
   public Handle handle(int serviceProcessId) {
-    return tables.handle(serviceProcessId);
+    return handles.handle(serviceProcessId);
   }
 
   @Override
   public Optional<Handle> findHandle(int serviceProcessId) {
-    return tables.findHandle(serviceProcessId);
+    return handles.find(serviceProcessId);
   }
 
   @Override
   public Optional<RemoteRegion> region(int serviceProcessId) {
-    return tables.region(serviceProcessId);
+    return handles.region(serviceProcessId);
   }
+
+  // ---------------------------------------------------------------- whole groups
 
   @Override
   public IntView ranksServedBy(int groupId, int serviceProcessId) {
-    return tables.ranksServedBy(groupId, serviceProcessId);
+    return tables.index(groupId).ranksServedBy(serviceProcessId);
   }
 
   @Override
   public IntView serviceProcesses(int groupId) {
-    return tables.serviceProcesses(groupId);
+    return tables.index(groupId).serviceProcesses;
   }
 
   @Override
   public IntView hosts(int groupId) {
-    return tables.hosts(groupId);
+    return tables.index(groupId).hosts;
   }
 
   @Override
+  public IntView ranksOnHost(int groupId, int hostId) {
+    return tables.index(groupId).ranksOnHost(hostId);
+  }
+
+  @Override
+  public int hostIndex(int groupId, int hostId) {
+    return tables.index(groupId).hostIndex(hostId);
+  }
+
+  @Override
+  public IntView ranksOnHostIndex(int groupId, int hostIndex) {
+    return tables.index(groupId).ranksOnHostIndex(hostIndex);
+  }
+
+  @Override
+  public int rankIndexOnHost(int groupId, int hostIndex, int rank) {
+    return ranksOnHostIndex(groupId, hostIndex).indexOf(rank);
+  }
+
+  @Override
+  public IntView serviceProcessesOnHostIndex(int groupId, int hostIndex) {
+    return tables.index(groupId).serviceProcessesOnHostIndex(hostIndex);
+  }
+
+  @Override
+  public IntView localServiceProcesses(int groupId) {
+    GroupIndex i = tables.index(groupId);
+    int host = selfHost();
+    return host < 0 ? IntView.EMPTY : i.serviceProcessesOnHost(host);
+  }
+
+  @Override
+  public int serviceProcessGroupIndex(int groupId, int serviceProcessId) {
+    return tables.index(groupId).serviceProcessIndex(serviceProcessId);
+  }
+
+  @Override
+  public int serviceProcessLocalIndex(int groupId, int serviceProcessId) {
+    return tables.index(groupId).serviceProcessLocalIndex(serviceProcessId);
+  }
+
+  // ---------------------------------------------------------------- groups
+
+  @Override
   public int groupSize(int groupId) {
-    return tables.groupSize(groupId);
+    return tables.group(groupId).size;
   }
 
   @Override
   public int knownMembers(int groupId) {
-    return tables.knownMembers(groupId);
+    GroupTable t = tables.table(groupId);
+    return t == null ? 0 : t.known;
   }
 
   @Override
   public boolean isComplete(int groupId) {
-    return tables.isComplete(groupId);
+    GroupTable t = tables.table(groupId);
+    return t != null && t.index != null;
   }
 
   @Override
   public long sequence(int groupId) {
-    return tables.sequence(groupId);
+    return tables.group(groupId).seq;
   }
 
   @Override
   public List<RankInfo> members(int groupId) {
-    return tables.members(groupId);
+    GroupTable t = tables.group(groupId);
+    List<RankInfo> out = new ArrayList<>(Math.min(t.size, t.known));
+    for (int r = t.nextKnown(0); r >= 0; r = t.nextKnown(r + 1)) {
+      RankInfo ri = t.rankInfo(r);
+      if (ri != null) {
+        out.add(ri);
+      }
+    }
+    return out;
   }
 
   @Override
@@ -129,6 +222,14 @@ abstract class CacheLookups implements GroupCache {
 
   @Override
   public String digest(int groupId) {
-    return tables.digest(groupId);
+    GroupTable t = tables.group(groupId);
+    CacheDigest d = new CacheDigest(groupId, t.size);
+    for (int r = t.nextKnown(0); r >= 0; r = t.nextKnown(r + 1)) {
+      RankInfo ri = t.rankInfo(r);
+      if (ri != null) {
+        d.add(r, ri.localRank(), ri.localSize(), ri.hostId(), t.spAcquire(r));
+      }
+    }
+    return d.digest();
   }
 }

@@ -11,8 +11,14 @@ import io.vertx.core.buffer.Buffer;
  * CACHE_ENTRIES, CACHE_GROUP:
  *   i32 groupId | i64 seq | i32 groupSize | i32 count | count x [i32 rank | i32 localRank | i32 localSize | i32 hostId | i32 sp]
  * CACHE_REVOKE:
- *   i32 groupId | i64 seq | i32 rank | i32 sp
- *   (rank >= 0: that rank; rank -1, sp >= 0: every rank served by sp; both -1: the whole group)
+ *   i32 groupId | i64 seq | i32 kind | i32 groupSize | i32 rank | i32 sp | i32 count | count x i32 rank
+ *   kind REMOVE: a process left; rank >= 0: that rank, if served by sp (sp -1: whoever serves
+ *                it); rank -1: every rank served by sp
+ *   kind VOTE:   rank (of a rank, to its service process) revokes the group
+ *   kind COUNTS: the ranks of service process sp that revoked the group (between service processes)
+ *   kind DONE:   every member revoked the group (service process to its ranks)
+ * CACHE_FETCH:
+ *   i32 groupId | i32 rank   (who asks wants that entry, as CACHE_ENTRIES, once known)
  * MEMORY_REGION:
  *   i32 sp | i64 address | i64 length | i32 keyLength | keyLength bytes
  * </pre>
@@ -23,7 +29,11 @@ final class CacheMessages {
 
   static final int ENTRIES_HEADER = 20;
   static final int ENTRY = 20;
-  static final int REVOKE = 20;
+  static final int REVOKE = 32;
+  static final int REMOVE = 0;
+  static final int VOTE = 1;
+  static final int COUNTS = 2;
+  static final int DONE = 3;
   static final int MAX_KEY = 64 * 1024;
 
   private CacheMessages() {
@@ -36,12 +46,8 @@ final class CacheMessages {
     }
   }
 
-  /** See the layout: one rank, every rank of a service process, or the whole group. */
-  record Revoke(int groupId, long seq, int rank, int serviceProcess) {
-
-    boolean wholeGroup() {
-      return rank < 0 && serviceProcess < 0;
-    }
+  /** See the layout; {@code ranks} is empty except for COUNTS. */
+  record Revoke(int groupId, long seq, int kind, int groupSize, int rank, int serviceProcess, int[] ranks) {
   }
 
   /** Entries of {@code ranks} of table {@code t}. */
@@ -50,7 +56,17 @@ final class CacheMessages {
     b.appendInt(t.groupId).appendLong(t.seq).appendInt(t.size).appendInt(count);
     for (int i = 0; i < count; i++) {
       int r = ranks[i];
-      b.appendInt(r).appendInt(t.localRank[r]).appendInt(t.localSize[r]).appendInt(t.host[r]).appendInt(t.sp[r]);
+      b.appendInt(r).appendInt(t.localRank(r)).appendInt(t.localSize(r)).appendInt(t.host(r)).appendInt(t.spAcquire(r));
+    }
+    return b;
+  }
+
+  /** {@code count} entries given as 5 ints each (rank, localRank, localSize, hostId, sp). */
+  static Buffer entries(int groupId, long seq, int size, int[] packed, int count) {
+    Buffer b = Buffer.buffer(ENTRIES_HEADER + count * ENTRY);
+    b.appendInt(groupId).appendLong(seq).appendInt(size).appendInt(count);
+    for (int i = 0; i < 5 * count; i++) {
+      b.appendInt(packed[i]);
     }
     return b;
   }
@@ -78,15 +94,50 @@ final class CacheMessages {
     return new Entries(b.getInt(0), b.getLong(4), b.getInt(12), e);
   }
 
+  /** A REMOVE: {@code rank} (served by {@code serviceProcess}, -1: any), or every rank of {@code serviceProcess}. */
   static Buffer revoke(int groupId, long seq, int rank, int serviceProcess) {
-    return Buffer.buffer(REVOKE).appendInt(groupId).appendLong(seq).appendInt(rank).appendInt(serviceProcess);
+    return revoke(REMOVE, groupId, seq, 0, rank, serviceProcess, new int[0], 0);
+  }
+
+  static Buffer revoke(int kind, int groupId, long seq, int size, int rank, int sp, int[] ranks, int count) {
+    Buffer b = Buffer.buffer(REVOKE + 4 * count).appendInt(groupId).appendLong(seq).appendInt(kind).appendInt(size)
+        .appendInt(rank).appendInt(sp).appendInt(count);
+    for (int i = 0; i < count; i++) {
+      b.appendInt(ranks[i]);
+    }
+    return b;
   }
 
   static Revoke decodeRevoke(Buffer b) {
-    if (b.length() != REVOKE) {
-      throw new IllegalArgumentException("cache revoke message of " + b.length() + " bytes (expected " + REVOKE + ")");
+    if (b.length() < REVOKE) {
+      throw new IllegalArgumentException("cache revoke message of " + b.length() + " bytes (header is " + REVOKE + ")");
     }
-    return new Revoke(b.getInt(0), b.getLong(4), b.getInt(12), b.getInt(16));
+    int kind = b.getInt(12);
+    int count = b.getInt(28);
+    if (kind < REMOVE || kind > DONE) {
+      throw new IllegalArgumentException("cache revoke message of unknown kind " + kind);
+    }
+    if (count < 0 || (long) count * 4 != b.length() - REVOKE) {
+      throw new IllegalArgumentException("cache revoke message says " + count + " ranks but holds "
+          + (b.length() - REVOKE) + " bytes");
+    }
+    int[] ranks = new int[count];
+    for (int i = 0; i < count; i++) {
+      ranks[i] = b.getInt(REVOKE + 4 * i);
+    }
+    return new Revoke(b.getInt(0), b.getLong(4), kind, b.getInt(16), b.getInt(20), b.getInt(24), ranks);
+  }
+
+  static Buffer fetch(int groupId, int rank) {
+    return Buffer.buffer(8).appendInt(groupId).appendInt(rank);
+  }
+
+  /** {groupId, rank} of a CACHE_FETCH. */
+  static int[] decodeFetch(Buffer b) {
+    if (b.length() != 8) {
+      throw new IllegalArgumentException("cache fetch message of " + b.length() + " bytes (expected 8)");
+    }
+    return new int[] {b.getInt(0), b.getInt(4)};
   }
 
   static Buffer region(RemoteRegion r) {

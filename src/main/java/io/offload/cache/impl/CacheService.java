@@ -1,18 +1,14 @@
 package io.offload.cache.impl;
 
 import io.offload.cache.CacheMissException;
-import io.offload.cache.Handle;
-import io.offload.cache.IntView;
+import io.offload.cache.EntryOutcome;
+import io.offload.context.ExecutionContext;
 import io.offload.cache.RemoteRegion;
 import io.offload.context.RankInfo;
-import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
 import io.offload.engine.impl.EngineImpl;
-import io.offload.notify.Channel;
 import io.offload.notify.EventTypes;
-import io.offload.notify.Notification;
-import io.offload.ucx.UcxRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -21,346 +17,90 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.BiConsumer;
 
 /**
- * An engine's group cache: the {@link CacheTables} plus how they fill and empty over the
- * network.
- * <ul>
- *   <li>A service process adds each rank that reaches BOOTSTRAP_DONE with it (or joins a group
- *       through it), sends its own entries to every other service process of the mesh
- *       ({@code CACHE_ENTRIES}), and when a group is whole sends it to its local members
- *       ({@code CACHE_GROUP}). A local rank that leaves is removed and the others are told
- *       ({@code CACHE_REVOKE} for one rank); a revoked group travels the same way.</li>
- *   <li>A rank keeps a handle of its service process and fills its tables from what that
- *       service process sends.</li>
- *   <li>Memory regions ({@code MEMORY_REGION}) go from a service process to its ranks and the
- *       mesh; {@link Handle#put}/{@link Handle#get} run here, one remote key unpacked per (peer,
- *       region).</li>
- * </ul>
+ * An engine's group cache: the lookups ({@link CacheLookups} over {@link CacheTables} and
+ * {@link Handles}) plus the networked parts, each in its own class: {@link Exchange} (how the
+ * tables fill and empty), {@link Revocations} (collective revocation), {@link OneSided} (memory
+ * regions, put/get through a handle), {@link Fetches} (entries on demand), {@link Links} (who
+ * this process is linked to), {@link Inbox} (where each message goes), {@link Admission} (what a
+ * bootstrap may claim). This class wires them to the engine and runs the API calls on the right
+ * thread.
  *
  * <p>Thread safety: every change runs on the engine's UCX progress thread (the library's
  * notification handlers already do; bootstrap events are handed over), so sends leave in the
- * order the changes were made. Lookups run on any thread (see {@link CacheTables}).
+ * order the changes were made. Lookups run on any thread (see {@link CacheLookups}).
  */
 public final class CacheService extends CacheLookups {
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheService.class);
 
   private final EngineImpl engine;
-
-  // progress thread only
-  private volatile int localSp = -1;
-  private final Set<PeerImpl> mesh = new LinkedHashSet<>();
-  private final Set<PeerImpl> localRanks = new LinkedHashSet<>();
-  private final Map<Long, PeerImpl> members = new HashMap<>(); // (group, rank) of a local rank -> its peer
-  private final Map<PeerImpl, Set<Long>> membership = new IdentityHashMap<>();
-  private PeerImpl server; // on a rank: its service process
+  private final Links links;
   private final OneSided oneSided;
+  private final Revocations revocations;
+  private final Exchange exchange;
+  private final Fetches fetches;
+  private final Outbox outbox;
 
   public CacheService(EngineImpl engine) {
+    super(engine.options().getMaxGroupSize());
     this.engine = engine;
+    this.links = new Links(engine, this::onLoop);
     this.oneSided = new OneSided(engine.ucx(), this::onLoop);
-    var n = engine.notifications();
-    n.onInternal(EventTypes.CACHE_ENTRIES, safely("entries", this::onEntries));
-    n.onInternal(EventTypes.CACHE_GROUP, safely("group", this::onEntries));
-    n.onInternal(EventTypes.CACHE_REVOKE, safely("revoke", this::onRevoke));
-    n.onInternal(EventTypes.MEMORY_REGION, safely("region", (p, b) -> tables.putRegion(CacheMessages.decodeRegion(b))));
+    tables.persistent(engine.options().isPersistentGroups());
+    this.revocations = new Revocations(tables, links, engine.options().getWorldGroupId());
+    this.fetches = new Fetches(links, tables);
+    this.outbox = new Outbox(links, tables, handles, oneSided);
+    this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches, outbox);
+    new Inbox(links, exchange, revocations, fetches).register(engine);
   }
 
-  private static BiConsumer<Channel, Notification> safely(String what, BiConsumer<PeerImpl, Buffer> handler) {
-    return (ch, n) -> {
-      if (!(ch.owner() instanceof PeerImpl peer)) {
-        return;
-      }
-      try {
-        handler.accept(peer, n.payload());
-      } catch (RuntimeException e) {
-        LOG.warn("dropped a cache {} message from {}: {}", what, peer, e.getMessage());
-      }
-    };
+  @Override
+  void completed(GroupTable t) {
+    outbox.completed(t);
   }
+
+  @Override
+  int selfHost() {
+    return links.selfHost;
+  }
+
+  // ------------------------------------------------------------------ from the engine and the bootstrap
 
   /** This process is service process {@code id} (called when it starts a server). */
   public void serveAs(int id) {
     onLoop(() -> {
-      if (localSp >= 0 && localSp != id) {
-        LOG.warn("engine {} serves as service process {} and now {}", engine.id(), localSp, id);
+      if (links.localSp >= 0 && links.localSp != id) {
+        LOG.warn("engine {} serves as service process {} and now {}", engine.id(), links.localSp, id);
       }
-      localSp = id;
+      links.localSp = id;
     });
   }
 
   /** Global id of the service process this engine is, or -1. */
   public int localServiceProcess() {
-    return localSp;
+    return links.localSp;
   }
 
-  // ------------------------------------------------------------------ bootstrap events
+  /**
+   * Why a server of {@code scope} must refuse a client claiming {@code rank} at bootstrap, or
+   * null (event loop, lock-free): its group is above {@code EngineOptions.maxGroupSize}, or
+   * conflicts with the size the group has here. Mesh links are never refused here.
+   */
+  public String refusal(Scope scope, RankInfo rank) {
+    return scope != Scope.HOST_SERVICE || rank == null ? null : Admission.refusal(tables, rank);
+  }
 
   /** A peer reached BOOTSTRAP_DONE (any thread). */
   public void peerReady(PeerImpl peer) {
-    onLoop(() -> onPeerReady(peer));
+    onLoop(() -> exchange.peerReady(peer));
   }
 
   /** A peer is gone for good (any thread). */
   public void peerLost(PeerImpl peer) {
-    onLoop(() -> onPeerLost(peer));
-  }
-
-  private void onPeerReady(PeerImpl p) {
-    Scope scope = p.context().scope();
-    Role role = p.context().role();
-    if (scope == Scope.HOST_SERVICE && role == Role.SERVER) {
-      localRankReady(p);
-    } else if (scope == Scope.HOST_SERVICE && role == Role.CLIENT) {
-      server = p;
-      tables.putHandle(new Handle(p.serviceProcessId(), p.context(), p, null, oneSided));
-    } else if (scope == Scope.INTER_SERVICE) {
-      int remote = remoteServiceProcess(p);
-      if (remote < 0) {
-        LOG.warn("{}: mesh peer {} did not say which service process it is; ignored", engine.id(), p);
-        return;
-      }
-      if (role == Role.SERVER && localSp < 0) {
-        localSp = p.serviceProcessId();
-      }
-      mesh.add(p);
-      tables.putHandle(new Handle(remote, p.context(), p, null, oneSided));
-      for (int g : tables.groups()) {
-        sendOwnEntries(p, g);
-      }
-      Optional<RemoteRegion> own = ownRegion();
-      own.ifPresent(r -> send(p, EventTypes.MEMORY_REGION, CacheMessages.region(r)));
-      LOG.debug("{}: mesh link to service process {} up ({} links)", engine.id(), remote, mesh.size());
-    }
-  }
-
-  private void localRankReady(PeerImpl p) {
-    if (localSp < 0) {
-      localSp = p.serviceProcessId();
-    }
-    RankInfo ri = p.rank();
-    localRanks.add(p);
-    ownRegion().ifPresent(r -> send(p, EventTypes.MEMORY_REGION, CacheMessages.region(r)));
-    if (ri == null) {
-      return;
-    }
-    GroupTable t = tables.table(ri.groupId());
-    long seq = t == null ? 0 : t.seq;
-    addLocal(p, ri.groupId(), seq, ri.groupSize(), ri.rank(), ri.localRank(), ri.localSize(), ri.hostId());
-  }
-
-  /** Adds a local rank's entry, tells the mesh, and hands it the group if the group is already whole. */
-  private void addLocal(PeerImpl p, int g, long seq, int size, int rank, int lr, int ls, int host) {
-    if (p.phase() == io.offload.context.BootstrapPhase.DISCONNECTED) {
-      return;
-    }
-    GroupTable current = tables.table(g);
-    if (current != null && seq > current.seq) {
-      forgetMembers(g); // a newer sequence replaces the group: its old local members are no members
-    }
-    long key = key(g, rank);
-    members.put(key, p);
-    membership.computeIfAbsent(p, x -> new HashSet<>()).add(key);
-    CacheTables.Outcome o = tables.put(g, seq, size, rank, lr, ls, host, localSp);
-    if (o == CacheTables.Outcome.STALE || o == CacheTables.Outcome.CONFLICT) {
-      LOG.warn("{}: entry of group {} rank {} (sequence {}) not added: {}", engine.id(), g, rank, seq, o);
-      return;
-    }
-    Buffer entry = CacheMessages.entry(g, seq, size, rank, lr, ls, host, localSp);
-    for (PeerImpl m : mesh) {
-      send(m, EventTypes.CACHE_ENTRIES, entry);
-    }
-    if (o != CacheTables.Outcome.COMPLETED && tables.isComplete(g)) {
-      sendGroup(p, tables.table(g)); // it joined a group that was already whole
-    }
-  }
-
-  private void onPeerLost(PeerImpl p) {
-    Scope scope = p.context().scope();
-    if (scope == Scope.HOST_SERVICE && p.context().role() == Role.SERVER) {
-      localRanks.remove(p);
-      Set<Long> keys = membership.remove(p);
-      if (keys != null) {
-        for (long k : keys) {
-          int g = (int) (k >>> 32);
-          int rank = (int) k;
-          if (members.get(k) != p) {
-            continue;
-          }
-          members.remove(k);
-          GroupTable t = tables.table(g);
-          if (t != null && tables.remove(g, t.seq, rank)) {
-            Buffer revoke = CacheMessages.revoke(g, t.seq, rank, -1);
-            mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
-            localMembersOf(g).forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
-          }
-        }
-      }
-    } else if (scope == Scope.HOST_SERVICE) {
-      if (server == p) {
-        server = null;
-      }
-      tables.removeHandle(p.serviceProcessId(), p);
-    } else if (scope == Scope.INTER_SERVICE) {
-      mesh.remove(p);
-      int lost = remoteServiceProcess(p);
-      tables.removeHandle(lost, p);
-      if (lost >= 0 && lost != localSp) {
-        serviceProcessLost(lost);
-      }
-    }
-    oneSided.forget(p);
-  }
-
-  /**
-   * A service process left the mesh: its ranks cannot be reached through it any more, so their
-   * entries go, as if each of them had disconnected; the local ranks are told.
-   */
-  private void serviceProcessLost(int sp) {
-    for (int g : tables.groups()) {
-      GroupTable t = tables.table(g);
-      if (t != null && tables.removeServedBy(g, t.seq, sp) > 0) {
-        Buffer revoke = CacheMessages.revoke(g, t.seq, -1, sp);
-        localMembersOf(g).forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
-      }
-    }
-  }
-
-  private static int remoteServiceProcess(PeerImpl p) {
-    if (p.context().role() == Role.CLIENT) {
-      return p.serviceProcessId();
-    }
-    RankInfo ri = p.rank();
-    return ri == null ? -1 : ri.rank(); // on mesh links the rank field carries the global id
-  }
-
-  // ------------------------------------------------------------------ messages (progress thread)
-
-  private void onEntries(PeerImpl from, Buffer payload) {
-    CacheMessages.Entries m = CacheMessages.decodeEntries(payload);
-    int[] e = m.entries();
-    boolean fromLocalRank = from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER;
-    for (int i = 0; i < e.length; i += 5) {
-      if (fromLocalRank) { // a rank joins a group through us: we serve it, whatever it says
-        addLocal(from, m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3]);
-      } else {
-        CacheTables.Outcome o = tables.put(m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3],
-            e[i + 4]);
-        if (o == CacheTables.Outcome.CONFLICT) {
-          LOG.warn("{}: conflicting entry for group {} rank {} from {}", engine.id(), m.groupId(), e[i], from);
-        }
-      }
-    }
-  }
-
-  private void onRevoke(PeerImpl from, Buffer payload) {
-    CacheMessages.Revoke r = CacheMessages.decodeRevoke(payload);
-    boolean fromLocalRank = from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER;
-    List<PeerImpl> locals = localMembersOf(r.groupId());
-    if (r.wholeGroup()) {
-      tables.revoke(r.groupId(), r.seq());
-      forgetMembers(r.groupId());
-    } else if (r.rank() >= 0) {
-      tables.remove(r.groupId(), r.seq(), r.rank());
-    } else {
-      tables.removeServedBy(r.groupId(), r.seq(), r.serviceProcess());
-    }
-    if (localSp < 0) {
-      return; // a rank: nothing to pass on
-    }
-    Buffer copy = CacheMessages.revoke(r.groupId(), r.seq(), r.rank(), r.serviceProcess());
-    if (fromLocalRank) {
-      mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, copy));
-    }
-    for (PeerImpl l : locals) {
-      if (l != from) {
-        send(l, EventTypes.CACHE_REVOKE, copy);
-      }
-    }
-  }
-
-  /** A group became whole (on the progress thread). */
-  @Override
-  void completed(GroupTable t) {
-    LOG.debug("{}: group {} (sequence {}) complete, {} ranks", engine.id(), t.groupId, t.seq, t.size);
-    if (localSp < 0) {
-      return;
-    }
-    Set<PeerImpl> sentTo = new HashSet<>();
-    IntView mine = t.index.servedBy.length > localSp && t.index.servedBy[localSp] != null
-        ? t.index.servedBy[localSp] : IntView.EMPTY;
-    for (int i = 0; i < mine.size(); i++) {
-      PeerImpl p = members.get(key(t.groupId, mine.get(i)));
-      if (p != null && sentTo.add(p)) {
-        sendGroup(p, t);
-      }
-    }
-  }
-
-  private void sendGroup(PeerImpl p, GroupTable t) {
-    int[] all = new int[t.size];
-    for (int r = 0; r < t.size; r++) {
-      all[r] = r;
-    }
-    send(p, EventTypes.CACHE_GROUP, CacheMessages.entries(t, all, t.size));
-  }
-
-  private void sendOwnEntries(PeerImpl to, int groupId) {
-    GroupTable t = tables.table(groupId);
-    if (t == null || localSp < 0) {
-      return;
-    }
-    int[] mine = new int[t.size];
-    int n = 0;
-    for (int r = 0; r < t.size; r++) {
-      if (t.spAcquire(r) == localSp) {
-        mine[n++] = r;
-      }
-    }
-    if (n > 0) {
-      send(to, EventTypes.CACHE_ENTRIES, CacheMessages.entries(t, mine, n));
-    }
-  }
-
-  private List<PeerImpl> localMembersOf(int groupId) {
-    List<PeerImpl> out = new ArrayList<>();
-    Set<PeerImpl> seen = new HashSet<>();
-    for (Map.Entry<Long, PeerImpl> e : members.entrySet()) {
-      if ((int) (e.getKey() >>> 32) == groupId && seen.add(e.getValue())) {
-        out.add(e.getValue());
-      }
-    }
-    return out;
-  }
-
-  private void forgetMembers(int groupId) {
-    members.keySet().removeIf(k -> (int) (k >>> 32) == groupId);
-    membership.values().forEach(s -> s.removeIf(k -> (int) (k >>> 32) == groupId));
-  }
-
-  private void send(PeerImpl p, int type, Buffer payload) {
-    engine.notifications().send(p.channel(), type, payload)
-        .onFailure(e -> LOG.debug("{}: cache message {} to {} failed: {}", engine.id(), type, p, e.getMessage()));
-  }
-
-  private static long key(int groupId, int rank) {
-    return ((long) groupId << 32) | (rank & 0xFFFFFFFFL);
-  }
-
-  private Optional<RemoteRegion> ownRegion() {
-    return localSp < 0 || !oneSided.exposes() ? Optional.empty() : tables.region(localSp);
+    onLoop(() -> exchange.peerLost(peer));
   }
 
   // ------------------------------------------------------------------ API: changes
@@ -375,40 +115,97 @@ public final class CacheService extends CacheLookups {
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);
     }
-    Future<Void> sent = onProgress(() -> {
+    Promise<Void> applied = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
+    onLoop(() -> {
+      PeerImpl server = links.server;
       if (server == null) {
-        throw new IllegalStateException("join needs a bootstrapped link to a service process (a rank's client context)");
+        applied.fail(new IllegalStateException("join needs a bootstrapped link to a service process (a rank's client "
+            + "context)"));
+        return;
       }
-      int sp = server.serviceProcessId();
-      tables.put(member.groupId(), sequence, member.groupSize(), member.rank(), member.localRank(), member.localSize(),
-          member.hostId(), sp);
-      send(server, EventTypes.CACHE_ENTRIES, CacheMessages.entry(member.groupId(), sequence, member.groupSize(),
-          member.rank(), member.localRank(), member.localSize(), member.hostId(), sp));
-      return null;
+      Runnable apply = () -> {
+        int sp = server.serviceProcessId();
+        links.myRanks.put(member.groupId(), member.rank());
+        tables.put(member.groupId(), sequence, member.groupSize(), member.rank(), member.localRank(),
+            member.localSize(), member.hostId(), sp);
+        links.send(server, EventTypes.CACHE_ENTRIES, CacheMessages.entry(member.groupId(), sequence,
+            member.groupSize(), member.rank(), member.localRank(), member.localSize(), member.hostId(), sp));
+        applied.complete();
+      };
+      GroupTable t = tables.table(member.groupId());
+      if (revocations.revoking(member.groupId()) && (t == null || sequence > t.seq)) {
+        revocations.afterRevoke(member.groupId(), apply); // a re-add during our revoke waits for it
+      } else {
+        apply.run();
+      }
     });
-    return sent.compose(v -> whenComplete(member.groupId()));
+    return applied.future().compose(v -> whenComplete(member.groupId()));
   }
 
+  /**
+   * Revokes the group collectively (see {@link Revocations}): this rank's vote goes to its
+   * service process; the future completes once every member has revoked and the group is gone
+   * here. Fails for the world group ({@code EngineOptions.worldGroupId}).
+   */
   @Override
   public Future<Void> revoke(int groupId) {
     return onProgress(() -> {
-      GroupTable t = tables.table(groupId);
-      if (t == null) {
-        throw new CacheMissException("group " + groupId + " is not in the cache");
+      Integer me = links.myRanks.get(groupId);
+      if (links.server == null || me == null) {
+        throw new IllegalStateException("only a member rank revokes a group (through its service process); this "
+            + "process is not a member of group " + groupId);
       }
-      List<PeerImpl> locals = localMembersOf(groupId);
-      tables.revoke(groupId, t.seq);
-      forgetMembers(groupId);
-      Buffer revoke = CacheMessages.revoke(groupId, t.seq, -1, -1);
-      if (server != null) {
-        send(server, EventTypes.CACHE_REVOKE, revoke);
+      return revocations.revoke(groupId, me, links.server);
+    }).compose(this::onCaller);
+  }
+
+  @Override
+  public Future<EntryOutcome> add(RankInfo entry, long sequence, int serviceProcessId) {
+    if (sequence < 0 || serviceProcessId < 0) {
+      throw new IllegalArgumentException("sequence and serviceProcessId must be >= 0, got " + sequence + ", "
+          + serviceProcessId);
+    }
+    return onProgress(() -> {
+      EntryOutcome o = tables.put(entry.groupId(), sequence, entry.groupSize(), entry.rank(), entry.localRank(),
+          entry.localSize(), entry.hostId(), serviceProcessId);
+      fetches.arrived(entry.groupId(), entry.rank());
+      return o;
+    });
+  }
+
+  @Override
+  public Future<Void> send(int groupId, ExecutionContext context, int peerId) {
+    return onProgress(() -> {
+      PeerImpl p = (PeerImpl) context.peer(peerId).orElseThrow(() -> new IllegalArgumentException("no peer " + peerId
+          + " in " + context.id()));
+      int[] groups = groupId < 0 ? tables.groups() : new int[] {groupId};
+      int sent = 0;
+      for (int g : groups) {
+        sent += outbox.sendKnown(p, g) ? 1 : 0;
       }
-      if (localSp >= 0) {
-        mesh.forEach(m -> send(m, EventTypes.CACHE_REVOKE, revoke));
-        locals.forEach(l -> send(l, EventTypes.CACHE_REVOKE, revoke));
+      if (groupId >= 0 && sent == 0) {
+        throw new CacheMissException("group " + groupId + " has no entries here");
       }
       return null;
     });
+  }
+
+  @Override
+  public Future<Integer> fetchServiceProcessOf(int groupId, int rank) {
+    if (groupId < 0 || rank < 0) {
+      throw new IllegalArgumentException("group and rank must be >= 0, got " + groupId + ", " + rank);
+    }
+    GroupTable t = tables.table(groupId);
+    int sp = t == null || rank >= t.size ? -1 : t.spAcquire(rank);
+    if (sp >= 0) {
+      return Future.succeededFuture(sp); // known: no hop
+    }
+    return onProgress(() -> fetches.fetch(groupId, rank)).compose(this::onCaller);
+  }
+
+  @Override
+  public String revokedAddress() {
+    return links.revokedAddress();
   }
 
   @Override
@@ -417,23 +214,27 @@ public final class CacheService extends CacheLookups {
       throw new IllegalArgumentException("bytes must be >= 1, got " + bytes);
     }
     return onProgress(() -> {
-      if (localSp < 0) {
+      int sp = links.localSp;
+      if (sp < 0) {
         throw new IllegalStateException("only a service process (an engine with a server context) exposes memory");
       }
-      RemoteRegion region = oneSided.register(localSp, bytes);
-      tables.putRegion(region);
+      RemoteRegion region = oneSided.register(sp, bytes);
+      handles.putRegion(region);
       Buffer msg = CacheMessages.region(region);
-      localRanks.forEach(p -> send(p, EventTypes.MEMORY_REGION, msg));
-      mesh.forEach(p -> send(p, EventTypes.MEMORY_REGION, msg));
+      links.localRanks.forEach(p -> links.send(p, EventTypes.MEMORY_REGION, msg));
+      links.toMesh(EventTypes.MEMORY_REGION, msg);
       return oneSided.buffer();
     });
   }
 
   /** Releases remote keys and the registered region; before the endpoints and the worker close. */
   public Future<Void> close() {
-    tables.failWaiters("engine " + engine.id() + " closed");
+    String why = "engine " + engine.id() + " closed";
+    tables.failPending(why);
     Promise<Void> done = engine.loop().promise();
     onLoop(() -> {
+      revocations.failAll(why);
+      fetches.failAll(why);
       oneSided.close();
       done.complete();
     });
@@ -442,17 +243,13 @@ public final class CacheService extends CacheLookups {
 
   // ------------------------------------------------------------------ plumbing
 
-  private UcxRuntime ucx() {
-    return engine.ucx();
-  }
-
   /**
    * Runs {@code task} on the progress thread inside its Vert.x context, so that futures made
    * there (sends) reuse that one context instead of creating one per call (shared/README §1).
    */
   private void onLoop(Runnable task) {
-    ContextInternal ctx = ucx().context();
-    ucx().execute(() -> ctx.dispatch(task));
+    ContextInternal ctx = engine.ucx().context();
+    engine.ucx().execute(() -> ctx.dispatch(task));
   }
 
   private <T> Future<T> onProgress(Callable<T> task) {

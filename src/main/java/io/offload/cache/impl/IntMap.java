@@ -28,6 +28,19 @@ final class IntMap<V> {
     return (IntMap<V>) EMPTY;
   }
 
+  /** A map of {@code keys[i] -> values[i]}, keys distinct: O(n), unlike n calls of {@link #with}. */
+  static <V> IntMap<V> of(int[] keys, V[] values) {
+    int capacity = 2;
+    while (keys.length * 2 > capacity) {
+      capacity *= 2;
+    }
+    IntMap<V> m = new IntMap<>(new int[capacity], new Object[capacity], keys.length);
+    for (int i = 0; i < keys.length; i++) {
+      m.insert(keys[i], values[i]);
+    }
+    return m;
+  }
+
   @SuppressWarnings("unchecked")
   V get(int key) {
     int mask = keys.length - 1;
@@ -44,6 +57,17 @@ final class IntMap<V> {
 
   int size() {
     return size;
+  }
+
+  /** Bytes held: the two arrays, and a boxed value each for values that are {@code Integer}s above the cache. */
+  long bytes() {
+    long b = 32 + 8L * keys.length;
+    for (Object v : values) {
+      if (v instanceof Integer i && (i < -128 || i > 127)) {
+        b += 16;
+      }
+    }
+    return b;
   }
 
   /** A map with {@code key} bound to {@code value} (not null). */

@@ -4,10 +4,11 @@ import io.offload.cache.RemoteRegion;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CacheMessagesTest {
 
@@ -19,9 +20,15 @@ class CacheMessagesTest {
     assertEquals(16, e.groupSize());
     assertArrayEquals(new int[] {5, 1, 4, 2, 7}, e.entries());
 
-    CacheMessages.Revoke r = CacheMessages.decodeRevoke(CacheMessages.revoke(3, 9L, -1, -1));
-    assertTrue(r.wholeGroup());
-    assertEquals(new CacheMessages.Revoke(3, 9L, -1, 4), CacheMessages.decodeRevoke(CacheMessages.revoke(3, 9L, -1, 4)));
+    CacheMessages.Revoke r = CacheMessages.decodeRevoke(CacheMessages.revoke(3, 9L, 5, 4));
+    assertEquals(List.of(3, 9L, CacheMessages.REMOVE, 5, 4, 0), List.of(r.groupId(), r.seq(), r.kind(), r.rank(),
+        r.serviceProcess(), r.ranks().length));
+    CacheMessages.Revoke c = CacheMessages.decodeRevoke(CacheMessages.revoke(CacheMessages.COUNTS, 3, 9L, 16, -1, 2,
+        new int[] {1, 4, 7, 99}, 3));
+    assertEquals(CacheMessages.COUNTS, c.kind());
+    assertEquals(16, c.groupSize());
+    assertEquals(2, c.serviceProcess());
+    assertArrayEquals(new int[] {1, 4, 7}, c.ranks());
 
     RemoteRegion region = CacheMessages.decodeRegion(CacheMessages.region(new RemoteRegion(2, 0xABCDL, 4096,
         new byte[] {9, 8, 7})));
@@ -38,6 +45,12 @@ class CacheMessagesTest {
     assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeEntries(lying));
     assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeEntries(Buffer.buffer(new byte[7])));
     assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeRevoke(Buffer.buffer(new byte[12])));
+    Buffer lyingRevoke = CacheMessages.revoke(CacheMessages.COUNTS, 0, 0, 4, -1, 0, new int[] {1}, 1);
+    lyingRevoke.setInt(28, 1 << 30); // says 2^30 ranks, holds one
+    assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeRevoke(lyingRevoke));
+    Buffer unknownKind = CacheMessages.revoke(0, 0, 1, 1);
+    unknownKind.setInt(12, 77);
+    assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeRevoke(unknownKind));
     Buffer bigKey = CacheMessages.region(new RemoteRegion(0, 1, 1, new byte[4]));
     bigKey.setInt(20, Integer.MAX_VALUE);
     assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeRegion(bigKey));

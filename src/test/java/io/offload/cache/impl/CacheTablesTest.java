@@ -2,6 +2,7 @@ package io.offload.cache.impl;
 
 import io.offload.cache.CacheDigest;
 import io.offload.cache.CacheMissException;
+import io.offload.cache.EntryOutcome;
 import io.offload.cache.Handle;
 import io.offload.cache.IntView;
 import io.offload.cache.RemoteRegion;
@@ -53,48 +54,49 @@ class CacheTablesTest {
     Topology topo = bigTopology();
     RankInfo[] ranks = topo.placeBlock(0, RANKS); // 64 ranks per host, 16 per service process
     AtomicInteger completions = new AtomicInteger();
-    CacheTables tables = new CacheTables(t -> completions.incrementAndGet());
+    TestCache cache = new TestCache(t -> completions.incrementAndGet());
+    CacheTables tables = cache.tables();
     Future<Void> whole = tables.whenComplete(0);
     for (int sp = 0; sp < topo.serviceProcessCount(); sp++) {
-      tables.putHandle(new Handle(sp, null, null, null, null));
+      cache.handles().put(new Handle(sp, null, null, null, null));
     }
-    tables.putRegion(new RemoteRegion(5, 0x1000, 64, new byte[] {1, 2, 3}));
+    cache.handles().putRegion(new RemoteRegion(5, 0x1000, 64, new byte[] {1, 2, 3}));
 
     List<RankInfo> shuffled = new ArrayList<>(List.of(ranks));
     Collections.shuffle(shuffled, new Random(42));
     for (int i = 0; i < shuffled.size(); i++) {
       RankInfo r = shuffled.get(i);
-      CacheTables.Outcome o = tables.put(0, 0, RANKS, r.rank(), r.localRank(), r.localSize(), r.hostId(),
+      EntryOutcome o = tables.put(0, 0, RANKS, r.rank(), r.localRank(), r.localSize(), r.hostId(),
           topo.serviceProcessOf(r));
-      assertEquals(i == RANKS - 1 ? CacheTables.Outcome.COMPLETED : CacheTables.Outcome.ADDED, o);
+      assertEquals(i == RANKS - 1 ? EntryOutcome.COMPLETED : EntryOutcome.ADDED, o);
       assertEquals(i == RANKS - 1, whole.isComplete());
     }
     assertTrue(whole.succeeded());
     assertEquals(1, completions.get());
-    assertTrue(tables.isComplete(0));
-    assertEquals(RANKS, tables.groupSize(0));
-    assertEquals(RANKS, tables.knownMembers(0));
+    assertTrue(cache.isComplete(0));
+    assertEquals(RANKS, cache.groupSize(0));
+    assertEquals(RANKS, cache.knownMembers(0));
     assertEquals(RANKS, tables.entryCount());
-    assertEquals(0, tables.sequence(0));
+    assertEquals(0, cache.sequence(0));
     assertArrayEquals(new int[] {0}, tables.groups());
-    assertEquals(List.of(ranks), tables.members(0));
-    assertEquals(CacheDigest.expected(topo, ranks), tables.digest(0));
+    assertEquals(List.of(ranks), cache.members(0));
+    assertEquals(CacheDigest.expected(topo, ranks), cache.digest(0));
 
     // per rank: service process (16 ranks each, local_rank % 4 on its host), host, rank info, handle
     for (RankInfo r : ranks) {
       int sp = r.hostId() * SPS_PER_HOST + r.localRank() % SPS_PER_HOST;
-      assertEquals(sp, tables.serviceProcessOf(0, r.rank()));
-      assertEquals(r.hostId(), tables.hostOf(0, r.rank()));
-      assertEquals(r, tables.rankInfo(0, r.rank()).orElseThrow());
-      assertTrue(tables.contains(0, r.rank()));
-      assertEquals(sp, tables.handle(tables.serviceProcessOf(0, r.rank())).serviceProcessId());
+      assertEquals(sp, cache.serviceProcessOf(0, r.rank()));
+      assertEquals(r.hostId(), cache.hostOf(0, r.rank()));
+      assertEquals(r, cache.rankInfo(0, r.rank()).orElseThrow());
+      assertTrue(cache.contains(0, r.rank()));
+      assertEquals(sp, cache.handle(cache.serviceProcessOf(0, r.rank())).serviceProcessId());
     }
     // every pair: same host / same service process
     for (RankInfo a : ranks) {
       for (RankInfo b : ranks) {
-        assertEquals(a.hostId() == b.hostId(), tables.onSameHost(0, a.rank(), b.rank()));
+        assertEquals(a.hostId() == b.hostId(), cache.onSameHost(0, a.rank(), b.rank()));
         assertEquals(topo.serviceProcessOf(a) == topo.serviceProcessOf(b),
-            tables.onSameServiceProcess(0, a.rank(), b.rank()));
+            cache.onSameServiceProcess(0, a.rank(), b.rank()));
       }
     }
     // ranks served by each service process, against brute force
@@ -105,31 +107,32 @@ class CacheTablesTest {
           expected.add(r.rank());
         }
       }
-      IntView served = tables.ranksServedBy(0, sp);
+      IntView served = cache.ranksServedBy(0, sp);
       assertEquals(16, served.size());
       assertEquals(expected, served.stream().boxed().toList());
-      assertSame(served, tables.ranksServedBy(0, sp), "views are built once, not per lookup");
+      assertSame(served, cache.ranksServedBy(0, sp), "views are built once, not per lookup");
     }
-    assertEquals(IntView.EMPTY, tables.ranksServedBy(0, 999));
-    assertEquals(HOSTS * SPS_PER_HOST, tables.serviceProcesses(0).size());
-    assertEquals(HOSTS, tables.hosts(0).size());
-    assertTrue(tables.region(5).isPresent());
-    assertTrue(tables.handle(5).region().isPresent(), "a region attaches to its service process's handle");
+    assertEquals(IntView.EMPTY, cache.ranksServedBy(0, 999));
+    assertEquals(HOSTS * SPS_PER_HOST, cache.serviceProcesses(0).size());
+    assertEquals(HOSTS, cache.hosts(0).size());
+    assertTrue(cache.region(5).isPresent());
+    assertTrue(cache.handle(5).region().isPresent(), "a region attaches to its service process's handle");
 
     // misses: clear exceptions or empty optionals, never a crash
-    assertThrows(CacheMissException.class, () -> tables.serviceProcessOf(1, 0));
-    assertThrows(CacheMissException.class, () -> tables.serviceProcessOf(0, RANKS));
-    assertThrows(CacheMissException.class, () -> tables.serviceProcessOf(0, -1));
-    assertThrows(CacheMissException.class, () -> tables.handle(HOSTS * SPS_PER_HOST));
-    assertTrue(tables.findHandle(-3).isEmpty());
-    assertTrue(tables.rankInfo(0, RANKS + 5).isEmpty());
-    assertFalse(tables.contains(9, 0));
+    assertThrows(CacheMissException.class, () -> cache.serviceProcessOf(1, 0));
+    assertThrows(CacheMissException.class, () -> cache.serviceProcessOf(0, RANKS));
+    assertThrows(CacheMissException.class, () -> cache.serviceProcessOf(0, -1));
+    assertThrows(CacheMissException.class, () -> cache.handle(HOSTS * SPS_PER_HOST));
+    assertTrue(cache.findHandle(-3).isEmpty());
+    assertTrue(cache.rankInfo(0, RANKS + 5).isEmpty());
+    assertFalse(cache.contains(9, 0));
   }
 
   @Test
   void shouldNeverMixEntriesOfARevokedAndReAddedSubGroup() {
     Topology topo = bigTopology();
-    CacheTables tables = new CacheTables();
+    TestCache cache = new TestCache();
+    CacheTables tables = cache.tables();
     putAll(tables, topo, topo.placeBlock(0, RANKS), 0, 1);
 
     // sub-group 7, sequence 1: world ranks 0..7 (host 0)
@@ -140,17 +143,17 @@ class CacheTablesTest {
     Future<Void> firstDone = tables.whenComplete(7);
     putAll(tables, topo, first, 1, 2);
     assertTrue(firstDone.succeeded());
-    assertEquals(CacheDigest.expected(topo, first), tables.digest(7));
+    assertEquals(CacheDigest.expected(topo, first), cache.digest(7));
 
     // revoked: gone, and a waiter on an incomplete group would fail
     assertTrue(tables.revoke(7, 1));
-    assertTrue(tables.rankInfo(7, 0).isEmpty());
-    assertThrows(CacheMissException.class, () -> tables.serviceProcessOf(7, 0));
+    assertTrue(cache.rankInfo(7, 0).isEmpty());
+    assertThrows(CacheMissException.class, () -> cache.serviceProcessOf(7, 0));
     assertEquals(RANKS, tables.entryCount());
 
     // late messages of the revoked sequence are stale
-    assertEquals(CacheTables.Outcome.STALE, tables.put(7, 1, 8, 3, 3, 8, 0, 0));
-    assertTrue(tables.rankInfo(7, 3).isEmpty());
+    assertEquals(EntryOutcome.STALE, tables.put(7, 1, 8, 3, 3, 8, 0, 0));
+    assertTrue(cache.rankInfo(7, 3).isEmpty());
 
     // re-added with other members: 12 ranks on hosts 5 and 6, sequence 2
     RankInfo[] second = new RankInfo[12];
@@ -162,60 +165,62 @@ class CacheTablesTest {
       RankInfo m = second[r];
       tables.put(7, 2, 12, r, m.localRank(), m.localSize(), m.hostId(), topo.serviceProcessOf(m));
       // a stale entry of sequence 1 interleaved never lands
-      assertEquals(CacheTables.Outcome.STALE, tables.put(7, 1, 8, r % 8, r % 8, 8, 0, 0));
+      assertEquals(EntryOutcome.STALE, tables.put(7, 1, 8, r % 8, r % 8, 8, 0, 0));
     }
     assertTrue(secondDone.succeeded());
-    assertEquals(2, tables.sequence(7));
-    assertEquals(12, tables.groupSize(7));
-    assertEquals(List.of(second), tables.members(7));
-    assertEquals(CacheDigest.expected(topo, second), tables.digest(7));
-    assertEquals(new TreeSet<>(List.of(5, 6)), new TreeSet<>(tables.hosts(7).stream().boxed().toList()));
+    assertEquals(2, cache.sequence(7));
+    assertEquals(12, cache.groupSize(7));
+    assertEquals(List.of(second), cache.members(7));
+    assertEquals(CacheDigest.expected(topo, second), cache.digest(7));
+    assertEquals(new TreeSet<>(List.of(5, 6)), new TreeSet<>(cache.hosts(7).stream().boxed().toList()));
     for (RankInfo m : second) {
-      assertEquals(topo.serviceProcessOf(m), tables.serviceProcessOf(7, m.rank()));
+      assertEquals(topo.serviceProcessOf(m), cache.serviceProcessOf(7, m.rank()));
     }
 
     // a newer sequence replaces a group without a revoke, dropping every old entry at once
-    assertEquals(CacheTables.Outcome.ADDED, tables.put(7, 3, 4, 0, 0, 4, 1, 4));
-    assertEquals(1, tables.knownMembers(7));
-    assertFalse(tables.isComplete(7));
-    assertFalse(tables.contains(7, 5));
+    assertEquals(EntryOutcome.ADDED, tables.put(7, 3, 4, 0, 0, 4, 1, 4));
+    assertEquals(1, cache.knownMembers(7));
+    assertFalse(cache.isComplete(7));
+    assertFalse(cache.contains(7, 5));
     assertEquals(RANKS + 1, tables.entryCount());
     // the world group was never touched
-    assertEquals(CacheDigest.expected(topo, topo.placeBlock(0, RANKS)), tables.digest(0));
+    assertEquals(CacheDigest.expected(topo, topo.placeBlock(0, RANKS)), cache.digest(0));
   }
 
   @Test
   void shouldMakeAGroupIncompleteWhenARankLeavesAndWholeAgainWhenItReturns() {
     Topology topo = bigTopology();
-    CacheTables tables = new CacheTables();
+    TestCache cache = new TestCache();
+    CacheTables tables = cache.tables();
     RankInfo[] world = topo.placeBlock(0, 64);
     putAll(tables, topo, world, 0, 3);
-    assertTrue(tables.isComplete(0));
+    assertTrue(cache.isComplete(0));
     assertTrue(tables.remove(0, 0, 17));
     assertFalse(tables.remove(0, 0, 17));
-    assertFalse(tables.isComplete(0));
-    assertThrows(CacheMissException.class, () -> tables.ranksServedBy(0, 0));
+    assertFalse(cache.isComplete(0));
+    assertThrows(CacheMissException.class, () -> cache.ranksServedBy(0, 0));
     Future<Void> again = tables.whenComplete(0);
     assertFalse(again.isComplete());
     RankInfo r = world[17];
-    assertEquals(CacheTables.Outcome.COMPLETED,
+    assertEquals(EntryOutcome.COMPLETED,
         tables.put(0, 0, 64, 17, r.localRank(), r.localSize(), r.hostId(), topo.serviceProcessOf(r)));
     assertTrue(again.succeeded());
     // a service process leaves: every rank it served goes (64 ranks on 32 hosts: ranks 0, 1 on host 0)
-    int sp0 = tables.serviceProcessOf(0, 0);
+    int sp0 = cache.serviceProcessOf(0, 0);
     long served = java.util.Arrays.stream(world).filter(x -> topo.serviceProcessOf(x) == sp0).count();
     assertEquals(served, tables.removeServedBy(0, 0, sp0));
-    assertEquals(64 - served, tables.knownMembers(0));
-    assertFalse(tables.contains(0, 0));
+    assertEquals(64 - served, cache.knownMembers(0));
+    assertFalse(cache.contains(0, 0));
   }
 
   @Test
   void lookupsAllocateNothing() {
     Topology topo = bigTopology();
-    CacheTables tables = new CacheTables();
+    TestCache cache = new TestCache();
+    CacheTables tables = cache.tables();
     putAll(tables, topo, topo.placeBlock(0, RANKS), 0, 5);
     for (int sp = 0; sp < topo.serviceProcessCount(); sp++) {
-      tables.putHandle(new Handle(sp, null, null, null, null));
+      cache.handles().put(new Handle(sp, null, null, null, null));
     }
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
@@ -225,12 +230,12 @@ class CacheTablesTest {
       long before = mx.getThreadAllocatedBytes(tid);
       for (int i = 0; i < 100_000; i++) {
         int r = i & (RANKS - 1);
-        int sp = tables.serviceProcessOf(0, r);
-        sink += sp + tables.hostOf(0, r) + tables.handle(sp).serviceProcessId()
-            + tables.ranksServedBy(0, sp).get(0) + tables.groupSize(0)
-            + (tables.onSameHost(0, r, (r * 31) & (RANKS - 1)) ? 1 : 0)
-            + (tables.onSameServiceProcess(0, r, (r + 4) & (RANKS - 1)) ? 1 : 0)
-            + (tables.contains(0, r) && tables.isComplete(0) ? 1 : 0);
+        int sp = cache.serviceProcessOf(0, r);
+        sink += sp + cache.hostOf(0, r) + cache.handle(sp).serviceProcessId()
+            + cache.ranksServedBy(0, sp).get(0) + cache.groupSize(0)
+            + (cache.onSameHost(0, r, (r * 31) & (RANKS - 1)) ? 1 : 0)
+            + (cache.onSameServiceProcess(0, r, (r + 4) & (RANKS - 1)) ? 1 : 0)
+            + (cache.contains(0, r) && cache.isComplete(0) ? 1 : 0);
       }
       long allocated = mx.getThreadAllocatedBytes(tid) - before;
       if (round == 1) {
@@ -243,21 +248,22 @@ class CacheTablesTest {
   @Test
   void measureLookupCostAndBytesPerEntry() {
     Topology topo = bigTopology();
-    CacheTables tables = new CacheTables();
+    TestCache cache = new TestCache();
+    CacheTables tables = cache.tables();
     putAll(tables, topo, topo.placeBlock(0, RANKS), 0, 4);
     for (int sp = 0; sp < topo.serviceProcessCount(); sp++) {
-      tables.putHandle(new Handle(sp, null, null, null, null));
+      cache.handles().put(new Handle(sp, null, null, null, null));
     }
     long sink = 0;
     int n = 20_000_000;
     for (int round = 0; round < 3; round++) {
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        sink += tables.serviceProcessOf(0, i & (RANKS - 1));
+        sink += cache.serviceProcessOf(0, i & (RANKS - 1));
       }
       long t1 = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        sink += tables.handle(tables.serviceProcessOf(0, (i * 7) & (RANKS - 1))).serviceProcessId();
+        sink += cache.handle(cache.serviceProcessOf(0, (i * 7) & (RANKS - 1))).serviceProcessId();
       }
       long t2 = System.nanoTime();
       if (round == 2) {

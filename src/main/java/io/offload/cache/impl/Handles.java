@@ -1,0 +1,80 @@
+package io.offload.cache.impl;
+
+import io.offload.cache.CacheMissException;
+import io.offload.cache.Handle;
+import io.offload.cache.RemoteRegion;
+
+import java.util.Optional;
+
+/**
+ * The handles (how to reach a service process) and published memory regions of a cache, by
+ * service-process id: a map by id, so an id from the network costs one entry whatever its
+ * value, and for ids below {@link #DENSE} also an array, for lookups in one load.
+ *
+ * <p>Thread safety: changes under this object's lock (copy-on-write); reads lock-free and
+ * allocation-free (except the {@code Optional}s).
+ */
+public final class Handles {
+
+  /** Ids below this are also in an array (one load per lookup); an id from the network costs at most this. */
+  static final int DENSE = 1024;
+
+  private volatile IntMap<Handle> handles = IntMap.empty();
+  private volatile Handle[] dense = new Handle[0];
+  private volatile IntMap<RemoteRegion> regions = IntMap.empty();
+
+  /** Sets the handle of a service process (keeping a region already published). */
+  public synchronized void put(Handle handle) {
+    RemoteRegion r = regions.get(handle.serviceProcessId());
+    set(handle.serviceProcessId(), r == null ? handle : handle.withRegion(r));
+  }
+
+  private void set(int id, Handle h) {
+    handles = h == null ? handles.without(id) : handles.with(id, h);
+    if (id >= 0 && id < DENSE) {
+      Handle[] copy = java.util.Arrays.copyOf(dense, Math.max(dense.length, id + 1));
+      copy[id] = h;
+      dense = copy;
+    }
+  }
+
+  private Handle get(int id) {
+    Handle[] d = dense;
+    return id >= 0 && id < d.length ? d[id] : id >= DENSE ? handles.get(id) : null;
+  }
+
+  /** Forgets the handle of a service process, if it is still {@code peer}'s link. */
+  public synchronized void remove(int serviceProcessId, Object peer) {
+    Handle h = handles.get(serviceProcessId);
+    if (h != null && h.peer() == peer) {
+      set(serviceProcessId, null);
+    }
+  }
+
+  /** Publishes a region (and attaches it to the handle of its service process). */
+  public synchronized void putRegion(RemoteRegion region) {
+    int id = region.serviceProcessId();
+    regions = regions.with(id, region);
+    Handle h = handles.get(id);
+    if (h != null) {
+      set(id, h.withRegion(region));
+    }
+  }
+
+  public Handle handle(int serviceProcessId) {
+    Handle h = get(serviceProcessId);
+    if (h == null) {
+      throw new CacheMissException("no handle for service process " + serviceProcessId
+          + " (this process is not linked to it, or not yet)");
+    }
+    return h;
+  }
+
+  public Optional<Handle> find(int serviceProcessId) {
+    return Optional.ofNullable(get(serviceProcessId));
+  }
+
+  public Optional<RemoteRegion> region(int serviceProcessId) {
+    return Optional.ofNullable(regions.get(serviceProcessId));
+  }
+}

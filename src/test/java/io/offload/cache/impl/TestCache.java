@@ -1,0 +1,83 @@
+package io.offload.cache.impl;
+
+import io.offload.cache.EntryOutcome;
+import io.offload.context.RankInfo;
+import io.vertx.core.Future;
+
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+
+/**
+ * The lookup half of a group cache over tables filled by hand (no network): what the unit tests
+ * drive, through the {@code GroupCache} lookups.
+ */
+final class TestCache extends CacheLookups {
+
+  private final Consumer<GroupTable> onComplete;
+  private final int selfHost;
+
+  TestCache() {
+    this(t -> { }, io.offload.engine.EngineOptions.DEFAULT_MAX_GROUP_SIZE, -1);
+  }
+
+  TestCache(Consumer<GroupTable> onComplete) {
+    this(onComplete, io.offload.engine.EngineOptions.DEFAULT_MAX_GROUP_SIZE, -1);
+  }
+
+  TestCache(Consumer<GroupTable> onComplete, int maxGroupSize, int selfHost) {
+    super(maxGroupSize);
+    this.onComplete = onComplete;
+    this.selfHost = selfHost;
+  }
+
+  @Override
+  void completed(GroupTable t) {
+    onComplete.accept(t);
+  }
+
+  @Override
+  int selfHost() {
+    return selfHost;
+  }
+
+  @Override
+  public Future<Void> whenComplete(int groupId) {
+    return tables.whenComplete(groupId);
+  }
+
+  @Override
+  public Future<Void> join(RankInfo member, long sequence) {
+    throw new UnsupportedOperationException("no network here");
+  }
+
+  @Override
+  public Future<Void> revoke(int groupId) {
+    throw new UnsupportedOperationException("no network here");
+  }
+
+  @Override
+  public Future<Integer> fetchServiceProcessOf(int groupId, int rank) {
+    throw new UnsupportedOperationException("no network here");
+  }
+
+  @Override
+  public Future<EntryOutcome> add(RankInfo entry, long sequence, int serviceProcessId) {
+    return Future.succeededFuture(tables.put(entry.groupId(), sequence, entry.groupSize(), entry.rank(),
+        entry.localRank(), entry.localSize(), entry.hostId(), serviceProcessId));
+  }
+
+  @Override
+  public Future<Void> send(int groupId, io.offload.context.ExecutionContext context, int peerId) {
+    throw new UnsupportedOperationException("no network here");
+  }
+
+  @Override
+  public String revokedAddress() {
+    return "offload.test.cache.revoked";
+  }
+
+  @Override
+  public Future<ByteBuffer> exposeMemory(int bytes) {
+    throw new UnsupportedOperationException("no network here");
+  }
+}
