@@ -41,6 +41,10 @@ public final class EngineOptions {
   public static final int DEFAULT_MAX_ADDRESS_LENGTH = 32 * 1024;
   /** 2^24 ranks: a claim above is refused at bootstrap; a group's directory stays below 256 B. */
   public static final int DEFAULT_MAX_GROUP_SIZE = 1 << 24;
+  /** The world group, never revoked: group 0. */
+  public static final int DEFAULT_WORLD_GROUP_ID = 0;
+  /** Persistent groups off: a revoked group's entries are dropped. */
+  public static final boolean DEFAULT_PERSISTENT_GROUPS = false;
 
   private String name;
   private RankInfo rankInfo;
@@ -99,8 +103,8 @@ public final class EngineOptions {
     setMaxFrameLength(json.getInteger("maxFrameLength", DEFAULT_MAX_FRAME_LENGTH));
     setMaxAddressLength(json.getInteger("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH));
     setMaxGroupSize(json.getInteger("maxGroupSize", DEFAULT_MAX_GROUP_SIZE));
-    setWorldGroupId(json.getInteger("worldGroupId", 0));
-    setPersistentGroups(json.getBoolean("persistentGroups", false));
+    setWorldGroupId(json.getInteger("worldGroupId", DEFAULT_WORLD_GROUP_ID));
+    setPersistentGroups(json.getBoolean("persistentGroups", DEFAULT_PERSISTENT_GROUPS));
     setUcx(new UcxOptions(UcxOptions.JSON_KEYS.select(json)));
     setMaxPendingBytes(json.getLong("maxPendingBytes", DEFAULT_MAX_PENDING_BYTES));
   }
@@ -321,13 +325,15 @@ public final class EngineOptions {
         && e.ucx.equals(ucx) && e.maxInFlight == maxInFlight && e.maxPending == maxPending
         && e.maxQueued == maxQueued && e.maxPendingBytes == maxPendingBytes
         && e.heartbeatInterval.equals(heartbeatInterval) && e.heartbeatTimeout.equals(heartbeatTimeout)
-        && e.maxFrameLength == maxFrameLength && e.maxAddressLength == maxAddressLength;
+        && e.maxFrameLength == maxFrameLength && e.maxAddressLength == maxAddressLength
+        && e.maxGroupSize == maxGroupSize && e.worldGroupId == worldGroupId && e.persistentGroups == persistentGroups;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(name, rankInfo, ucx, maxInFlight, maxPending, maxQueued, maxPendingBytes,
-        heartbeatInterval, heartbeatTimeout, maxFrameLength, maxAddressLength);
+        heartbeatInterval, heartbeatTimeout, maxFrameLength, maxAddressLength, maxGroupSize, worldGroupId,
+        persistentGroups);
   }
 
   @Override

@@ -30,7 +30,8 @@ class EngineOptionsTest {
         .setUcx(new UcxOptions().setSpinMicros(7).setYieldMicros(9).setBusyPoll(true))
         .setMaxInFlight(3).setMaxPending(4).setMaxQueued(5).setMaxPendingBytes(6)
         .setHeartbeatInterval(Duration.ofMillis(70)).setHeartbeatTimeout(Duration.ofMillis(800))
-        .setMaxFrameLength(1000).setMaxAddressLength(200);
+        .setMaxFrameLength(1000).setMaxAddressLength(200).setMaxGroupSize(64).setWorldGroupId(9)
+        .setPersistentGroups(true);
   }
 
   /** One change per field. */
@@ -39,7 +40,8 @@ class EngineOptionsTest {
       o -> o.getUcx().setSpinMicros(8), o -> o.getUcx().setYieldMicros(10), o -> o.getUcx().setBusyPoll(false),
       o -> o.setMaxInFlight(4), o -> o.setMaxPending(5), o -> o.setMaxQueued(6), o -> o.setMaxPendingBytes(7),
       o -> o.setHeartbeatInterval(Duration.ofMillis(71)), o -> o.setHeartbeatTimeout(Duration.ofMillis(801)),
-      o -> o.setMaxFrameLength(1001), o -> o.setMaxAddressLength(201));
+      o -> o.setMaxFrameLength(1001), o -> o.setMaxAddressLength(201), o -> o.setMaxGroupSize(65),
+      o -> o.setWorldGroupId(10), o -> o.setPersistentGroups(false));
 
   @Test
   void shouldStartWithTheDefaultConstants() {
@@ -55,6 +57,9 @@ class EngineOptionsTest {
     assertEquals(EngineOptions.DEFAULT_HEARTBEAT_TIMEOUT, o.getHeartbeatTimeout());
     assertEquals(EngineOptions.DEFAULT_MAX_FRAME_LENGTH, o.getMaxFrameLength());
     assertEquals(EngineOptions.DEFAULT_MAX_ADDRESS_LENGTH, o.getMaxAddressLength());
+    assertEquals(EngineOptions.DEFAULT_MAX_GROUP_SIZE, o.getMaxGroupSize());
+    assertEquals(EngineOptions.DEFAULT_WORLD_GROUP_ID, o.getWorldGroupId());
+    assertEquals(EngineOptions.DEFAULT_PERSISTENT_GROUPS, o.isPersistentGroups());
     assertEquals(o, new EngineOptions(new JsonObject()), "empty JSON: the defaults");
   }
 
@@ -72,6 +77,9 @@ class EngineOptionsTest {
     assertSame(o, o.setHeartbeatTimeout(Duration.ofMillis(1)));
     assertSame(o, o.setMaxFrameLength(64));
     assertSame(o, o.setMaxAddressLength(16));
+    assertSame(o, o.setMaxGroupSize(1));
+    assertSame(o, o.setWorldGroupId(0));
+    assertSame(o, o.setPersistentGroups(true));
   }
 
   @Test
@@ -88,6 +96,8 @@ class EngineOptionsTest {
     assertReason("heartbeatTimeout must be >= 1 ms", () -> o.setHeartbeatTimeout(Duration.ofNanos(999_999)));
     assertReason("maxFrameLength must be >= 64, got 63", () -> o.setMaxFrameLength(63));
     assertReason("maxAddressLength must be >= 16, got 15", () -> o.setMaxAddressLength(15));
+    assertReason("maxGroupSize must be >= 1, got 0", () -> o.setMaxGroupSize(0));
+    assertReason("worldGroupId must be >= 0, got -1", () -> o.setWorldGroupId(-1));
     assertEquals(new EngineOptions(), o, "a rejected value leaves the options as they were");
     assertReason("maxInFlight must be >= 1, got 0", () -> new EngineOptions(new JsonObject().put("maxInFlight", 0)));
     assertReason("progressSpinMicros must be >= 0, got -1",
@@ -118,7 +128,8 @@ class EngineOptionsTest {
     EngineOptions full = full();
     JsonObject json = full.toJson();
     assertEquals(Set.of("name", "rankInfo", "maxInFlight", "maxPending", "maxQueued", "maxPendingBytes",
-        "heartbeatIntervalMs", "heartbeatTimeoutMs", "maxFrameLength", "maxAddressLength", "busyPoll",
+        "heartbeatIntervalMs", "heartbeatTimeoutMs", "maxFrameLength", "maxAddressLength", "maxGroupSize",
+        "worldGroupId", "persistentGroups", "busyPoll",
         "progressSpinMicros", "progressYieldMicros"), json.fieldNames());
     assertEquals(full, new EngineOptions(json));
     assertEquals(full, new EngineOptions(new JsonObject(json.encode())), "through the text form too");
