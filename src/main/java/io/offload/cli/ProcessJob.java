@@ -2,6 +2,7 @@ package io.offload.cli;
 
 import io.offload.context.BootstrapPhase;
 import io.offload.context.RankInfo;
+import io.offload.ucx.UcxSignals;
 import io.vertx.core.json.JsonObject;
 
 import java.io.BufferedReader;
@@ -91,18 +92,26 @@ final class ProcessJob implements AutoCloseable {
     return summary;
   }
 
-  private Process start(List<String> args) {
+  /** How a child is started: this JVM's classpath, a small heap, UCX's signal handlers off. */
+  ProcessBuilder builder(List<String> args) {
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", classpath, OffloadCli.class.getName()));
     cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    UcxSignals.protect(pb.environment());
+    return pb;
+  }
+
+  private Process start(List<String> args) {
+    ProcessBuilder pb = builder(args);
     try {
-      Process p = new ProcessBuilder(cmd).start();
+      Process p = pb.start();
       synchronized (children) {
         children.add(p);
       }
       return p;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + cmd, e);
+      throw new IllegalStateException("cannot start " + pb.command(), e);
     }
   }
 
