@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -118,6 +119,8 @@ public final class ServerBootstrap {
     private byte[] nonce;
     /** Set once admitted (identified and, with a secret, authenticated). */
     private Long claim;
+    /** A live holder of our claim was checked on the wire once already. */
+    private boolean wireChecked;
 
     ServerSide(PeerImpl peer, NetSocket socket) {
       super(ServerBootstrap.this.engine, peer, socket, options.getHandshakeTimeout().toMillis());
@@ -178,6 +181,27 @@ public final class ServerBootstrap {
       RankInfo rank = hello.rank();
       long key = claimKey(rank);
       PeerImpl holder = claims.get(key);
+      if (holder != null && holder.phase() != BootstrapPhase.DISCONNECTED && !wireChecked
+          && holder.link() instanceof ServerSide old) {
+        // The holder may have closed already with its close not processed yet (a rank reconnecting at once):
+        // ask the kernel, off the loop, then decide.
+        wireChecked = true;
+        SocketAddress local = old.socket.localAddress();
+        SocketAddress remote = old.socket.remoteAddress();
+        loop.executeBlocking(() -> WireState.of(local.hostAddress(), local.port(), remote.hostAddress(), remote.port()),
+            false).onComplete(ar -> {
+              if (ended()) {
+                return;
+              }
+              if (ar.succeeded() && ar.result() == WireState.State.CLOSED_BY_PEER && claims.get(key) == holder
+                  && holder.link() == old) {
+                old.lost("OOB connection closed by the peer (seen when group " + rank.groupId() + " rank " + rank.rank()
+                    + " connected again)");
+              }
+              admit();
+            });
+        return;
+      }
       if (holder != null && holder.phase() != BootstrapPhase.DISCONNECTED) {
         refuse(OobCodec.ERR_DUPLICATE, "group " + rank.groupId() + " rank " + rank.rank()
             + " is already connected (as peer " + holder.id() + "); a rank may reconnect only after its previous "
