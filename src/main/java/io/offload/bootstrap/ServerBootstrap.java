@@ -38,9 +38,11 @@ import java.util.Map;
  *       this server (ids, worker address, other peers) is sent before it succeeds.</li>
  *   <li>Claim: a second live claim of the same (group, rank) is refused ({@code ERR_DUPLICATE});
  *       a rank whose previous connection is DISCONNECTED may claim again (its old record is
- *       replaced). A dead connection is noticed when its socket closes, or after the heartbeat
- *       timeout when a link is cut, so a rank reconnecting through a cut link is refused until
- *       then.</li>
+ *       replaced). A holder that looks live is checked on the wire first ({@link WireState}): if
+ *       the kernel already has its close (a rank that closed and reconnected at once, before the
+ *       event loop processed the close), it is ended and the new claim accepted. A link cut
+ *       without a close is noticed after the heartbeat timeout, so a rank reconnecting through a
+ *       cut link is refused until then.</li>
  *   <li>Time: a peer not at BOOTSTRAP_DONE within {@link ServerOptions#getHandshakeTimeout()}
  *       of its connection is dropped ({@code ERR_TIMEOUT}), which also bounds slow senders.</li>
  * </ol>
