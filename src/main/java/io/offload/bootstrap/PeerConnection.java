@@ -130,7 +130,13 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
     Promise<Void> done = loop.promise();
     closed.onComplete(v -> {
       peer.endpoint(null);
-      socket.close().onComplete(x -> done.complete());
+      socket.close().onComplete(x -> {
+        // A lost peer may stay listed for a while: it must not keep this connection (socket, buffers) alive.
+        if (peer.link() == this) {
+          peer.link(null);
+        }
+        done.complete();
+      });
     });
     onEnded(reason);
     return done.future();

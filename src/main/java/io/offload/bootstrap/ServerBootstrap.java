@@ -16,6 +16,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -53,11 +54,22 @@ import java.util.Map;
  */
 public final class ServerBootstrap {
 
+  /** Matches the lost peers a context keeps listed ({@code ContextImpl.LOST_PEERS_KEPT}). */
+  static final int LOST_CLAIMS_KEPT = 1024;
+
   private final EngineImpl engine;
   private final ServerOptions options;
   private final ContextImpl context;
   private final int serverId;
+  /** Live claims: (group, rank) to the connection that holds it. */
   private final Map<Long, PeerImpl> claims = new HashMap<>();
+  /** Claims whose connection ended, the most recent {@link #LOST_CLAIMS_KEPT} (as many as the context lists). */
+  private final Map<Long, PeerImpl> lostClaims = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, PeerImpl> eldest) {
+      return size() > LOST_CLAIMS_KEPT;
+    }
+  };
   private NetServer server;
   private int nextClientId;
   private int live;
@@ -211,7 +223,11 @@ public final class ServerBootstrap {
         return;
       }
       if (holder != null) {
-        context.removePeer(holder);
+        claims.remove(key, holder);
+      }
+      PeerImpl previous = lostClaims.remove(key);
+      if (previous != null) {
+        context.removePeer(previous); // the same rank again: its old record is replaced, not piled up
       }
       claims.put(key, peer);
       claim = key;
@@ -248,7 +264,11 @@ public final class ServerBootstrap {
         context.removePeer(peer);
         return;
       }
-      // A lost rank keeps its DISCONNECTED record until the same (group, rank) claims again.
+      // Only live claims are held. The context lists a bounded number of lost peers; the claim remembers the
+      // same bounded number of them so that a rank coming back replaces its old record.
+      if (claims.remove(claim, peer)) {
+        lostClaims.put(claim, peer);
+      }
       engine.peerLost(peer);
     }
   }
