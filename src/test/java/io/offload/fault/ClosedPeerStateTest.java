@@ -35,10 +35,10 @@ class ClosedPeerStateTest {
     try (ServerFixture sp = ServerFixture.start(new ServerOptions())) {
       Map<String, Long> before = histogram(); // other tests of this JVM may have left objects behind
       connectAndClose(sp, 0, HALF);
-      sp.awaitNoLivePeersBut(0, 60_000);
+      awaitClosed(sp);
       long heapHalf = usedHeapAfterGc();
       connectAndClose(sp, HALF, 2 * HALF);
-      sp.awaitNoLivePeersBut(0, 60_000);
+      awaitClosed(sp);
       long heapFull = usedHeapAfterGc();
       Map<String, Long> live = histogram();
       before.forEach((k, v) -> live.merge(k, -v, Long::sum));
@@ -68,6 +68,13 @@ class ClosedPeerStateTest {
         assertEquals(OobCodec.SERVER_INFO, oob.expect(OobCodec.SERVER_INFO, 10_000).kind());
       }
     }
+  }
+
+  /** Every connection ended and its socket closed (a lost peer drops its link then). */
+  private static void awaitClosed(ServerFixture sp) {
+    sp.awaitNoLivePeersBut(0, 60_000);
+    io.offload.testkit.Await.until(() -> "sockets still closing", () -> sp.peerRecords().stream()
+        .allMatch(p -> p.link() == null), 60, TimeUnit.SECONDS);
   }
 
   private static long usedHeapAfterGc() {
