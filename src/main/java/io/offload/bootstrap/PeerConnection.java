@@ -33,6 +33,8 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
   final NetSocket socket;
   final BootstrapSteps steps = new BootstrapSteps();
   private boolean readyReceived;
+  /** The payload of our UCX probe; the peer's READY must echo it. */
+  private byte[] probe;
   private boolean ended;
   private long lastHeard = System.nanoTime();
   private long handshakeTimer = -1;
@@ -65,7 +67,7 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
     lastHeard = System.nanoTime();
     try {
       switch (frame.kind()) {
-        case OobCodec.READY -> onReady();
+        case OobCodec.READY -> onReady(frame.body());
         case OobCodec.HEARTBEAT -> { }
         case OobCodec.TERM -> lost("terminated by the peer: " + OobCodec.decodeTerm(frame.body()), false);
         case OobCodec.ERROR -> {
@@ -174,27 +176,47 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
       steps.done(Step.ENDPOINT);
       peer.advance(BootstrapPhase.UCX_CONNECT_DONE, null);
       steps.start(Step.PROBE_OUT);
-      engine.notifications().send(peer.channel(), EventTypes.BOOTSTRAP_PROBE, Buffer.buffer())
+      probe = ProbeNonce.issue(engine);
+      engine.notifications().send(peer.channel(), EventTypes.BOOTSTRAP_PROBE, Buffer.buffer(probe))
           .onFailure(e -> loop.runOnContext(v -> failed("UCX probe failed: " + e.getMessage())));
       maybeDone();
       return null;
     });
   }
 
-  /** The peer's probe reached us over UCX: tell it on the socket. */
+  /** The peer's probe reached us over UCX: echo its payload on the socket ({@link ProbeNonce}). */
   @Override
-  public void onProbe() {
-    if (ended) {
+  public void onProbe(Buffer payload) {
+    if (ended || steps.isDone(Step.PROBE_IN)) {
+      return;
+    }
+    byte[] p = payload.getBytes();
+    if (ProbeNonce.isOwn(engine, p)) {
+      refuse(OobCodec.ERR_PROTOCOL, "the UCX probe on this connection came from this process itself: the peer gave "
+          + "this process's own worker address (a peer must own the address it sends; nothing bootstraps with itself)");
+      return;
+    }
+    if (p.length != ProbeNonce.LENGTH) {
+      refuse(OobCodec.ERR_PROTOCOL, "UCX probe of " + p.length + " bytes (expected " + ProbeNonce.LENGTH + ")");
       return;
     }
     steps.done(Step.PROBE_IN);
-    socket.write(OobCodec.empty(OobCodec.READY));
+    socket.write(OobCodec.bytesFrame(OobCodec.READY, p));
     maybeDone();
   }
 
-  private void onReady() {
+  private void onReady(Buffer body) {
     if (!steps.isDone(Step.ENDPOINT)) {
       throw new ProtocolException("READY before this side sent its probe");
+    }
+    if (readyReceived) {
+      throw new ProtocolException("second READY");
+    }
+    byte[] echo = OobCodec.decodeBytes(body, "READY", ProbeNonce.LENGTH);
+    if (!java.security.MessageDigest.isEqual(echo, probe)) {
+      refuse(OobCodec.ERR_PROTOCOL, "READY does not echo the UCX probe sent to the peer's worker address: the peer "
+          + "does not receive UCX messages at the address it sent");
+      return;
     }
     readyReceived = true;
     steps.done(Step.PROBE_OUT);
