@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
 
   static final Logger LOG = LoggerFactory.getLogger("io.offload.bootstrap");
+  /** Lines a remote peer can cause (refusals, its ERROR frames): at most 20 a minute, the rest counted. */
+  static final RateLimitedLog PEER_WARNINGS = new RateLimitedLog(LOG, 20, java.time.Duration.ofMinutes(1));
 
   final EngineImpl engine;
   final EngineOptions engineOptions;
@@ -99,13 +101,14 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
     if (ended) {
       return;
     }
-    LOG.warn("{}: dropping peer at {}: {}", peer.context().id() + "/peer " + peer.id(), socket.remoteAddress(), reason);
+    PEER_WARNINGS.warn("{}: dropping peer at {}: {}", peer.context().id() + "/peer " + peer.id(), socket.remoteAddress(),
+        reason);
     socket.write(OobCodec.error(code, reason));
     end(reason, true);
   }
 
   void failed(String reason) {
-    LOG.warn("{}: {}", peer, reason);
+    PEER_WARNINGS.warn("{}: {}", peer, reason);
     end(reason, true);
   }
 

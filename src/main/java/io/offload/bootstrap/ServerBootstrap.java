@@ -112,7 +112,8 @@ public final class ServerBootstrap {
       return;
     }
     if (live >= options.getMaxPeers()) {
-      PeerConnection.LOG.warn("{}: refusing {}: {} peers already (maxPeers)", context.id(), socket.remoteAddress(), live);
+      PeerConnection.PEER_WARNINGS.warn("{}: refusing {}: {} peers already (maxPeers)", context.id(), socket.remoteAddress(),
+          live);
       socket.write(OobCodec.error(OobCodec.ERR_FULL, "server full: " + live + " peers (maxPeers)"))
           .onComplete(v -> socket.close());
       return;
