@@ -73,6 +73,10 @@ final class RankCommand implements Callable<Integer> {
       + "declared lost (default: the engine's, 1000).")
   Long heartbeatMs;
 
+  @Option(names = "--handshake-timeout", paramLabel = "MS", description = "Give up a bootstrap not done this many ms "
+      + "after connecting (default: 10000).")
+  Long handshakeTimeoutMs;
+
   @Option(names = "--json", description = "Print the summary as one JSON object.")
   boolean json;
 
@@ -118,7 +122,15 @@ final class RankCommand implements Callable<Integer> {
     int s = size != null ? size : env.size().orElse(r + 1);
     int lr = localRank != null ? localRank : env.localRank().orElse(r);
     int ls = localSize != null ? localSize : env.localSize().orElse(Math.max(s, lr + 1));
-    JsonObject client = new JsonObject().put("connectTimeoutMs", connectTimeoutMs)
+    JsonObject client = new JsonObject().put("connectTimeoutMs", connectTimeoutMs);
+    if (handshakeTimeoutMs != null) {
+      if (handshakeTimeoutMs < 1) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--handshake-timeout must be >= 1, "
+            + "got " + handshakeTimeoutMs);
+      }
+      client.put("handshakeTimeoutMs", handshakeTimeoutMs);
+    }
+    client
         .put("rank", new JsonObject().put("groupId", group).put("rank", r).put("groupSize", s)
             .put("localRank", lr).put("localSize", ls).put("hostId", hostId()));
     if (connect != null) {
