@@ -42,6 +42,9 @@ public final class LaunchStress {
     }
   }
 
+  /** One line per launch on stdout (the manual run, {@link #main}). */
+  private static volatile boolean PROGRESS;
+
   private LaunchStress() {
   }
 
@@ -61,7 +64,8 @@ public final class LaunchStress {
     AtomicInteger hangs = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     int size = Math.max(1, Math.min(launches, 1000));
-    try (Jvm service = Jvm.offload("stress-service", "service", "--port", "0")) {
+    try (Jvm service = Jvm.offload("stress-service", "service", "--port", "0", "--handshake-timeout",
+        String.valueOf(hangSeconds * 1000))) {
       int port = service.awaitListeningPort();
       ExecutorService pool = Executors.newFixedThreadPool(parallel);
       try {
@@ -99,19 +103,28 @@ public final class LaunchStress {
                              AtomicInteger hangs, AtomicInteger failed) throws Exception {
     long t0 = System.nanoTime();
     try (Jvm rank = Jvm.start("rank-" + n, "io.offload.cli.OffloadCli", List.of("rank", "--connect", "127.0.0.1:" + port,
-        "--rank", String.valueOf(n % size), "--size", String.valueOf(size), "--notifications", "10"), env)) {
+        "--rank", String.valueOf(n % size), "--size", String.valueOf(size), "--notifications", "10",
+        // a loaded machine must not turn into failures: only the hang limit bounds a rank
+        "--connect-timeout", String.valueOf(hangSeconds * 1000), "--handshake-timeout", String.valueOf(hangSeconds * 1000)),
+        env)) {
       boolean done = rank.process().waitFor(hangSeconds, TimeUnit.SECONDS);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       if (!done) {
         Path dump = dir.resolve("hang-" + n + "-pid" + rank.pid() + ".txt");
         Files.writeString(dump, threadDump(rank.pid()) + "\n---- output ----\n" + rank.output());
         hangs.incrementAndGet();
+        if (PROGRESS) {
+          System.out.println("launch " + n + " HANG, thread dump " + dump);
+        }
         problems.add("launch " + n + " (pid " + rank.pid() + ") still running after " + hangSeconds + " s: thread dump "
             + dump);
         return;
       }
       int code = rank.awaitExit(10, TimeUnit.SECONDS);
       times.add(ms);
+      if (PROGRESS) {
+        System.out.println("launch " + n + " exit " + code + " " + ms + " ms");
+      }
       String out = rank.output();
       Path hsErr = Path.of("target", "hs_err_pid" + rank.pid() + ".log");
       if (code == 0) {
@@ -163,6 +176,7 @@ public final class LaunchStress {
     int launches = Integer.parseInt(args[0]);
     int parallel = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     long hang = args.length > 2 ? Long.parseLong(args[2]) : 90;
+    PROGRESS = true;
     Result r = run(launches, parallel, hang, Map.of(), Path.of("target", "stress"));
     System.out.println(r.summary());
     System.exit(r.crashes() + r.hangs() + r.failed() == 0 ? 0 : 1);
