@@ -102,6 +102,41 @@ class ReconnectTest {
     }
   }
 
+  @Test
+  void shouldAcceptAStormOfRawReconnects() throws Exception {
+    try (ServerFixture sp = ServerFixture.start(new ServerOptions())) {
+      int ranks = 40;
+      int rounds = 5; // 200 reconnects, 40 at a time
+      List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(ranks);
+      try {
+        List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+        for (int r = 0; r < ranks; r++) {
+          RankInfo rank = RankInfo.of(8, r, ranks);
+          all.add(pool.submit(() -> {
+            for (int round = 0; round < rounds; round++) {
+              try (RawOob oob = RawOob.connect(sp.port())) {
+                oob.write(RawOob.hello(rank));
+                RawOob.Frame f = oob.read(30_000);
+                if (f == null || f.kind() != io.offload.bootstrap.OobCodec.SERVER_INFO) {
+                  refused.add("rank " + rank.rank() + " round " + round + ": " + f);
+                }
+              }
+            }
+            return null;
+          }));
+        }
+        for (var f : all) {
+          f.get(120, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertEquals(List.of(), refused, refused.size() + " of " + ranks * rounds + " refused");
+      sp.assertNormalRankBootstraps();
+    }
+  }
+
   /** After a refusal: the server processes the old close eventually; then the claim must go through. */
   private static ExecutionContext reconnectEventually(ServerFixture sp, RankInfo rank) throws Exception {
     for (int i = 0; ; i++) {
