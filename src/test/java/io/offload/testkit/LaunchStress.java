@@ -65,7 +65,7 @@ public final class LaunchStress {
     AtomicInteger failed = new AtomicInteger();
     int size = Math.max(1, Math.min(launches, 1000));
     try (Jvm service = Jvm.offload("stress-service", "service", "--port", "0", "--handshake-timeout",
-        String.valueOf(hangSeconds * 1000))) {
+        String.valueOf(hangSeconds * 1000), "--heartbeat-ms", String.valueOf(heartbeatMs(hangSeconds)))) {
       int port = service.awaitListeningPort();
       ExecutorService pool = Executors.newFixedThreadPool(parallel);
       try {
@@ -105,7 +105,8 @@ public final class LaunchStress {
     try (Jvm rank = Jvm.start("rank-" + n, "io.offload.cli.OffloadCli", List.of("rank", "--connect", "127.0.0.1:" + port,
         "--rank", String.valueOf(n % size), "--size", String.valueOf(size), "--notifications", "10",
         // a loaded machine must not turn into failures: only the hang limit bounds a rank
-        "--connect-timeout", String.valueOf(hangSeconds * 1000), "--handshake-timeout", String.valueOf(hangSeconds * 1000)),
+        "--connect-timeout", String.valueOf(hangSeconds * 1000), "--handshake-timeout", String.valueOf(hangSeconds * 1000),
+        "--heartbeat-ms", String.valueOf(heartbeatMs(hangSeconds))),
         env)) {
       boolean done = rank.process().waitFor(hangSeconds, TimeUnit.SECONDS);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -141,6 +142,11 @@ public final class LaunchStress {
         problems.add("launch " + n + " (pid " + rank.pid() + ") failed, exit " + code + ": " + tail(out, 5));
       }
     }
+  }
+
+  /** Heartbeats slow enough that a JVM starved for a while on a loaded machine is not declared lost (5 silent = lost). */
+  private static long heartbeatMs(long hangSeconds) {
+    return Math.max(1000, hangSeconds * 1000 / 20);
   }
 
   /** {@code jcmd PID Thread.print}, or why not. */
