@@ -68,6 +68,7 @@ final class Procs implements AutoCloseable {
     cmd.addAll(args);
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd);
+      io.offload.ucx.UcxSignals.protect(pb.environment());
       pb.environment().putAll(env);
       Process p = pb.start();
       LIVE.add(p);

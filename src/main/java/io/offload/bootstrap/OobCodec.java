@@ -21,7 +21,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>SERVER_INFO (server): server id, service-process id, client id, server channel (i32 each),
  *       has-rank u8 [rank info 6 x i32], worker address (u32 length + bytes)</li>
  *   <li>CLIENT_ADDRESS (client): worker address (u32 length + bytes)</li>
- *   <li>READY (both): empty; "your UCX probe reached me"</li>
+ *   <li>READY (both): the payload of the UCX probe that reached me (u16 length + bytes): "your
+ *       UCX probe reached me", proof that I receive UCX messages at the address I sent</li>
  *   <li>HEARTBEAT (both): empty</li>
  *   <li>TERM (both): reason (u16 length + UTF-8)</li>
  *   <li>ERROR (both): code i32, text (u16 length + UTF-8)</li>
@@ -32,7 +33,8 @@ import java.nio.charset.StandardCharsets;
 public final class OobCodec {
 
   public static final int MAGIC = 0x4F464C44; // "OFLD"
-  public static final int VERSION = 1;
+  /** 2: READY echoes the peer's UCX probe payload (proof that the peer owns its worker address). */
+  public static final int VERSION = 2;
 
   public static final byte HELLO = 1;
   public static final byte SERVER_INFO = 2;

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
 
   static final Logger LOG = LoggerFactory.getLogger("io.offload.bootstrap");
+  /** Lines a remote peer can cause (refusals, its ERROR frames): at most 20 a minute, the rest counted. */
+  static final RateLimitedLog PEER_WARNINGS = new RateLimitedLog(LOG, 20, java.time.Duration.ofMinutes(1));
 
   final EngineImpl engine;
   final EngineOptions engineOptions;
@@ -33,6 +35,10 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
   final NetSocket socket;
   final BootstrapSteps steps = new BootstrapSteps();
   private boolean readyReceived;
+  /** The payload of our UCX probe; the peer's READY must echo it. */
+  private byte[] probe;
+  /** The peer's probe, when it came before our endpoint was made: echoed in READY once it is. */
+  private byte[] peerProbe;
   private boolean ended;
   private long lastHeard = System.nanoTime();
   private long handshakeTimer = -1;
@@ -65,7 +71,7 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
     lastHeard = System.nanoTime();
     try {
       switch (frame.kind()) {
-        case OobCodec.READY -> onReady();
+        case OobCodec.READY -> onReady(frame.body());
         case OobCodec.HEARTBEAT -> { }
         case OobCodec.TERM -> lost("terminated by the peer: " + OobCodec.decodeTerm(frame.body()), false);
         case OobCodec.ERROR -> {
@@ -97,13 +103,14 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
     if (ended) {
       return;
     }
-    LOG.warn("{}: dropping peer at {}: {}", peer.context().id() + "/peer " + peer.id(), socket.remoteAddress(), reason);
+    PEER_WARNINGS.warn("{}: dropping peer at {}: {}", peer.context().id() + "/peer " + peer.id(), socket.remoteAddress(),
+        reason);
     socket.write(OobCodec.error(code, reason));
     end(reason, true);
   }
 
   void failed(String reason) {
-    LOG.warn("{}: {}", peer, reason);
+    PEER_WARNINGS.warn("{}: {}", peer, reason);
     end(reason, true);
   }
 
@@ -130,7 +137,13 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
     Promise<Void> done = loop.promise();
     closed.onComplete(v -> {
       peer.endpoint(null);
-      socket.close().onComplete(x -> done.complete());
+      socket.close().onComplete(x -> {
+        // A lost peer may stay listed for a while: it must not keep this connection (socket, buffers) alive.
+        if (peer.link() == this) {
+          peer.link(null);
+        }
+        done.complete();
+      });
     });
     onEnded(reason);
     return done.future();
@@ -159,10 +172,12 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
   Future<Void> connectUcx(byte[] address) {
     steps.start(Step.ENDPOINT);
     String name = peer.context().id() + "-peer-" + peer.id();
+    probe = ProbeNonce.issue(engine);
+    Buffer probePayload = Buffer.buffer(probe);
     return engine.ucx().call(() -> {
       var ep = engine.ucx().connect(address, name);
       peer.channel().endpoint(ep);
-      engine.notifications().send(peer.channel(), EventTypes.BOOTSTRAP_PROBE, Buffer.buffer())
+      engine.notifications().send(peer.channel(), EventTypes.BOOTSTRAP_PROBE, probePayload)
           .onFailure(e -> loop.runOnContext(v -> failed("UCX probe failed: " + e.getMessage())));
       return ep;
     }).map(ep -> {
@@ -173,8 +188,8 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
       steps.done(Step.ENDPOINT);
       peer.advance(BootstrapPhase.UCX_CONNECT_DONE, null);
       steps.start(Step.PROBE_OUT);
-      if (steps.isDone(Step.PROBE_IN)) {
-        socket.write(OobCodec.empty(OobCodec.READY)); // held back until this side could take notifications
+      if (peerProbe != null) {
+        socket.write(OobCodec.bytesFrame(OobCodec.READY, peerProbe)); // held back until this side takes notifications
       }
       maybeDone();
       return null;
@@ -182,27 +197,49 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
   }
 
   /**
-   * The peer's probe reached us over UCX: tell it on the socket, once our side is UCX_CONNECT_DONE
-   * too (our probe goes out with the endpoint, so the peer's probe can come before we advanced;
-   * a READY then would let the peer finish bootstrap and send to us while we still refuse sends).
+   * The peer's probe reached us over UCX: echo its payload on the socket ({@link ProbeNonce}), once
+   * our side is UCX_CONNECT_DONE too (our probe goes out with the endpoint, so the peer's probe can
+   * come before we advanced; a READY then would let the peer finish bootstrap and send to us while
+   * we still refuse sends).
    */
   @Override
-  public void onProbe() {
-    if (ended) {
+  public void onProbe(Buffer payload) {
+    if (ended || steps.isDone(Step.PROBE_IN)) {
+      return;
+    }
+    byte[] p = payload.getBytes();
+    if (ProbeNonce.isOwn(engine, p)) {
+      refuse(OobCodec.ERR_PROTOCOL, "the UCX probe on this connection came from this process itself: the peer gave "
+          + "this process's own worker address (a peer must own the address it sends; nothing bootstraps with itself)");
+      return;
+    }
+    if (p.length != ProbeNonce.LENGTH) {
+      refuse(OobCodec.ERR_PROTOCOL, "UCX probe of " + p.length + " bytes (expected " + ProbeNonce.LENGTH + ")");
       return;
     }
     steps.done(Step.PROBE_IN);
     if (steps.isDone(Step.ENDPOINT)) {
-      socket.write(OobCodec.empty(OobCodec.READY));
+      socket.write(OobCodec.bytesFrame(OobCodec.READY, p));
+    } else {
+      peerProbe = p;
     }
     maybeDone();
   }
 
-  private void onReady() {
+  private void onReady(Buffer body) {
     // the probe is posted with the endpoint, so the peer's READY may come before the event loop
     // has seen the endpoint made: only a READY before we started making it is out of order
     if (steps.state(Step.ENDPOINT) == BootstrapSteps.State.NOT_STARTED) {
       throw new ProtocolException("READY before this side sent its probe");
+    }
+    if (readyReceived) {
+      throw new ProtocolException("second READY");
+    }
+    byte[] echo = OobCodec.decodeBytes(body, "READY", ProbeNonce.LENGTH);
+    if (!java.security.MessageDigest.isEqual(echo, probe)) {
+      refuse(OobCodec.ERR_PROTOCOL, "READY does not echo the UCX probe sent to the peer's worker address: the peer "
+          + "does not receive UCX messages at the address it sent");
+      return;
     }
     readyReceived = true;
     steps.done(Step.PROBE_OUT);

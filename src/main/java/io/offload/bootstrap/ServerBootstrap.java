@@ -14,8 +14,10 @@ import io.vertx.core.Future;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -38,9 +40,11 @@ import java.util.Map;
  *       this server (ids, worker address, other peers) is sent before it succeeds.</li>
  *   <li>Claim: a second live claim of the same (group, rank) is refused ({@code ERR_DUPLICATE});
  *       a rank whose previous connection is DISCONNECTED may claim again (its old record is
- *       replaced). A dead connection is noticed when its socket closes, or after the heartbeat
- *       timeout when a link is cut, so a rank reconnecting through a cut link is refused until
- *       then.</li>
+ *       replaced). A holder that looks live is checked on the wire first ({@link WireState}): if
+ *       the kernel already has its close (a rank that closed and reconnected at once, before the
+ *       event loop processed the close), it is ended and the new claim accepted. A link cut
+ *       without a close is noticed after the heartbeat timeout, so a rank reconnecting through a
+ *       cut link is refused until then.</li>
  *   <li>Time: a peer not at BOOTSTRAP_DONE within {@link ServerOptions#getHandshakeTimeout()}
  *       of its connection is dropped ({@code ERR_TIMEOUT}), which also bounds slow senders.</li>
  * </ol>
@@ -51,11 +55,22 @@ import java.util.Map;
  */
 public final class ServerBootstrap {
 
+  /** Matches the lost peers a context keeps listed ({@code ContextImpl.LOST_PEERS_KEPT}). */
+  static final int LOST_CLAIMS_KEPT = 1024;
+
   private final EngineImpl engine;
   private final ServerOptions options;
   private final ContextImpl context;
   private final int serverId;
+  /** Live claims: (group, rank) to the connection that holds it. */
   private final Map<Long, PeerImpl> claims = new HashMap<>();
+  /** Claims whose connection ended, the most recent {@link #LOST_CLAIMS_KEPT} (as many as the context lists). */
+  private final Map<Long, PeerImpl> lostClaims = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, PeerImpl> eldest) {
+      return size() > LOST_CLAIMS_KEPT;
+    }
+  };
   private NetServer server;
   private int nextClientId;
   private int live;
@@ -98,7 +113,8 @@ public final class ServerBootstrap {
       return;
     }
     if (live >= options.getMaxPeers()) {
-      PeerConnection.LOG.warn("{}: refusing {}: {} peers already (maxPeers)", context.id(), socket.remoteAddress(), live);
+      PeerConnection.PEER_WARNINGS.warn("{}: refusing {}: {} peers already (maxPeers)", context.id(), socket.remoteAddress(),
+          live);
       socket.write(OobCodec.error(OobCodec.ERR_FULL, "server full: " + live + " peers (maxPeers)"))
           .onComplete(v -> socket.close());
       return;
@@ -119,6 +135,8 @@ public final class ServerBootstrap {
     private byte[] nonce;
     /** Set once admitted (identified and, with a secret, authenticated). */
     private Long claim;
+    /** A live holder of our claim was checked on the wire once already. */
+    private boolean wireChecked;
 
     ServerSide(PeerImpl peer, NetSocket socket) {
       super(ServerBootstrap.this.engine, peer, socket, options.getHandshakeTimeout().toMillis());
@@ -179,6 +197,27 @@ public final class ServerBootstrap {
       RankInfo rank = hello.rank();
       long key = claimKey(rank);
       PeerImpl holder = claims.get(key);
+      if (holder != null && holder.phase() != BootstrapPhase.DISCONNECTED && !wireChecked
+          && holder.link() instanceof ServerSide old) {
+        // The holder may have closed already with its close not processed yet (a rank reconnecting at once):
+        // ask the kernel, off the loop, then decide.
+        wireChecked = true;
+        SocketAddress local = old.socket.localAddress();
+        SocketAddress remote = old.socket.remoteAddress();
+        loop.executeBlocking(() -> WireState.of(local.hostAddress(), local.port(), remote.hostAddress(), remote.port()),
+            false).onComplete(ar -> {
+              if (ended()) {
+                return;
+              }
+              if (ar.succeeded() && ar.result() == WireState.State.CLOSED_BY_PEER && claims.get(key) == holder
+                  && holder.link() == old) {
+                old.lost("OOB connection closed by the peer (seen when group " + rank.groupId() + " rank " + rank.rank()
+                    + " connected again)");
+              }
+              admit();
+            });
+        return;
+      }
       if (holder != null && holder.phase() != BootstrapPhase.DISCONNECTED) {
         refuse(OobCodec.ERR_DUPLICATE, "group " + rank.groupId() + " rank " + rank.rank()
             + " is already connected (as peer " + holder.id() + "); a rank may reconnect only after its previous "
@@ -191,7 +230,11 @@ public final class ServerBootstrap {
         return;
       }
       if (holder != null) {
-        context.removePeer(holder);
+        claims.remove(key, holder);
+      }
+      PeerImpl previous = lostClaims.remove(key);
+      if (previous != null) {
+        context.removePeer(previous); // the same rank again: its old record is replaced, not piled up
       }
       claims.put(key, peer);
       claim = key;
@@ -228,7 +271,11 @@ public final class ServerBootstrap {
         context.removePeer(peer);
         return;
       }
-      // A lost rank keeps its DISCONNECTED record until the same (group, rank) claims again.
+      // Only live claims are held. The context lists a bounded number of lost peers; the claim remembers the
+      // same bounded number of them so that a rank coming back replaces its old record.
+      if (claims.remove(claim, peer)) {
+        lostClaims.put(claim, peer);
+      }
       engine.peerLost(peer);
     }
   }

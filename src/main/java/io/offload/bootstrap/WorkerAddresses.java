@@ -36,6 +36,10 @@ final class WorkerAddresses {
       throw new ProtocolException(frame + ": a worker address of " + peer.length + " bytes is too short for UCX (at least "
           + MIN_LENGTH + ")");
     }
+    if (java.util.Arrays.equals(peer, own)) {
+      throw new ProtocolException(frame + ": the peer sent this process's own worker address: nothing bootstraps "
+          + "with itself");
+    }
     int theirs = peer[0] & VERSION_MASK;
     int ours = own[0] & VERSION_MASK;
     if (theirs != ours) {

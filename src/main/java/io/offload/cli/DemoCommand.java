@@ -56,6 +56,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--processes", description = "One JVM per service process and per rank (default: all in this JVM).")
   boolean processes;
 
+  @Option(names = "--timeout", defaultValue = "300000", paramLabel = "MS", description = "With --processes: how long a "
+      + "service process may take to listen, and a rank to connect, see its whole group in the cache and finish "
+      + "(default: ${DEFAULT-VALUE}). Raise it for many JVMs on few cores.")
+  long timeoutMs;
+
   @Option(names = "--json", description = "Print one JSON object, no progress.")
   boolean json;
 
@@ -66,9 +71,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (serviceProcesses < 1 || hosts < 1 || ranks < 1 || notifications < 0) {
+    if (serviceProcesses < 1 || hosts < 1 || ranks < 1 || notifications < 0 || timeoutMs < 1) {
       throw Usage.error(spec,
-          "--service-processes, --hosts and --ranks must be >= 1, --notifications >= 0");
+          "--service-processes, --hosts, --ranks and --timeout must be >= 1, --notifications >= 0");
     }
     Usage.range(spec, "--notifications", notifications, 0, RankCommand.MAX_NOTIFICATIONS);
     Logging.setVerbose(verbose);
@@ -223,7 +228,7 @@ final class DemoCommand implements Callable<Integer> {
     PhaseBoard board = new PhaseBoard(ranks, t0, json ? null : out);
     JvmProgress progress = new JvmProgress(t0, spCount, ranks);
     int[] peersPerSp = new int[spCount];
-    try (ProcessJob job = new ProcessJob()) {
+    try (ProcessJob job = new ProcessJob(timeoutMs)) {
       List<java.util.concurrent.CompletableFuture<Integer>> ports = new ArrayList<>();
       for (ServiceProcessSpec spec : topology.serviceProcesses()) {
         int sp = spec.globalId();
@@ -243,7 +248,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       progress.line(spCount + " service process JVMs started");
       for (ServiceProcessSpec spec : topology.serviceProcesses()) {
-        int port = ports.get(spec.globalId()).get(60, TimeUnit.SECONDS);
+        int port = ports.get(spec.globalId()).get(timeoutMs, TimeUnit.MILLISECONDS);
         if (!json) {
           out.printf("service process %d (host %d) listening %s:%d (own JVM)%n", spec.globalId(), spec.hostId(),
               spec.address(), port);
@@ -257,8 +262,9 @@ final class DemoCommand implements Callable<Integer> {
       }
       progress.line(ranks + " rank JVMs started");
       List<JsonObject> summaries = new ArrayList<>();
-      for (var f : rankRuns) {
-        summaries.add(f.get(300, TimeUnit.SECONDS));
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs) + TimeUnit.SECONDS.toNanos(60);
+      for (var f : rankRuns) { // each rank bounds its own waits by the timeout; this backs them up
+        summaries.add(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
       }
       double wallMs = (System.nanoTime() - tRanks) / 1e6;
       board.finish();

@@ -2,6 +2,7 @@ package io.offload.cli;
 
 import io.offload.context.BootstrapPhase;
 import io.offload.context.RankInfo;
+import io.offload.ucx.UcxSignals;
 import io.vertx.core.json.JsonObject;
 
 import java.io.BufferedReader;
@@ -20,23 +21,45 @@ import java.util.function.Consumer;
 /**
  * The demo with one JVM per service process and per rank (the CLI's own commands, same jar).
  * Service processes run with {@code --verbose}: their phase log lines feed the progress board.
- * Every child is reaped, whatever happens.
+ * Every child is reaped, whatever happens. Children start with flags for fast start-up and, when
+ * this JVM runs from jars, a class-data sharing archive per role that the first run records.
  */
 final class ProcessJob implements AutoCloseable {
+
+  /**
+   * Flags for every child: start-up dominates when dozens of JVMs start on a few cores. C1 only
+   * with one compiler thread, serial GC, a small heap, no perf-data file.
+   */
+  static final List<String> JVM_FLAGS = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      "-XX:CICompilerCount=1", "-XX:-UsePerfData", "-Xshare:auto");
 
   private final List<Process> children = new ArrayList<>();
   private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   private final String classpath = System.getProperty("java.class.path");
   private final Thread reaper = new Thread(this::killAll, "demo-reaper");
+  private final ClassDataSharing cds;
+  private final long timeoutMs;
 
   ProcessJob() {
+    this(300_000);
+  }
+
+  /**
+   * {@code timeoutMs}: how long a rank may take to connect, to bootstrap and to see its group in
+   * the cache, and a service process to wait for a bootstrap (their fixed defaults are what a
+   * loaded machine exceeded).
+   */
+  ProcessJob(long timeoutMs) {
+    this.timeoutMs = timeoutMs;
+    this.cds = ClassDataSharing.forClasspath(classpath);
     Runtime.getRuntime().addShutdownHook(reaper);
   }
 
   /** A service process; completes with its port once it printed {@code listening}. */
   CompletableFuture<Integer> startServiceProcess(Path topology, int id, BiConsumer<String, BootstrapPhase> phases) {
     CompletableFuture<Integer> port = new CompletableFuture<>();
-    Process p = start(List.of("service", "--topology", topology.toString(), "--id", String.valueOf(id), "--verbose"));
+    Process p = start("service", List.of("service", "--topology", topology.toString(), "--id", String.valueOf(id),
+        "--verbose"), serviceTimeouts());
     read(p.getInputStream(), line -> {
       if (line.startsWith("listening ")) {
         port.complete(Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim()));
@@ -65,10 +88,10 @@ final class ProcessJob implements AutoCloseable {
   CompletableFuture<JsonObject> startRank(Path topology, RankInfo r, int notifications) {
     CompletableFuture<JsonObject> summary = new CompletableFuture<>();
     int rank = r.rank();
-    Process p = start(List.of("rank", "--topology", topology.toString(), "--rank", String.valueOf(rank),
+    Process p = start("rank", List.of("rank", "--topology", topology.toString(), "--rank", String.valueOf(rank),
         "--size", String.valueOf(r.groupSize()), "--local-rank", String.valueOf(r.localRank()),
         "--local-size", String.valueOf(r.localSize()), "--host-id", String.valueOf(r.hostId()),
-        "--notifications", String.valueOf(notifications), "--json"));
+        "--notifications", String.valueOf(notifications), "--json"), rankTimeouts());
     StringBuilder err = new StringBuilder();
     Thread stdout = read(p.getInputStream(), line -> {
       if (line.startsWith("{")) {
@@ -91,18 +114,51 @@ final class ProcessJob implements AutoCloseable {
     return summary;
   }
 
-  private Process start(List<String> args) {
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", classpath, OffloadCli.class.getName()));
+  /**
+   * How a child of {@code role} is started: {@link #JVM_FLAGS}, this JVM's classpath, a class-data
+   * sharing archive of its role when there is one ({@link ClassDataSharing}), UCX's signal
+   * handlers off.
+   */
+  ProcessBuilder builder(String role, List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(JVM_FLAGS);
+    cmd.addAll(cds.flags(role));
+    cmd.addAll(List.of("-cp", classpath, OffloadCli.class.getName()));
     cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    UcxSignals.protect(pb.environment());
+    return pb;
+  }
+
+  ProcessBuilder builder(List<String> args) {
+    return builder("rank", args);
+  }
+
+  /** A rank's waits, all the job's timeout. */
+  List<String> rankTimeouts() {
+    String t = String.valueOf(timeoutMs);
+    return List.of("--connect-timeout", t, "--cache-timeout", t, "--handshake-timeout", t);
+  }
+
+  /** A service process's waits, all the job's timeout. */
+  List<String> serviceTimeouts() {
+    return List.of("--handshake-timeout", String.valueOf(timeoutMs));
+  }
+
+  private Process start(String role, List<String> args, List<String> more) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(more);
+    ProcessBuilder pb = builder(role, all);
     try {
-      Process p = new ProcessBuilder(cmd).start();
+      Process p = pb.start();
+      cds.started(role, p.pid());
+      p.onExit().thenRun(() -> cds.exited(role, p.pid(), p.exitValue()));
       synchronized (children) {
         children.add(p);
       }
       return p;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + cmd, e);
+      throw new IllegalStateException("cannot start " + pb.command(), e);
     }
   }
 

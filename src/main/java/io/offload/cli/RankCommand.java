@@ -88,6 +88,10 @@ final class RankCommand implements Callable<Integer> {
       + "declared lost (default: the engine's, 1000).")
   Long heartbeatMs;
 
+  @Option(names = "--handshake-timeout", paramLabel = "MS", description = "Give up a bootstrap not done this many ms "
+      + "after connecting (default: 10000).")
+  Long handshakeTimeoutMs;
+
   @Option(names = "--json", description = "Print the summary as one JSON object.")
   boolean json;
 
@@ -156,7 +160,12 @@ final class RankCommand implements Callable<Integer> {
     if (hostId != null) {
       Usage.range(spec, "--host-id", hostId, 0, Integer.MAX_VALUE);
     }
-    JsonObject client = new JsonObject().put("connectTimeoutMs", connectTimeoutMs)
+    JsonObject client = new JsonObject().put("connectTimeoutMs", connectTimeoutMs);
+    if (handshakeTimeoutMs != null) {
+      Usage.range(spec, "--handshake-timeout", handshakeTimeoutMs, 1, Integer.MAX_VALUE);
+      client.put("handshakeTimeoutMs", handshakeTimeoutMs);
+    }
+    client
         .put("rank", new JsonObject().put("groupId", group).put("rank", r).put("groupSize", s)
             .put("localRank", lr).put("localSize", ls).put("hostId", hostId(env)));
     if (connect != null) {

@@ -67,6 +67,10 @@ final class ServiceCommand implements Callable<Integer> {
       + "declared lost (default: the engine's, 1000).")
   Long heartbeatMs;
 
+  @Option(names = "--handshake-timeout", paramLabel = "MS", description = "Drop a rank not bootstrapped this many ms "
+      + "after it connected (default: 10000).")
+  Long handshakeTimeoutMs;
+
   @Option(names = "--verbose", description = "Log every phase change.")
   boolean verbose;
 
@@ -98,6 +102,13 @@ final class ServiceCommand implements Callable<Integer> {
     String secret = Secrets.read(secretFile);
     if (secret != null) {
       server.put("secret", secret);
+    }
+    if (handshakeTimeoutMs != null) {
+      if (handshakeTimeoutMs < 1) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--handshake-timeout must be >= 1, got "
+            + handshakeTimeoutMs);
+      }
+      server.put("handshakeTimeoutMs", handshakeTimeoutMs);
     }
     JsonObject conf = new JsonObject().put("engine", heartbeat(new JsonObject().put("name", "sp" + id), heartbeatMs))
         .put("server", server)

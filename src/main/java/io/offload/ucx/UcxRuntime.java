@@ -107,6 +107,7 @@ public final class UcxRuntime {
 
   private boolean openNative() {
     try {
+      UcxSignals.warnIfUnprotected();
       ucpContext = new UcpContext(new UcpParams().requestAmFeature().requestRmaFeature().requestWakeupFeature());
       worker = ucpContext.newWorker(new UcpWorkerParams());
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {

@@ -99,7 +99,7 @@ class RawSocketTest {
     a.add(Arguments.of("HELLO with an empty body", frame(OobCodec.HELLO, new byte[0]), 1, "HELLO truncated"));
     a.add(Arguments.of("wrong magic", helloOf(0xDEADBEEF, v, 0, RANK), 1, "bad magic"));
     a.add(Arguments.of("magic byte-swapped", helloOf(Integer.reverseBytes(m), v, 0, RANK), 1, "bad magic"));
-    a.add(Arguments.of("wrong version 2", helloOf(m, 2, 0, RANK), 1, "protocol version 2 not supported"));
+    a.add(Arguments.of("wrong version " + (v + 1), helloOf(m, v + 1, 0, RANK), 1, "protocol version " + (v + 1) + " not supported"));
     a.add(Arguments.of("version 0xFFFF", helloOf(m, 0xFFFF, 0, RANK), 1, "protocol version 65535"));
     a.add(Arguments.of("version 0", helloOf(m, 0, 0, RANK), 1, "protocol version 0"));
     a.add(Arguments.of("scope of another server (INTER_SERVICE)", helloOf(m, v, 1, RANK), 1, "scope"));

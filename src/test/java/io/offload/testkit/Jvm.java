@@ -1,5 +1,7 @@
 package io.offload.testkit;
 
+import io.offload.ucx.UcxSignals;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -61,6 +63,7 @@ public final class Jvm implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
+    UcxSignals.protect(pb.environment()); // before UCX loads (UcxSignals); env may still say otherwise
     pb.environment().putAll(env);
     try {
       return new Jvm(name, pb.start());

@@ -31,6 +31,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.ContextInternal;
@@ -100,7 +101,7 @@ public final class EngineImpl implements OffloadEngine {
           engine.metrics = new EngineMetrics(engine.id, engine.notifications, engine.cache);
           engine.notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
             if (ch.owner() instanceof PeerImpl peer && peer.link() != null) {
-              engine.loop.runOnContext(v -> engine.probeArrived(peer));
+              engine.loop.runOnContext(v -> engine.probeArrived(peer, n.payload()));
             }
           });
           return ucx.call(() -> {
@@ -117,16 +118,16 @@ public final class EngineImpl implements OffloadEngine {
     return result.future();
   }
 
-  private void probeArrived(PeerImpl peer) {
+  private void probeArrived(PeerImpl peer, Buffer payload) {
     PeerLink link = peer.link();
     if (link instanceof ProbeListener l) {
-      l.onProbe();
+      l.onProbe(payload);
     }
   }
 
-  /** Implemented by the bootstrap's connections: the peer's UCX probe arrived. */
+  /** Implemented by the bootstrap's connections: the peer's UCX probe arrived (the bootstrap checks the payload). */
   public interface ProbeListener {
-    void onProbe();
+    void onProbe(Buffer payload);
   }
 
   @Override
