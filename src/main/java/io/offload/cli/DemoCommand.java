@@ -71,10 +71,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (serviceProcesses < 1 || hosts < 1 || ranks < 1 || notifications < 0 || timeoutMs < 1) {
-      throw Usage.error(spec,
-          "--service-processes, --hosts, --ranks and --timeout must be >= 1, --notifications >= 0");
-    }
+    Usage.range(spec, "--service-processes", serviceProcesses, 1, Integer.MAX_VALUE);
+    Usage.range(spec, "--hosts", hosts, 1, Integer.MAX_VALUE);
+    Usage.range(spec, "--ranks", ranks, 1, Integer.MAX_VALUE);
+    Usage.range(spec, "--timeout", timeoutMs, 1, Long.MAX_VALUE);
     Usage.range(spec, "--notifications", notifications, 0, RankCommand.MAX_NOTIFICATIONS);
     Logging.setVerbose(verbose);
     if (processes) {
