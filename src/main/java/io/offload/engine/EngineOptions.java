@@ -3,11 +3,18 @@ package io.offload.engine;
 import io.offload.context.RankInfo;
 import io.offload.ucx.UcxOptions;
 import io.vertx.core.json.JsonObject;
+import org.openucx.jucx.ucp.UcpContext;
+import org.openucx.jucx.ucp.UcpWorker;
 
 import java.time.Duration;
 
 /**
  * Options of an {@link OffloadEngine}. Setters validate at once and return {@code this}.
+ *
+ * <p>The application's UCX objects ({@link #setUcpContext}, {@link #setUcpWorker}) are copied by
+ * reference and never written to JSON: they are live native objects, not configuration.
+ *
+ * <p>Thread safety: not thread safe; the engine takes a copy at creation.
  */
 public final class EngineOptions {
 
@@ -32,6 +39,8 @@ public final class EngineOptions {
   private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
   private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
   private int maxAddressLength = DEFAULT_MAX_ADDRESS_LENGTH;
+  private UcpContext ucpContext;
+  private UcpWorker ucpWorker;
 
   public EngineOptions() {
   }
@@ -48,6 +57,8 @@ public final class EngineOptions {
     this.heartbeatTimeout = o.heartbeatTimeout;
     this.maxFrameLength = o.maxFrameLength;
     this.maxAddressLength = o.maxAddressLength;
+    this.ucpContext = o.ucpContext;
+    this.ucpWorker = o.ucpWorker;
   }
 
   /** Reads the fields of {@link #toJson()}. */
@@ -224,6 +235,43 @@ public final class EngineOptions {
       throw new IllegalArgumentException("maxAddressLength must be >= 16, got " + n);
     }
     this.maxAddressLength = n;
+    return this;
+  }
+
+  public UcpContext getUcpContext() {
+    return ucpContext;
+  }
+
+  /**
+   * Adopts the application's UCX context (null, the default: the engine makes its own). The engine
+   * then makes its own worker from it, on its progress thread, and never closes the context: close
+   * it after every engine using it has terminated. Several engines of one process can share one
+   * context this way; since their workers live on different threads, make it with
+   * {@code UcpParams.setMtWorkersShared(true)}. It needs the features
+   * {@code requestAmFeature()}, {@code requestRmaFeature()}, {@code requestTagFeature()} and
+   * {@code requestWakeupFeature()} (see {@code UcxRuntime.requiredParams()}).
+   */
+  public EngineOptions setUcpContext(UcpContext context) {
+    this.ucpContext = context;
+    return this;
+  }
+
+  public UcpWorker getUcpWorker() {
+    return ucpWorker;
+  }
+
+  /**
+   * Adopts the application's UCX worker (null, the default: the engine makes its own): the engine
+   * is then <em>caller-driven</em>, with no progress thread of its own. The worker must have been
+   * made from the context given to {@link #setUcpContext} (required with a worker), and
+   * {@link OffloadEngine#create} must be called on the application's thread that owns the worker;
+   * that thread then calls {@link OffloadEngine#progress()} from its own loop. The engine never
+   * closes the worker: close it once the engine has terminated. The engine takes the worker's
+   * active-message id {@code AmHeader.AM_ID} for its notifications. See {@link OffloadEngine} for
+   * the thread rules of this mode.
+   */
+  public EngineOptions setUcpWorker(UcpWorker worker) {
+    this.ucpWorker = worker;
     return this;
   }
 }
