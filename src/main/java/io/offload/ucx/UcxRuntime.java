@@ -81,6 +81,7 @@ public final class UcxRuntime {
   /** Close requests not complete yet when their endpoint was given up on; shutdown waits for them. */
   private final List<UcpRequest> pendingCloses = new ArrayList<>();
   private final List<Object> retained = new ArrayList<>(); // callbacks JUCX must not lose to GC
+  private final List<Integer> amIds = new ArrayList<>(); // removed from an adopted worker at the end
   private final Promise<Void> started = Promise.promise();
   private final Promise<Void> stopped = Promise.promise();
   private volatile boolean running = true;
@@ -294,6 +295,13 @@ public final class UcxRuntime {
     }
     if (callerDriven()) {
       // the staged close (stop()) closed the endpoints already; the worker and context are the application's
+      for (int amId : amIds) {
+        try {
+          worker.removeAmRecvHandler(amId);
+        } catch (Throwable t) {
+          LOG.debug("removing active-message handler {} failed", amId, t);
+        }
+      }
       terminated = true;
       caller.release();
       ProgressExecutorProvider.unregister(caller.thread(), caller);
@@ -402,6 +410,7 @@ public final class UcxRuntime {
   public void setAmHandler(int amId, UcpAmRecvCallback callback) {
     checkThread();
     retained.add(callback);
+    amIds.add(amId);
     worker.setAmRecvHandler(amId, callback, UcpConstants.UCP_AM_FLAG_WHOLE_MSG);
   }
 
