@@ -38,17 +38,29 @@ public enum EngineMode {
     private final EngineMode mode;
     private final List<OffloadEngine> engines = new ArrayList<>();
     private final List<Driver> drivers = new ArrayList<>();
+    private UcpContext shared;
 
     Engines(EngineMode mode) {
       this.mode = mode;
     }
 
+    /**
+     * Engines made from now on share the application's {@code context} (made with
+     * {@code setMtWorkersShared(true)}): each makes its worker from it (caller-driven: its driver
+     * does), none closes it.
+     */
+    public Engines sharing(UcpContext context) {
+      this.shared = context;
+      return this;
+    }
+
     /** Creates an engine in this mode (from any thread). */
     public Future<OffloadEngine> create(Vertx vertx, EngineOptions options) {
       if (mode == PROGRESS_THREAD) {
-        return OffloadEngine.create(vertx, options).onSuccess(this::add);
+        EngineOptions o = shared == null ? options : new EngineOptions(options).setUcpContext(shared);
+        return OffloadEngine.create(vertx, o).onSuccess(this::add);
       }
-      Driver d = new Driver(vertx, options);
+      Driver d = new Driver(vertx, options, shared);
       synchronized (this) {
         drivers.add(d);
       }
@@ -94,14 +106,16 @@ public enum EngineMode {
 
     private final Vertx vertx;
     private final EngineOptions options;
+    private final UcpContext shared;
     final Promise<OffloadEngine> created = Promise.promise();
     volatile boolean stop;
     volatile Throwable failure;
 
-    Driver(Vertx vertx, EngineOptions options) {
+    Driver(Vertx vertx, EngineOptions options, UcpContext shared) {
       super("driver-" + (options.getName() != null ? options.getName() : "engine"));
       this.vertx = vertx;
       this.options = options;
+      this.shared = shared;
       setDaemon(true);
     }
 
@@ -110,7 +124,7 @@ public enum EngineMode {
       UcpContext context;
       UcpWorker worker;
       try {
-        context = new UcpContext(UcxRuntime.requiredParams());
+        context = shared != null ? shared : new UcpContext(UcxRuntime.requiredParams());
         worker = context.newWorker(new UcpWorkerParams());
       } catch (Throwable t) {
         created.fail(t);
@@ -121,7 +135,9 @@ public enum EngineMode {
       if (!f.succeeded()) {
         created.fail(f.cause() != null ? f.cause() : new AssertionError("caller-driven create did not complete at once"));
         worker.close();
-        context.close();
+        if (shared == null) {
+          context.close();
+        }
         return;
       }
       OffloadEngine engine = f.result();
@@ -138,7 +154,9 @@ public enum EngineMode {
         return; // the worker may still have open endpoints: closing it could abort the JVM
       }
       worker.close(); // the application's worker and context: the engine never closes them
-      context.close();
+      if (shared == null) {
+        context.close();
+      }
     }
   }
 }
