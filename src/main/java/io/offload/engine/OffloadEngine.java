@@ -79,7 +79,12 @@ public interface OffloadEngine {
 
   Vertx vertx();
 
-  /** The self context: notifications to oneself, through local-only event-bus addresses. */
+  /**
+   * The self context: notifications to oneself, through local-only event-bus addresses. Its one
+   * peer, 0, is this process, with a UCX endpoint to the engine's own worker: from
+   * {@link #ucxContext()}, {@code self().peer(0).orElseThrow().endpoint()} with {@link #ucpWorker()}
+   * gives tag send/receive to oneself.
+   */
   ExecutionContext self();
 
   /** Starts a server context; completes once it listens ({@code localPort()} gives the port). */
@@ -92,7 +97,8 @@ public interface OffloadEngine {
   List<ExecutionContext> contexts();
 
   /**
-   * The Vert.x context of the UCX progress thread. Notification consumers registered from it
+   * The Vert.x context of the UCX progress thread (caller-driven: of the application's thread,
+   * whose tasks run inside {@link #progress()}). Notification consumers registered from it
    * run on that thread in the same pass as the arrival (the fast path), and JUCX calls on
    * peers' endpoints must be made from it. Handlers there must never block.
    */
