@@ -50,8 +50,8 @@ import java.util.List;
  *       inside {@code progress()}, in the same pass as the arrival: the fast path. They must not
  *       block, nor call {@code progress()}. Consumers registered from an event loop run there.</li>
  *   <li>Between {@code progress()} calls the application may use its worker itself, and block if it
- *       likes: nothing of the engine moves meanwhile (bootstrap on the engine's event loop waits for
- *       the next call for each UCX step).</li>
+ *       likes: the engine's UCX work waits for the next call (a bootstrap step, a send, an arrival),
+ *       while its OOB sockets and heartbeats go on on its event loop.</li>
  * </ul>
  *
  * <p>Thread safety: all methods may be called from any thread, except {@link #progress()},

@@ -177,6 +177,19 @@ public final class UcxRuntime {
   }
 
   /**
+   * Caller-driven mode, after {@link #stop()} completed: the owner is done with the application's
+   * worker; from now on tasks from other threads are still queued (later {@link #progress()} calls
+   * run them) but never {@code signal()} the worker again, so the application may close it. Call on
+   * the caller's thread (inside a task of {@link #context()}). No-op in thread mode.
+   */
+  public void releaseWorker() {
+    if (caller != null) {
+      checkThread();
+      caller.release();
+    }
+  }
+
+  /**
    * Caller-driven mode: one pass (queued tasks, then {@code worker.progress()}); returns the work
    * done, never blocks. After the runtime stopped it still runs the Vert.x tasks of its context
    * (the listeners of the futures that were waiting for the stop).
@@ -303,7 +316,6 @@ public final class UcxRuntime {
         }
       }
       terminated = true;
-      caller.release();
       ProgressExecutorProvider.unregister(caller.thread(), caller);
       stopped.tryComplete();
       return;

@@ -3,11 +3,11 @@ package io.offload.testkit;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
+import io.offload.ucx.ProgressIdleStrategy;
 import io.offload.ucx.UcxRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.openucx.jucx.ucp.UcpContext;
 import org.openucx.jucx.ucp.UcpWorker;
@@ -15,7 +15,9 @@ import org.openucx.jucx.ucp.UcpWorkerParams;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Who progresses the engines of a test: each engine's own progress thread, or (caller-driven)
@@ -90,6 +92,11 @@ public enum EngineMode {
       }
       for (Driver d : ds) {
         d.stop = true;
+        UcpWorker w = d.running;
+        if (w != null) {
+          w.signal(); // it may sleep in waitForEvents(); it closes the worker only after this
+        }
+        d.signalled.countDown();
         d.join(TimeUnit.SECONDS.toMillis(30));
         if (d.isAlive()) {
           throw new AssertionError(d.getName() + " did not stop");
@@ -110,6 +117,10 @@ public enum EngineMode {
     final Promise<OffloadEngine> created = Promise.promise();
     volatile boolean stop;
     volatile Throwable failure;
+    /** The worker of a running engine (null before, or when creation failed). */
+    volatile UcpWorker running;
+    /** Counted down once the closer is done signalling: only then may the worker close. */
+    final CountDownLatch signalled = new CountDownLatch(1);
 
     Driver(Vertx vertx, EngineOptions options, UcpContext shared) {
       super("driver-" + (options.getName() != null ? options.getName() : "engine"));
@@ -141,9 +152,19 @@ public enum EngineMode {
         return;
       }
       OffloadEngine engine = f.result();
+      running = worker;
       created.complete(engine);
-      IdleStrategy idle = new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
-          TimeUnit.MILLISECONDS.toNanos(1));
+      // the library's own time-based window (spin, yield), then sleep in UCX until an arrival or another
+      // thread's task (the engine signal()s the worker) wakes this thread; once the engine terminated it
+      // signals no more: park a little instead
+      IdleStrategy idle = new ProgressIdleStrategy(TimeUnit.MICROSECONDS.toNanos(100), TimeUnit.MICROSECONDS.toNanos(900),
+          System::nanoTime, () -> {
+            if (engine.state() == EngineState.TERMINATED) {
+              LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+            } else {
+              worker.waitForEvents();
+            }
+          });
       try {
         // keeps progressing after termination until told to stop: late callbacks of close futures
         while (!(stop && engine.state() == EngineState.TERMINATED)) {
@@ -152,6 +173,12 @@ public enum EngineMode {
       } catch (Throwable t) {
         failure = t;
         return; // the worker may still have open endpoints: closing it could abort the JVM
+      }
+      try {
+        signalled.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
       worker.close(); // the application's worker and context: the engine never closes them
       if (shared == null) {

@@ -259,13 +259,26 @@ public final class EngineImpl implements OffloadEngine {
               return ucx.stop();
             })
             .onComplete(v -> {
-              LOG.debug("engine {} closed", id);
-              state = EngineState.TERMINATED;
-              closed.tryComplete();
+              if (ucx.callerDriven()) {
+                // on the application's thread, inside progress(): its close future's callbacks run in
+                // this same call (no wake-up needed), then the engine lets go of the worker
+                ucx.context().runOnContext(x -> {
+                  terminate();
+                  ucx.releaseWorker();
+                });
+              } else {
+                terminate();
+              }
             });
       }
     }
     return onCaller(closed.future());
+  }
+
+  private void terminate() {
+    LOG.debug("engine {} closed", id);
+    state = EngineState.TERMINATED;
+    closed.tryComplete();
   }
 
   @Override
