@@ -44,8 +44,10 @@ import java.util.List;
  *   <li>The engine is built before {@code create} returns (the future is already complete: take
  *       it with {@code result()}), but its listeners, like every callback on that thread's Vert.x
  *       context, run inside {@code progress()}. Every other future (connect, notify, close) needs
- *       {@code progress()} calls to complete: keep calling it until {@link #state()} is
- *       {@code TERMINATED} and {@code close()}'s future has completed; only then close the worker.</li>
+ *       {@code progress()} calls to complete: keep calling it until {@code close()}'s future has
+ *       completed. The engine terminates inside one {@code progress()} call, where the callbacks of
+ *       that future run too; from then on ({@link #state()} is {@code TERMINATED}) it never touches
+ *       nor signals the worker again: close the worker then, not before.</li>
  *   <li>Consumers registered from the application's thread (it is the {@code ucxContext()}) run on it,
  *       inside {@code progress()}, in the same pass as the arrival: the fast path. They must not
  *       block, nor call {@code progress()}. Consumers registered from an event loop run there.</li>

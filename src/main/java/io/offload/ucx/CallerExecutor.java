@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code progress()} call; tasks from other threads are queued and {@code signal()} the worker,
  * so an application sleeping in {@code waitForEvents()} wakes up to run them.
  *
- * <p>Thread safety: {@link #execute} from any thread; {@link #release} on the caller's thread.
+ * <p>Thread safety: {@link #execute} from any thread; {@link #release} on the caller's thread
+ * (the engine's last task, {@code UcxRuntime.releaseWorker()}).
  */
 final class CallerExecutor implements Executor {
 
