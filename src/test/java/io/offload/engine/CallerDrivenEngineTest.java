@@ -137,6 +137,34 @@ class CallerDrivenEngineTest {
   }
 
   @Test
+  void shouldSeeItsServerGoAndFailSendsToIt() throws Exception {
+    OffloadEngine sp = OffloadEngine.create(vertx, new EngineOptions().setName("cd-lost-sp")).await(30, TimeUnit.SECONDS);
+    ExecutionContext server = sp.listen(new ServerOptions()).await(30, TimeUnit.SECONDS);
+    try {
+      onAppThread(() -> {
+        OffloadEngine rank = createDriven("cd-lost-rank");
+        ExecutionContext client = progressUntil(rank, rank.connect(new ClientOptions().setPort(server.localPort())
+            .setRankInfo(RankInfo.of(0, 0, 1))));
+        progressUntil(rank, sp.close());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (client.phase() != BootstrapPhase.DISCONNECTED && System.nanoTime() < deadline) {
+          rank.progress();
+        }
+        assertEquals(BootstrapPhase.DISCONNECTED, client.phase());
+        Future<Void> send = client.notify(0, 3001, Buffer.buffer("anyone?"));
+        while (!send.isComplete() && System.nanoTime() < deadline) {
+          rank.progress();
+        }
+        assertTrue(send.failed(), "a send to a lost server fails");
+        assertTrue(send.cause() instanceof io.offload.notify.NotificationException, send.cause().toString());
+        progressUntil(rank, rank.close());
+      });
+    } finally {
+      sp.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void shouldRefuseProgressFromAnotherThreadAndOnAnEngineWithItsOwnThread() throws Exception {
     OffloadEngine threaded = OffloadEngine.create(vertx, new EngineOptions().setName("cd-own")).await(30, TimeUnit.SECONDS);
     try {
