@@ -2,6 +2,9 @@ package io.offload.bench;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,81 +32,124 @@ import java.util.concurrent.TimeUnit;
  * (default {@code target/bench-results}); {@code --json} also prints the JSON on stdout
  * (everything else goes to stderr then).
  */
-public final class BenchMain {
+@Command(name = "offload bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Benchmarks beside their raw baselines, all in one run so that ratios hold on a noisy machine: "
+        + "JMH micro-benchmarks, two-JVM round trips and throughput (raw JUCX, notifications, notifications with "
+        + "busy-polling, NetSocket, clustered event bus), one rank's bootstrap, N ranks onto M service processes.",
+        "Writes DIR/results.json, DIR/results.md and DIR/latency.png. Progress goes to stderr with --json, "
+            + "whose stdout then carries only the JSON. A full run takes ~5-6 min on 2 cores, --quick ~2-3 min."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done (a section that failed is reported in the results)", "2:bad options"})
+public final class BenchMain implements Callable<Integer> {
 
-  static final List<String> SECTIONS = List.of("micro", "raw", "notify", "notify-busy", "hops", "netsocket", "clustered-eb",
+  static final List<String> SECTIONS = List.of("micro", "raw", "notify", "notify-busy", "notify-el", "hops", "idle", "netsocket", "clustered-eb",
       "bootstrap", "bringup");
+
+  @Option(names = "--quick", description = "Shorter runs.")
+  boolean quick;
+
+  @Option(names = "--json", description = "Also print the results JSON on stdout (everything else goes to stderr).")
+  boolean json;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/bench-results",
+      description = "Where the results go (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--only", paramLabel = "SECTION", split = ",",
+      description = "Only these sections, comma-separated, of: micro, raw, notify, notify-busy, notify-el, hops, "
+          + "idle, netsocket, clustered-eb, bootstrap, bringup (default: all). Targets that need another section are reported "
+          + "as 'not run'.")
+  List<String> only;
+
+  @Option(names = "--plot", paramLabel = "RESULTS.json", description = "Only re-render DIR/latency.png from a "
+      + "results file.")
+  Path plotOnly;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   private BenchMain() {
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
-    boolean quick = false;
-    boolean json = false;
-    Path out = Path.of("target", "bench-results");
-    Path plotOnly = null;
-    List<String> only = SECTIONS;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--quick" -> quick = true;
-        case "--json" -> json = true;
-        case "--out" -> out = Path.of(args[++i]);
-        case "--only" -> only = Arrays.asList(args[++i].split(","));
-        case "--plot" -> plotOnly = Path.of(args[++i]);
-        case "" -> { }
-        default -> {
-          System.err.println("usage: offload bench [--quick] [--json] [--out DIR] [--only " + String.join(",", SECTIONS)
-              + "] [--plot results.json]");
-          System.exit(2);
-        }
+    int code = new CommandLine(new BenchMain())
+        .setParameterExceptionHandler((ex, ignored) -> {
+          ex.getCommandLine().getErr().println("offload bench: " + ex.getMessage().replace('\n', ' ')
+              + " (see 'offload bench --help')");
+          return 2;
+        })
+        .execute(args);
+    System.out.flush();
+    System.exit(code); // child-process readers and Vert.x threads must not keep this JVM alive
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (only == null) {
+      only = SECTIONS;
+    }
+    for (String s : only) {
+      if (!SECTIONS.contains(s)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--only: no section '" + s + "' (sections: "
+            + String.join(",", SECTIONS) + ")");
       }
     }
     Files.createDirectories(out);
     if (plotOnly != null) {
       Plot.render(new JsonObject(Files.readString(plotOnly)), out.resolve("latency.png"));
       System.err.println("wrote " + out.resolve("latency.png"));
-      System.exit(0);
+      return 0;
     }
     PrintStream log = json ? System.err : System.out;
     Plan plan = new Plan(quick);
+    List<String> selected = SECTIONS.stream().filter(only::contains).toList();
+    this.progress = new Progress(log, selected.size()); // headers on stderr: progress, never in --json's stdout
     long start = System.nanoTime();
     JsonObject result = new JsonObject().put("mode", plan.toArg()).put("started", Instant.now().toString())
         .put("machine", machine());
     log.println(Report.machineLine(result.getJsonObject("machine")));
 
     if (only.contains("micro")) {
-      section(log, result, "micro", () -> Micro.run(plan, log));
+      section(progress, result, "micro", () -> Micro.run(plan, log));
     }
     JsonArray transport = new JsonArray();
     result.put("transports", transport);
     if (only.contains("raw")) {
-      section(log, result, "raw", () -> addAll(transport, pair("raw", plan)));
+      section(progress, result, "raw", () -> addAll(transport, pair("raw", plan)));
     }
     if (only.contains("notify")) {
-      section(log, result, "notify", () -> addAll(transport, pair("notify", plan)));
+      section(progress, result, "notify", () -> addAll(transport, pair("notify", plan)));
     }
     if (only.contains("notify-busy")) {
       // the same, with both progress threads busy-polling like the raw baseline: the library's own cost
-      section(log, result, "notify-busy", () -> addAll(transport, pair("notify", plan,
+      section(progress, result, "notify-busy", () -> addAll(transport, pair("notify", plan,
           Map.of("BENCH_BUSY", "1"), "notify-busy")));
+    }
+    if (only.contains("notify-el")) {
+      // the client's consumers on a Vert.x event loop instead of the progress thread: one hand-off each way
+      section(progress, result, "notify-el", () -> addAll(transport, pair("notify", plan,
+          Map.of("BENCH_EVENT_LOOP", "1"), "notify-el")));
+    }
+    if (only.contains("idle")) {
+      section(progress, result, "idle", BenchMain::idle);
     }
     if (only.contains("hops")) {
       // per-hop timestamps of the notification path (one more notify pair, timestamps on)
-      section(log, result, "hops", () -> pair("notify", plan, Map.of("BENCH_HOPS", "1"), "notify-hops").stream()
+      section(progress, result, "hops", () -> pair("notify", plan, Map.of("BENCH_HOPS", "1"), "notify-hops").stream()
           .filter(j -> "hops".equals(j.getString("kind"))).findFirst().orElse(null));
     }
     if (only.contains("netsocket")) {
-      section(log, result, "netsocket", () -> addAll(transport, pair("net", plan)));
+      section(progress, result, "netsocket", () -> addAll(transport, pair("net", plan)));
     }
     if (only.contains("clustered-eb")) {
-      section(log, result, "clustered-eb", () -> addAll(transport, cluster(plan)));
+      section(progress, result, "clustered-eb", () -> addAll(transport, cluster(plan)));
     }
     if (only.contains("bootstrap")) {
-      section(log, result, "bootstrap", () -> bootstrapOne(plan));
+      section(progress, result, "bootstrap", () -> bootstrapOne(plan));
     }
     if (only.contains("bringup")) {
-      section(log, result, "bringup", () -> bringUp(plan, log));
+      section(progress, result, "bringup", () -> bringUp(plan, log));
     }
     result.put("seconds", (System.nanoTime() - start) / 1e9);
     result.getJsonObject("machine").put("loadAvgEnd", loadAverage());
@@ -121,17 +168,30 @@ public final class BenchMain {
     if (json) {
       System.out.println(result.encodePrettily());
     }
-    System.out.flush();
-    System.exit(0);
+    return 0;
   }
+
+  /** Section headers "== [i/n] name ...": which section runs, of how many selected. */
+  private record Progress(PrintStream log, int total, int[] done) {
+    Progress(PrintStream log, int total) {
+      this(log, total, new int[1]);
+    }
+
+    String next(String name) {
+      return "== [" + (++done[0]) + "/" + total + "] " + name + " ...";
+    }
+  }
+
+  private Progress progress;
 
   interface Section {
     Object run() throws Exception;
   }
 
-  private static void section(PrintStream log, JsonObject result, String name, Section s) {
+  private static void section(Progress progress, JsonObject result, String name, Section s) {
+    PrintStream log = progress.log();
     long t0 = System.nanoTime();
-    log.println("== " + name + " ...");
+    System.err.println(progress.next(name));
     try {
       Object value = s.run();
       if (value != null) {
@@ -198,6 +258,13 @@ public final class BenchMain {
   private static int servicePort(Procs sp) throws InterruptedException {
     String[] l = sp.awaitListening(120);
     return Integer.parseInt(l[0].substring(l[0].lastIndexOf(':') + 1));
+  }
+
+  /** CPU an engine with no traffic uses: one child JVM, 5 s of process CPU time after 2 s of rest. */
+  private static JsonObject idle() throws Exception {
+    try (Procs child = Procs.child("idle", "idle")) {
+      return child.results(2, TimeUnit.MINUTES).get(0);
+    }
   }
 
   /** One rank at a time against one {@code offload service}: fresh engine + connect, then close. */

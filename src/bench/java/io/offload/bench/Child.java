@@ -20,6 +20,7 @@ public final class Child {
         case "raw-server" -> RawJucx.server();
         case "raw-client" -> RawJucx.client(Integer.parseInt(rest[0]), Plan.fromArg(rest[1]));
         case "notify-server" -> NotifyBench.server();
+        case "idle" -> NotifyBench.idle();
         case "notify-client" -> NotifyBench.client(Integer.parseInt(rest[0]), Plan.fromArg(rest[1]));
         case "net-server" -> NetBench.server();
         case "net-client" -> NetBench.client(Integer.parseInt(rest[0]), Integer.parseInt(rest[1]), Plan.fromArg(rest[2]));

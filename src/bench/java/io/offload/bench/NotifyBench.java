@@ -9,11 +9,14 @@ import io.offload.engine.impl.EngineImpl;
 import io.offload.notify.Notification;
 import io.offload.verticles.Echo;
 import io.offload.verticles.ServiceProcessVerticle;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+
+import java.nio.ByteBuffer;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,8 @@ final class NotifyBench {
   /** Control: client → server "ack when you have counted this many"; server → client the ack. */
   static final int CTRL = Echo.TYPE + 2;
   static final int WINDOW = 64;
+  /** Round-trip payloads from this size on are sent user-managed. */
+  static final int DIRECT_FROM = 64 * 1024;
 
   private NotifyBench() {
   }
@@ -94,9 +99,22 @@ final class NotifyBench {
       this.ctx = ctx;
     }
 
+    ByteBuffer direct;
+
+    /**
+     * Up to 4 KiB a library-managed payload (copied); from 64 KiB on a user-managed direct buffer
+     * ({@code notifyDirect}, no copy), as the README advises for large payloads.
+     */
     @Override
     void send() {
-      ctx.notify(0, Echo.TYPE, payload);
+      if (size < DIRECT_FROM) {
+        ctx.notify(0, Echo.TYPE, payload);
+        return;
+      }
+      if (direct == null || direct.capacity() != size) {
+        direct = ByteBuffer.allocateDirect(size);
+      }
+      ctx.notifyDirect(0, Echo.TYPE, direct.clear());
     }
 
     void pump() {
@@ -122,6 +140,21 @@ final class NotifyBench {
     }
   }
 
+  /** An engine with no traffic: the share of one core the whole JVM uses over 5 s, after 2 s of rest. */
+  static void idle() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    OffloadEngine engine = OffloadEngine.create(vertx, new EngineOptions(engineJson("bench-idle"))).await();
+    Thread.sleep(2000);
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
+    long t0 = System.nanoTime();
+    Thread.sleep(5000);
+    double percent = 100.0 * (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - t0);
+    Child.result(new JsonObject().put("kind", "idle").put("percentOfCore", percent));
+    engine.close().await(30, TimeUnit.SECONDS);
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
   static void client(int port, Plan plan) throws Exception {
     Vertx vertx = Vertx.vertx();
     OffloadEngine engine = OffloadEngine.create(vertx, new EngineOptions(engineJson("bench-rank"))).await();
@@ -129,13 +162,15 @@ final class NotifyBench {
         .await();
     Driver d = new Driver(ctx);
     CompletableFuture<Void> ready = new CompletableFuture<>();
-    engine.ucxContext().runOnContext(v -> {
+    // BENCH_EVENT_LOOP: the consumers (and the pings they send) on an event loop, not the progress thread
+    Context consumers = System.getenv("BENCH_EVENT_LOOP") != null ? vertx.getOrCreateContext() : engine.ucxContext();
+    consumers.runOnContext(v -> {
       ctx.consumer(Echo.TYPE, m -> d.pong());
       ctx.consumer(CTRL, m -> d.finished.complete(null))
           .completion().onComplete(ar -> ready.complete(null));
     });
     ready.get(30, TimeUnit.SECONDS);
-    d.measure(engine.ucxContext(), "notify", plan, false);
+    d.measure(consumers, "notify", plan, false);
     if (System.getenv("BENCH_HOPS") != null) {
       // where one round trip's time went on this side: AM callback -> handler -> send posted -> completed
       Child.result(new JsonObject().put("transport", "notify").put("kind", "hops")

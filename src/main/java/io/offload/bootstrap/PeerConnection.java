@@ -173,19 +173,28 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
       steps.done(Step.ENDPOINT);
       peer.advance(BootstrapPhase.UCX_CONNECT_DONE, null);
       steps.start(Step.PROBE_OUT);
+      if (steps.isDone(Step.PROBE_IN)) {
+        socket.write(OobCodec.empty(OobCodec.READY)); // held back until this side could take notifications
+      }
       maybeDone();
       return null;
     });
   }
 
-  /** The peer's probe reached us over UCX: tell it on the socket. */
+  /**
+   * The peer's probe reached us over UCX: tell it on the socket, once our side is UCX_CONNECT_DONE
+   * too (our probe goes out with the endpoint, so the peer's probe can come before we advanced;
+   * a READY then would let the peer finish bootstrap and send to us while we still refuse sends).
+   */
   @Override
   public void onProbe() {
     if (ended) {
       return;
     }
     steps.done(Step.PROBE_IN);
-    socket.write(OobCodec.empty(OobCodec.READY));
+    if (steps.isDone(Step.ENDPOINT)) {
+      socket.write(OobCodec.empty(OobCodec.READY));
+    }
     maybeDone();
   }
 

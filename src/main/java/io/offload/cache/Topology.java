@@ -44,7 +44,7 @@ public final class Topology {
   private final List<HostSpec> hosts;
   private final List<ServiceProcessSpec> serviceProcesses;
 
-  private Topology(List<HostSpec> hosts) {
+  Topology(List<HostSpec> hosts) {
     this.hosts = List.copyOf(hosts);
     List<ServiceProcessSpec> all = new ArrayList<>();
     for (HostSpec h : hosts) {
@@ -53,13 +53,20 @@ public final class Topology {
     this.serviceProcesses = Collections.unmodifiableList(all);
   }
 
-  /** Reads and validates a topology file. */
+  /**
+   * Reads and validates a topology file: JSON, or a platform file in the C original's format
+   * (first line {@code # Format version: 1}, see {@link PlatformFile}) with the DPUs of
+   * {@code DPU_OFFLOAD_LIST_DPUS} when that is set.
+   */
   public static Topology read(Path file) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new TopologyException("cannot read topology file " + file + ": " + e, e);
+    }
+    if (PlatformFile.isPlatformFile(text)) {
+      return PlatformFile.parse(text, file.toString(), DpuList.fromEnvironment()).topology();
     }
     return parse(text, file.toString());
   }
@@ -205,10 +212,13 @@ public final class Topology {
 
   // ------------------------------------------------------------------ parsing
 
-  /** JSON pointer of every value → its line, for error messages; syntax errors fail here with the line. */
+  /**
+   * JSON pointer of every value → its line, for error messages; syntax errors and duplicate keys
+   * (which a JSON tree would silently resolve as "last wins") fail here with the line.
+   */
   private static Map<String, Integer> lineIndex(String text, String source) {
     Map<String, Integer> lines = new HashMap<>();
-    try (JsonParser p = new JsonFactory().createParser(text)) {
+    try (JsonParser p = new JsonFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).createParser(text)) {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
         if (t != JsonToken.END_ARRAY && t != JsonToken.END_OBJECT) {
@@ -217,6 +227,11 @@ public final class Topology {
       }
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+      String m = e.getOriginalMessage();
+      if (m != null && m.startsWith("Duplicate field '")) {
+        throw new TopologyException(source + ":" + line + ": duplicate key '"
+            + m.substring("Duplicate field '".length(), m.indexOf('\'', "Duplicate field '".length())) + "'", e);
+      }
       throw new TopologyException(source + ":" + line + ": invalid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new TopologyException(source + ": cannot parse: " + e, e);

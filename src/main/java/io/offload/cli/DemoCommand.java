@@ -37,6 +37,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
         + "per rank; prints each phase as it is reached and a summary.")
 final class DemoCommand implements Callable<Integer> {
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--service-processes", defaultValue = "2", description = "M per host (default: ${DEFAULT-VALUE}).")
   int serviceProcesses;
 
@@ -64,9 +67,10 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (serviceProcesses < 1 || hosts < 1 || ranks < 1 || notifications < 0) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw Usage.error(spec,
           "--service-processes, --hosts and --ranks must be >= 1, --notifications >= 0");
     }
+    Usage.range(spec, "--notifications", notifications, 0, RankCommand.MAX_NOTIFICATIONS);
     Logging.setVerbose(verbose);
     if (processes) {
       return runProcesses();
@@ -192,15 +196,15 @@ final class DemoCommand implements Callable<Integer> {
       }
       perRank.add(s);
     }
-    double[] b = Stats.sorted(boot);
-    double[] m50 = Stats.sorted(p50s.stream().mapToDouble(Double::doubleValue).toArray());
-    double[] m99 = Stats.sorted(p99s.stream().mapToDouble(Double::doubleValue).toArray());
+    Stats b = Stats.of(boot);
+    Stats m50 = Stats.of(p50s);
+    Stats m99 = Stats.of(p99s);
     long total = 2L * notifications * rvs.size();
     return new JsonObject()
         .put("serviceProcesses", spPeers.size()).put("processes", processes).put("ranks", rvs.size()).put("notificationsPerRank", notifications)
-        .put("bootstrapMs", new JsonObject().put("p50", Stats.percentile(b, 50)).put("p99", Stats.percentile(b, 99))
-            .put("max", b[b.length - 1]))
-        .put("roundTripUs", new JsonObject().put("p50", Stats.percentile(m50, 50)).put("p99", Stats.percentile(m99, 50)))
+        .put("bootstrapMs", new JsonObject().put("p50", b.percentile(50)).put("p99", b.percentile(99))
+            .put("max", b.max()))
+        .put("roundTripUs", new JsonObject().put("p50", m50.percentile(50)).put("p99", m99.percentile(50)))
         .put("notificationsPerSecond", total / (wallMs / 1e3))
         .put("peersPerServiceProcess", spPeers)
         .put("wallMs", wallMs)
@@ -217,6 +221,7 @@ final class DemoCommand implements Callable<Integer> {
     file.toFile().deleteOnExit();
     int spCount = topology.serviceProcessCount();
     PhaseBoard board = new PhaseBoard(ranks, t0, json ? null : out);
+    JvmProgress progress = new JvmProgress(t0, spCount, ranks);
     int[] peersPerSp = new int[spCount];
     try (ProcessJob job = new ProcessJob()) {
       List<java.util.concurrent.CompletableFuture<Integer>> ports = new ArrayList<>();
@@ -232,8 +237,11 @@ final class DemoCommand implements Callable<Integer> {
             }
           }
           board.reached(phase);
+          progress.rankReached(phase);
         }));
+        ports.get(sp).thenRun(progress::serviceProcessListening);
       }
+      progress.line(spCount + " service process JVMs started");
       for (ServiceProcessSpec spec : topology.serviceProcesses()) {
         int port = ports.get(spec.globalId()).get(60, TimeUnit.SECONDS);
         if (!json) {
@@ -245,7 +253,9 @@ final class DemoCommand implements Callable<Integer> {
       List<java.util.concurrent.CompletableFuture<JsonObject>> rankRuns = new ArrayList<>();
       for (RankInfo r : placement) {
         rankRuns.add(job.startRank(file, r, notifications));
+        rankRuns.get(rankRuns.size() - 1).thenRun(progress::rankFinished);
       }
+      progress.line(ranks + " rank JVMs started");
       List<JsonObject> summaries = new ArrayList<>();
       for (var f : rankRuns) {
         summaries.add(f.get(300, TimeUnit.SECONDS));
@@ -302,6 +312,55 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("%-34s %.1f%n", "last connect -> all caches (ms)", c.getDouble("lastConnectToAllCachesMs"));
     }
     c.getJsonArray("wrong").forEach(w -> out.println("  cache wrong: " + w));
+  }
+
+  /**
+   * Progress of {@code --processes} on stderr (never on stdout, which {@code --json} keeps for the JSON):
+   * JVMs started, service processes listening, ranks connected, bootstrapped and finished, a line at
+   * each quarter.
+   */
+  private static final class JvmProgress {
+    private final long t0;
+    private final int serviceProcesses;
+    private final int ranks;
+    private int listening;
+    private int connected;
+    private int bootstrapped;
+    private int finished;
+
+    JvmProgress(long t0, int serviceProcesses, int ranks) {
+      this.t0 = t0;
+      this.serviceProcesses = serviceProcesses;
+      this.ranks = ranks;
+    }
+
+    synchronized void line(String what) {
+      System.err.printf("demo: [%7.1f ms] %s%n", (System.nanoTime() - t0) / 1e6, what);
+      System.err.flush();
+    }
+
+    synchronized void serviceProcessListening() {
+      listening++;
+      line("service processes listening " + listening + "/" + serviceProcesses);
+    }
+
+    synchronized void rankReached(BootstrapPhase phase) {
+      if (phase == BootstrapPhase.OOB_CONNECT_DONE) {
+        milestone("ranks connected (JVM up)", ++connected);
+      } else if (phase == BootstrapPhase.BOOTSTRAP_DONE) {
+        milestone("ranks bootstrapped", ++bootstrapped);
+      }
+    }
+
+    synchronized void rankFinished() {
+      milestone("ranks finished", ++finished);
+    }
+
+    private void milestone(String what, int n) {
+      if (n == ranks || n % Math.max(1, ranks / 4) == 0) {
+        line(what + " " + n + "/" + ranks);
+      }
+    }
   }
 
   /** Counts ranks per phase; prints a line when all ranks have reached a phase, and a live line on a terminal. */

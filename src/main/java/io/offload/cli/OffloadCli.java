@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "offload", mixinStandardHelpOptions = true, version = "offload-contexts 0.1.0",
     description = "Execution contexts between ranks and service processes over UCX.",
-    subcommands = {ServiceCommand.class, RankCommand.class, DemoCommand.class},
+    subcommands = {ServiceCommand.class, RankCommand.class, DemoCommand.class, TopologyCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
@@ -18,7 +18,12 @@ import picocli.CommandLine.Command;
         "2:bad command-line options",
         "3:UCX is not installed (apt-get install -y libucx0)",
         "4:invalid configuration file (topology, secret)",
-        "5:cannot listen (port in use, bad address)"})
+        "5:cannot listen (port in use, bad address)"},
+    footerHeading = "%nCommands of the ./offload script (in a source checkout):%n",
+    footer = {
+        "  test               the whole test suite (mvn -B test)",
+        "  bench              benchmarks beside their raw baselines (see bench --help)",
+        "  example [NAME]     run one of the programs in examples/ (no NAME: list them)"})
 public final class OffloadCli {
 
   public static final int OK = 0;
@@ -33,7 +38,13 @@ public final class OffloadCli {
   }
 
   public static int run(String... args) {
-    return new CommandLine(new OffloadCli())
+    return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #run(String...)}, with picocli's help and error output going to {@code out} and {@code err}. */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    return new CommandLine(new OffloadCli()).setOut(out).setErr(err)
+        .setParameterExceptionHandler((ex, ignored) -> Usage.print(ex))
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           cmd.getErr().println("offload: " + oneLine(e));
           return exitCodeOf(e);

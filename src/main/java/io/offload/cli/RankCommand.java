@@ -21,15 +21,30 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code offload rank}: bootstrap one rank, do K round trips, print a summary, finalize. */
 @Command(name = "rank", mixinStandardHelpOptions = true,
-    description = "Run one rank against its service process: bootstrap, K notification round trips, summary. "
-        + "Rank identity comes from the options, else from OMPI_COMM_WORLD_*, PMI_*, SLURM_* variables.")
+    description = {"Run one rank against its service process: bootstrap, K notification round trips, summary. "
+        + "Rank identity comes from the options, else from OMPI_COMM_WORLD_*, PMI_*, SLURM_* variables.",
+        "Precedence: options > environment > file. --topology defaults to OFFLOAD_CONFIG_FILE_PATH (or "
+        + "DPU_OFFLOAD_CONFIG_FILE_PATH); with neither a file nor --connect, DPU_OFFLOAD_SERVER_ADDR and "
+        + "DPU_OFFLOAD_SERVER_PORT say where to connect. --local-rank: OMPI_COMM_WORLD_LOCAL_RANK, MPI_LOCALRANKID, "
+        + "PMI_LOCAL_RANK, SLURM_LOCALID; --local-size: OMPI_COMM_WORLD_LOCAL_SIZE, MPI_LOCALNRANKS, PMI_LOCAL_SIZE, "
+        + "SLURM_STEP_TASKS_PER_NODE / SLURM_TASKS_PER_NODE at SLURM_NODEID; --host-id: SLURM_NODEID, else the "
+        + "file's host named after this machine."})
 final class RankCommand implements Callable<Integer> {
 
-  @Option(names = "--connect", paramLabel = "HOST:PORT", description = "The service process.")
+  /** Largest --payload and --notifications: the rank verticle's limits. */
+  static final int MAX_PAYLOAD = RankVerticle.MAX_PAYLOAD_BYTES;
+  static final int MAX_NOTIFICATIONS = RankVerticle.MAX_NOTIFICATIONS;
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--connect", paramLabel = "HOST:PORT", description = "The service process (default, when no "
+      + "topology file is given either: DPU_OFFLOAD_SERVER_ADDR:DPU_OFFLOAD_SERVER_PORT).")
   String connect;
 
-  @Option(names = "--topology", paramLabel = "FILE", description = "Topology file: connect to the service process "
-      + "that serves this rank (local rank % service processes of host --host-id), wait for the whole group in the "
+  @Option(names = "--topology", paramLabel = "FILE", description = "Topology file, JSON or a platform file starting "
+      + "'# Format version: 1' (default: OFFLOAD_CONFIG_FILE_PATH): connect to the service process "
+      + "that serves this rank (local rank %% service processes of host --host-id), wait for the whole group in the "
       + "cache and report its size.")
   Path topology;
 
@@ -52,8 +67,8 @@ final class RankCommand implements Callable<Integer> {
   @Option(names = "--local-size", description = "Number of the group's processes on this host.")
   Integer localSize;
 
-  @Option(names = "--host-id", description = "Id of this host: its index in the topology file. Default: with "
-      + "--topology, the one host whose name or address is this machine's (or the only host); else 0.")
+  @Option(names = "--host-id", description = "Id of this host: its index in the topology file. Default: SLURM_NODEID, "
+      + "else with --topology the one host whose name or address is this machine's (or the only host); else 0.")
   Integer hostId;
 
   @Option(names = "--notifications", defaultValue = "100", description = "Echo round trips (default: ${DEFAULT-VALUE}).")
@@ -82,7 +97,19 @@ final class RankCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.setVerbose(verbose);
-    JsonObject client = clientConfig(new LauncherEnv(System.getenv()));
+    Usage.range(spec, "--notifications", notifications, 0, MAX_NOTIFICATIONS);
+    Usage.range(spec, "--payload", payload, 0, MAX_PAYLOAD);
+    Usage.range(spec, "--connect-timeout", connectTimeoutMs, 1, Long.MAX_VALUE);
+    Usage.range(spec, "--cache-timeout", cacheTimeoutMs, 1, Long.MAX_VALUE);
+    if (heartbeatMs != null) {
+      Usage.range(spec, "--heartbeat-ms", heartbeatMs, 1, Long.MAX_VALUE);
+    }
+    LauncherEnv env = new LauncherEnv(System.getenv());
+    if (connect == null && topology == null) {
+      topology = env.configFile().orElse(null);
+      connect = topology == null ? env.serverToConnect().orElse(null) : null;
+    }
+    JsonObject client = clientConfig(env);
     JsonObject conf = new JsonObject().put("client", client).put("notifications", notifications)
         .put("engine", ServiceCommand.heartbeat(new JsonObject(), heartbeatMs))
         .put("payloadBytes", payload);
@@ -105,38 +132,57 @@ final class RankCommand implements Callable<Integer> {
 
   JsonObject clientConfig(LauncherEnv env) {
     if ((connect == null) == (topology == null)) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "give exactly one of --connect HOST:PORT and --topology FILE");
+      throw Usage.error(spec, "give exactly one of --connect HOST:PORT and --topology FILE (or set "
+          + "OFFLOAD_CONFIG_FILE_PATH, or DPU_OFFLOAD_SERVER_ADDR and DPU_OFFLOAD_SERVER_PORT)");
     }
-    int colon = connect == null ? -1 : connect.lastIndexOf(':');
-    if (connect != null && colon <= 0) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "--connect must be HOST:PORT, got '" + connect + "'");
-    }
-    int r = rank != null ? rank : env.rank().orElseThrow(() -> new ConfigException(
-        "no rank: pass --rank or run under a launcher that sets OMPI_COMM_WORLD_RANK, PMI_RANK or SLURM_PROCID"));
+    Object[] hostPort = connect == null ? null : Usage.hostPort(spec, "--connect", connect);
+    Usage.range(spec, "--group", group, 0, Integer.MAX_VALUE);
+    int r = rank != null ? rank : env.rank().orElseThrow(() -> Usage.error(spec,
+        "no rank identity: pass --rank (and --size), or run under a launcher that sets OMPI_COMM_WORLD_RANK, "
+            + "PMI_RANK or SLURM_PROCID"));
+    Usage.range(spec, rank != null ? "--rank" : "the launcher's rank", r, 0, Integer.MAX_VALUE);
     int s = size != null ? size : env.size().orElse(r + 1);
+    Usage.range(spec, size != null ? "--size" : "the launcher's size", s, 1, Integer.MAX_VALUE);
+    if (r >= s) {
+      throw Usage.error(spec, "rank " + r + " is not in a group of size " + s + " (--rank must be < --size)");
+    }
     int lr = localRank != null ? localRank : env.localRank().orElse(r);
+    Usage.range(spec, "--local-rank", lr, 0, Integer.MAX_VALUE);
     int ls = localSize != null ? localSize : env.localSize().orElse(Math.max(s, lr + 1));
+    Usage.range(spec, "--local-size", ls, 1, Integer.MAX_VALUE);
+    if (lr >= ls) {
+      throw Usage.error(spec, "local rank " + lr + " is not below the local size " + ls);
+    }
+    if (hostId != null) {
+      Usage.range(spec, "--host-id", hostId, 0, Integer.MAX_VALUE);
+    }
     JsonObject client = new JsonObject().put("connectTimeoutMs", connectTimeoutMs)
         .put("rank", new JsonObject().put("groupId", group).put("rank", r).put("groupSize", s)
-            .put("localRank", lr).put("localSize", ls).put("hostId", hostId()));
+            .put("localRank", lr).put("localSize", ls).put("hostId", hostId(env)));
     if (connect != null) {
-      client.put("host", connect.substring(0, colon)).put("port", Integer.parseInt(connect.substring(colon + 1)));
+      client.put("host", hostPort[0]).put("port", hostPort[1]);
     }
     String secret = Secrets.read(secretFile);
     return secret == null ? client : client.put("secret", secret);
   }
 
-  /** --host-id, else this machine's host in the topology file, else 0. */
-  private int hostId() {
+  /** --host-id, else the launcher's node id, else this machine's host in the topology file, else 0. */
+  private int hostId(LauncherEnv env) {
     if (hostId != null) {
       return hostId;
     }
     if (topology == null) {
-      return 0;
+      return env.hostId().orElse(0);
     }
     Topology topo = Topology.read(topology); // fails early, with the file's own error
+    if (env.hostId().isPresent()) {
+      int id = env.hostId().getAsInt();
+      if (id >= topo.hosts().size()) {
+        throw new ConfigException(env.hostIdSource() + "=" + id + " but " + topology + " has "
+            + topo.hosts().size() + " host(s)");
+      }
+      return id;
+    }
     if (topo.hosts().size() == 1) {
       return 0;
     }

@@ -17,26 +17,34 @@ import java.util.concurrent.Callable;
 
 /** {@code offload service}: one service process, until SIGTERM/SIGINT. */
 @Command(name = "service", mixinStandardHelpOptions = true,
-    description = "Run one service process. Prints 'listening HOST:PORT' once ready; "
-        + "SIGTERM/SIGINT finalize every context and exit 0.")
+    description = {"Run one service process. Prints 'listening HOST:PORT' once ready; "
+        + "SIGTERM/SIGINT finalize every context and exit 0.",
+        "Precedence: options > environment > file. Environment (the C original's launch model): "
+        + "OFFLOAD_CONFIG_FILE_PATH (or DPU_OFFLOAD_CONFIG_FILE_PATH) = --topology; "
+        + "DPU_OFFLOAD_SERVICE_PROCESS_GLOBAL_ID = --id; DPU_OFFLOAD_SERVICE_PROCESS_LOCAL_ID and "
+        + "DPU_OFFLOAD_SERVICE_PROCS_PER_DPU (or _PROCESSES_PER_DPU) are checked against the file; "
+        + "DPU_OFFLOAD_LIST_DPUS keeps only those DPUs of a platform file; without a file, "
+        + "DPU_OFFLOAD_SERVER_ADDR / DPU_OFFLOAD_SERVER_PORT = --host / --port. From a platform file with "
+        + "no id given, the DPU named after this machine runs service process LOCAL_ID (default 0)."})
 final class ServiceCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+  @Option(names = "--host", description = "Address to bind (default: DPU_OFFLOAD_SERVER_ADDR, else 127.0.0.1).")
   String host;
 
-  @Option(names = "--port", description = "Port for ranks; 0 picks a free one (default: ${DEFAULT-VALUE}).",
-      defaultValue = "0")
-  int port;
+  @Option(names = "--port", description = "Port for ranks; 0 picks a free one (default: DPU_OFFLOAD_SERVER_PORT, "
+      + "else 0).")
+  Integer port;
 
-  @Option(names = "--id", description = "Global id of this service process (default: ${DEFAULT-VALUE}).",
-      defaultValue = "0")
-  int id;
+  @Option(names = "--id", description = "Global id of this service process (default: "
+      + "DPU_OFFLOAD_SERVICE_PROCESS_GLOBAL_ID, else from a platform file, else 0).")
+  Integer id;
 
   @Option(names = "--topology", paramLabel = "FILE", description = "Topology file (JSON, see verticles/topology-2hosts"
-      + ".json): listen on the rank port of service process --id, join the inter-service-process mesh. "
+      + ".json, or a platform file starting '# Format version: 1'; default: OFFLOAD_CONFIG_FILE_PATH): listen on "
+      + "the rank port of service process --id, join the inter-service-process mesh. "
       + "--host/--port are then taken from the file.")
   Path topology;
 
@@ -51,7 +59,8 @@ final class ServiceCommand implements Callable<Integer> {
   @Option(names = "--secret-file", description = "File holding the shared secret ranks must prove.")
   Path secretFile;
 
-  @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://HOST:PORT/metrics.")
+  @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://HOST:PORT/metrics (printed "
+      + "at start as 'metrics URL'; a port in use exits 5).")
   Integer metricsPort;
 
   @Option(names = "--heartbeat-ms", description = "OOB heartbeat interval in ms; a peer silent for 5 intervals is "
@@ -64,9 +73,27 @@ final class ServiceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.setVerbose(verbose);
-    if (port < 0 || port > 65535) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port must be in [0, 65535], got " + port);
+    // option values first (exit 2), then the identity from options, environment and file
+    if (port != null) {
+      Usage.range(spec, "--port", port, 0, 65535);
     }
+    if (id != null) {
+      Usage.range(spec, "--id", id, 0, Integer.MAX_VALUE);
+    }
+    Usage.range(spec, "--memory-region", memoryRegion, 0, Integer.MAX_VALUE);
+    Usage.range(spec, "--report-group", reportGroup, 0, Integer.MAX_VALUE);
+    if (metricsPort != null) {
+      Usage.range(spec, "--metrics-port", metricsPort, 1, 65535);
+    }
+    if (heartbeatMs != null) {
+      Usage.range(spec, "--heartbeat-ms", heartbeatMs, 1, Long.MAX_VALUE);
+    }
+    LauncherEnv env = new LauncherEnv(System.getenv());
+    ServiceIdentity me = ServiceIdentity.resolve(topology, id, env, Hosts.thisHostName());
+    topology = me.topology();
+    id = me.globalId();
+    host = host != null ? host : env.serverAddress().orElse("127.0.0.1");
+    port = port != null ? port : env.serverPort().orElse(0); // the environment's is checked by LauncherEnv
     JsonObject server = new JsonObject().put("host", host).put("port", port).put("serviceProcessId", id);
     String secret = Secrets.read(secretFile);
     if (secret != null) {
@@ -78,21 +105,29 @@ final class ServiceCommand implements Callable<Integer> {
     String listenHost = host;
     if (topology != null) {
       Topology topo = Topology.read(topology);
-      if (id < 0 || id >= topo.serviceProcessCount()) {
-        throw new ConfigException(topology + ": no service process " + id + " (the file has "
-            + topo.serviceProcessCount() + ")");
-      }
       listenHost = topo.serviceProcess(id).address();
       conf.put("topology", topology.toString()).put("serviceProcessId", id);
     }
-    Vertx vertx = metricsPort == null ? Vertx.vertx() : MetricsEndpoint.vertxWithPrometheus(host, metricsPort);
+    Vertx vertx = metricsPort == null ? Vertx.vertx() : MetricsEndpoint.vertxWithPrometheus();
     ServiceProcessVerticle sp = new ServiceProcessVerticle();
     try {
+      if (metricsPort != null) {
+        System.out.println("metrics " + MetricsEndpoint.serve(vertx, listenHost, metricsPort));
+        System.out.flush();
+      }
       vertx.deployVerticle(sp, new DeploymentOptions().setConfig(conf)).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      vertx.close();
+      vertx.close().await(30, TimeUnit.SECONDS);
       throw e;
     }
+    // before 'listening': whoever waits for that line may send SIGTERM right after it
+    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean once = new AtomicBoolean();
+    Signals.onTermination(() -> {
+      if (once.compareAndSet(false, true)) {
+        vertx.close().onComplete(v -> stopped.countDown());
+      }
+    });
     System.out.println("listening " + listenHost + ":" + sp.server().localPort());
     System.out.flush();
     GroupCache cache = sp.engine().cache();
@@ -100,13 +135,6 @@ final class ServiceCommand implements Callable<Integer> {
       System.out.println("cache group " + reportGroup + " complete: " + cache.knownMembers(reportGroup)
           + " entries, digest " + cache.digest(reportGroup));
       System.out.flush();
-    });
-    CountDownLatch stopped = new CountDownLatch(1);
-    AtomicBoolean once = new AtomicBoolean();
-    Signals.onTermination(() -> {
-      if (once.compareAndSet(false, true)) {
-        vertx.close().onComplete(v -> stopped.countDown());
-      }
     });
     stopped.await();
     return OffloadCli.OK;

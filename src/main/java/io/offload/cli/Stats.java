@@ -1,24 +1,45 @@
 package io.offload.cli;
 
-import java.util.Arrays;
+import org.HdrHistogram.DoubleHistogram;
 
-/** Percentiles of a sample, in the sample's unit. */
+/**
+ * Percentiles of a sample of non-negative values, in the sample's unit: an HdrHistogram
+ * {@link DoubleHistogram} (3 significant digits, auto-ranging), not a sorted copy.
+ */
 final class Stats {
+
+  private final DoubleHistogram histogram = new DoubleHistogram(3);
+  private double max = Double.NaN; // exact (the histogram's is the bucket's upper end)
 
   private Stats() {
   }
 
-  static double percentile(double[] sorted, double p) {
-    if (sorted.length == 0) {
-      return Double.NaN;
+  static Stats of(double... values) {
+    Stats s = new Stats();
+    for (double v : values) {
+      s.record(v);
     }
-    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    return s;
   }
 
-  static double[] sorted(double[] values) {
-    double[] s = values.clone();
-    Arrays.sort(s);
+  static Stats of(Iterable<Double> values) {
+    Stats s = new Stats();
+    values.forEach(s::record);
     return s;
+  }
+
+  private void record(double v) {
+    histogram.recordValue(v);
+    max = Double.isNaN(max) ? v : Math.max(max, v);
+  }
+
+  /** The {@code p}-th percentile (0-100); NaN for an empty sample. */
+  double percentile(double p) {
+    return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(p);
+  }
+
+  /** The largest value; NaN for an empty sample. */
+  double max() {
+    return max;
   }
 }

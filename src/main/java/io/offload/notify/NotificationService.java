@@ -123,6 +123,12 @@ public final class NotificationService {
 
   /** Sends a copy of {@code payload}; the caller may reuse its buffer at once. */
   public Future<Void> send(Channel ch, int type, Buffer payload) {
+    if (payload instanceof LentPayload lent && lent.owner.holds > 0 && ucx.onProgressThread()
+        && lent.length() == lent.owner.length) {
+      // a received large payload sent on from its handler: send the received memory itself
+      lent.owner.holds++;
+      return submit(ch, type, lent.owner.memory.duplicate().clear().limit(lent.owner.length), false, lent.owner);
+    }
     int size = payload == null ? 0 : payload.length();
     ByteBuffer copy = buffers.acquire(size);
     if (size > 0) {
@@ -131,7 +137,7 @@ public final class NotificationService {
       from.getBytes(from.readerIndex(), copy);
       copy.flip();
     }
-    return submit(ch, type, copy, true);
+    return submit(ch, type, copy, true, null);
   }
 
   /**
@@ -142,10 +148,11 @@ public final class NotificationService {
     if (!payload.isDirect()) {
       return Future.failedFuture(new IllegalArgumentException("user-managed payloads must be direct ByteBuffers"));
     }
-    return submit(ch, type, payload, false);
+    return submit(ch, type, payload, false, null);
   }
 
-  private Future<Void> submit(Channel ch, int type, ByteBuffer payload, boolean libraryOwned) {
+  private Future<Void> submit(Channel ch, int type, ByteBuffer payload, boolean libraryOwned,
+                              RendezvousReceive held) {
     ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
     Promise<Void> promise = caller.promise();
     SendEvent e = events.poll();
@@ -156,6 +163,7 @@ public final class NotificationService {
       stats.eventsReused.increment();
     }
     e.fill(type, payload, libraryOwned, promise);
+    e.heldReceive = held;
     if (ucx.onProgressThread()) {
       hops.sendPosted();
       ch.submit(e);
@@ -177,6 +185,10 @@ public final class NotificationService {
     }
     if (e.libraryOwnsPayload && e.payload != null) {
       buffers.release(e.payload);
+    }
+    if (e.heldReceive != null) {
+      releaseReceive(e.heldReceive);
+      e.heldReceive = null;
     }
     e.payload = null;
     e.promise = null;
@@ -259,15 +271,23 @@ public final class NotificationService {
       }
     } finally {
       r.channel = null;
-      int cls = Integer.numberOfTrailingZeros(r.capacity());
-      if (r.capacity() <= MAX_POOLED_RECEIVE && Integer.bitCount(r.capacity()) == 1) {
-        ArrayDeque<RendezvousReceive> pool = receives[cls];
-        if (pool == null) {
-          pool = receives[cls] = new ArrayDeque<>(RECEIVES_KEPT_PER_CLASS);
-        }
-        if (pool.size() < RECEIVES_KEPT_PER_CLASS) {
-          pool.add(r);
-        }
+      releaseReceive(r);
+    }
+  }
+
+  /** One user of a receive buffer is done with it; the last one gives it back to the pool. */
+  private void releaseReceive(RendezvousReceive r) {
+    if (--r.holds > 0) {
+      return;
+    }
+    int cls = Integer.numberOfTrailingZeros(r.capacity());
+    if (r.capacity() <= MAX_POOLED_RECEIVE && Integer.bitCount(r.capacity()) == 1) {
+      ArrayDeque<RendezvousReceive> pool = receives[cls];
+      if (pool == null) {
+        pool = receives[cls] = new ArrayDeque<>(RECEIVES_KEPT_PER_CLASS);
+      }
+      if (pool.size() < RECEIVES_KEPT_PER_CLASS) {
+        pool.add(r);
       }
     }
   }

@@ -2,8 +2,6 @@ package io.offload.notify;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import org.openucx.jucx.UcxCallback;
 import org.openucx.jucx.UcxUtils;
 import org.openucx.jucx.ucp.UcpRequest;
@@ -24,7 +22,9 @@ final class RendezvousReceive extends UcxCallback {
   final ByteBuffer memory;
   final long address;
   /** A Vert.x view of {@link #memory}, lent to the handler: no copy. */
-  final Buffer view;
+  final LentPayload view;
+  /** Who still uses the memory: the delivery, and sends made from it; back to the pool at 0. */
+  int holds;
   private final ByteBuf viewBuf;
   Channel channel;
   int type;
@@ -36,7 +36,7 @@ final class RendezvousReceive extends UcxCallback {
     this.memory = ByteBuffer.allocateDirect(Math.max(capacity, 1));
     this.address = UcxUtils.getAddress(memory);
     this.viewBuf = Unpooled.wrappedBuffer(memory);
-    this.view = BufferInternal.buffer(viewBuf);
+    this.view = new LentPayload(viewBuf, this);
   }
 
   int capacity() {
@@ -48,6 +48,8 @@ final class RendezvousReceive extends UcxCallback {
     this.type = type;
     this.eventId = eventId;
     this.length = length;
+    this.holds = 1;
+    memory.clear().limit(length);
     viewBuf.setIndex(0, length);
   }
 

@@ -23,6 +23,8 @@ final class SendEvent extends UcxCallback {
   long payloadAddress;
   int payloadSize;
   boolean libraryOwnsPayload;
+  /** Sent straight from a received rendezvous buffer, held until the send completes; else null. */
+  RendezvousReceive heldReceive;
   Promise<Void> promise;
   Channel channel;
   /** Set when the channel failed while UCX still held the event: late callbacks are ignored. */

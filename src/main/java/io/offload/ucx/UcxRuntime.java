@@ -237,7 +237,7 @@ public final class UcxRuntime {
         ucpContext = adoptedContext;
         worker = adoptedWorker;
       } else {
-        ucpContext = adoptedContext != null ? adoptedContext : new UcpContext(startupSettings(requiredParams()));
+        ucpContext = adoptedContext != null ? adoptedContext : new UcpContext(requiredParams());
         worker = ucpContext.newWorker(new UcpWorkerParams());
       }
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
@@ -258,23 +258,6 @@ public final class UcxRuntime {
     return true;
   }
 
-  /**
-   * UCX settings chosen by measurement, each only when the user's environment does not set it:
-   * the shared-memory transports pre-allocate fewer receive buffers ({@code *_RX_BUFS_GROW=64}),
-   * which halved engine creation here (README: Benchmarks).
-   */
-  static UcpParams startupSettings(UcpParams params) {
-    for (String key : STARTUP_SETTINGS.keySet()) {
-      if (System.getenv("UCX_" + key) == null) {
-        params.setConfig(key, STARTUP_SETTINGS.get(key));
-      }
-    }
-    return params;
-  }
-
-  private static final java.util.Map<String, String> STARTUP_SETTINGS = java.util.Map.of(
-      "POSIX_RX_BUFS_GROW", "64", "SYSV_RX_BUFS_GROW", "64");
-
   /** On the progress thread, before the first pass: UCX, then the thread's Vert.x context. */
   private void onAgentStart() {
     if (!openNative()) {
@@ -293,7 +276,7 @@ public final class UcxRuntime {
     agent.attach(worker, ctx);
     if (!callerDriven()) {
       // Wakes the worker now and then: waitForEvents has no timeout and old UCX lost wake-ups.
-      ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(500, id -> { }));
+      ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(200, id -> { }));
       tasks.run();
     }
     started.complete();

@@ -19,7 +19,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
+import org.HdrHistogram.Histogram;
 
 /**
  * A rank: an engine with one client context bootstrapped against its service process, then
@@ -35,10 +35,19 @@ import java.util.Arrays;
  * ({@code localRank % service processes of its host}). {@code waitForCache} (default: true with a
  * topology) waits up to {@code cacheTimeoutMs} (default 60000) for the whole group in the cache;
  * the summary then holds {@code cacheEntries}, {@code cacheMs} and {@code cacheDigest}.
+ *
+ * <p>For the standard Vert.x launcher ({@code verticles/rank.json}): {@code report} (default false)
+ * prints the summary as one JSON line on stdout when done; {@code exitWhenDone} (default false) then
+ * undeploys this verticle (finalizing its engine) and closes Vert.x, so that the process exits.
  */
 public class RankVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RankVerticle.class);
+
+  /** Largest {@code payloadBytes}: far above any benchmark here, far below what would exhaust a heap. */
+  public static final int MAX_PAYLOAD_BYTES = 64 << 20;
+  /** Largest {@code notifications} (one long per round trip is kept). */
+  public static final int MAX_NOTIFICATIONS = 10_000_000;
 
   private OffloadEngine engine;
   private ExecutionContext client;
@@ -65,6 +74,12 @@ public class RankVerticle extends VerticleBase {
     }
     int notifications = conf.getInteger("notifications", 0);
     int payloadBytes = conf.getInteger("payloadBytes", 8);
+    if (notifications < 0 || notifications > MAX_NOTIFICATIONS) {
+      throw new IllegalArgumentException("notifications must be in [0, " + MAX_NOTIFICATIONS + "], got " + notifications);
+    }
+    if (payloadBytes < 0 || payloadBytes > MAX_PAYLOAD_BYTES) {
+      throw new IllegalArgumentException("payloadBytes must be in [0, " + MAX_PAYLOAD_BYTES + "], got " + payloadBytes);
+    }
     long t0 = System.nanoTime();
     return OffloadEngine.create(vertx, engineOptions.setRankInfo(clientOptions.getRankInfo()))
         .compose(e -> {
@@ -85,12 +100,22 @@ public class RankVerticle extends VerticleBase {
         .onSuccess(rtts -> {
           summary.put("notifications", notifications);
           if (rtts.length > 0) {
-            long[] s = rtts.clone();
-            Arrays.sort(s);
-            summary.put("rttP50Us", s[s.length / 2] / 1e3).put("rttP99Us", s[(int) Math.min(s.length - 1, s.length * 0.99)] / 1e3)
-                .put("rttMaxUs", s[s.length - 1] / 1e3);
+            Histogram h = new Histogram(3); // HdrHistogram, auto-ranging, 3 significant digits
+            for (long rtt : rtts) {
+              h.recordValue(rtt);
+            }
+            summary.put("rttP50Us", h.getValueAtPercentile(50) / 1e3).put("rttP99Us", h.getValueAtPercentile(99) / 1e3)
+                .put("rttMaxUs", h.getMaxValue() / 1e3);
           }
           LOG.info("rank done: {}", summary.encode());
+          if (conf.getBoolean("report", false)) {
+            System.out.println(summary.encode());
+            System.out.flush();
+          }
+          if (conf.getBoolean("exitWhenDone", false)) {
+            // after this start has completed: undeploy (closes the engine), then close Vert.x
+            context.runOnContext(x -> vertx.undeploy(deploymentID()).eventually(() -> vertx.close()));
+          }
         });
   }
 

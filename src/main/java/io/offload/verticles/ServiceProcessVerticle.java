@@ -30,6 +30,9 @@ import java.time.Duration;
  * ...), and the verticle joins the inter-service-process mesh ({@link ServiceMesh}, clients
  * retrying for {@code meshConnectTimeoutMs}, default 120000). {@code memoryRegionBytes} (default
  * 0: none) registers a region with UCX and publishes it in the group cache.
+ *
+ * <p>{@code report} (default false; true in {@code verticles/*.json}, for the standard Vert.x
+ * launcher) prints {@code service process N listening HOST:PORT} on stdout once it listens.
  */
 public class ServiceProcessVerticle extends VerticleBase {
 
@@ -66,7 +69,14 @@ public class ServiceProcessVerticle extends VerticleBase {
           return regionBytes > 0 ? engine.cache().exposeMemory(regionBytes).map(b -> region = b) : Future.succeededFuture();
         })
         .compose(v -> topology == null ? Future.succeededFuture()
-            : ServiceMesh.start(engine, topology, id, serverOptions.getSecret(), meshTimeout).map(m -> mesh = m));
+            : ServiceMesh.start(engine, topology, id, serverOptions.getSecret(), meshTimeout).map(m -> mesh = m))
+        .onSuccess(v -> {
+          if (conf.getBoolean("report", false)) {
+            System.out.println("service process " + id + " listening " + serverOptions.getHost() + ":"
+                + server.localPort());
+            System.out.flush();
+          }
+        });
   }
 
   /** Registers the echo consumer on the UCX context, before any peer can send. */

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CLI driven as processes: exit codes, the listening line, JSON output, signals, metrics. */
@@ -44,6 +45,8 @@ class CliTest {
     try (Jvm sp = Jvm.offload("sp", "service", "--port", "0", "--id", "3", "--metrics-port", String.valueOf(metricsPort))) {
       int port = sp.awaitListeningPort();
       assertEquals(1, sp.lines().stream().filter(l -> l.startsWith("listening ")).count(), "exactly one listening line");
+      assertTrue(sp.lines().contains("metrics http://127.0.0.1:" + metricsPort + "/metrics"), "the URL at start:\n"
+          + sp.output());
 
       try (Jvm rank = Jvm.offload("rank", "rank", "--connect", "127.0.0.1:" + port, "--rank", "0", "--size", "2",
           "--notifications", "100", "--json")) {
@@ -54,12 +57,21 @@ class CliTest {
         assertTrue(s.getDouble("bootstrapMs") > 0 && s.getDouble("rttP50Us") > 0, s.encode());
       }
 
-      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String metrics = scrape(metricsPort);
       assertTrue(metrics.contains("offload_phase_changes_total{engine=\"sp3\",phase=\"BOOTSTRAP_DONE\"} 1.0"), metrics);
       assertTrue(metrics.contains("offload_notifications_received_total{engine=\"sp3\"} 101.0"), "100 + the probe");
-      assertTrue(metrics.contains("offload_bootstrap_duration_seconds"), "bootstrap timer");
+      // a histogram with fixed buckets (aggregatable), not per-process quantiles
+      assertTrue(metrics.contains("offload_bootstrap_duration_seconds_bucket{engine=\"sp3\",le=\"30.0\"} 1"), metrics);
+      assertFalse(metrics.contains("offload_bootstrap_duration_seconds{engine=\"sp3\",quantile="), metrics);
       assertTrue(metrics.contains("offload_cache_entries{engine=\"sp3\"}"), "cache gauge");
+      // the rank has left: the live-peer gauge of the server context says so (once the server has seen it go)
+      Await.until("offload_peers BOOTSTRAP_DONE back to 0", () -> scrapeOrEmpty(metricsPort)
+          .contains("offload_peers{context=\"server-1\",engine=\"sp3\",phase=\"BOOTSTRAP_DONE\"} 0.0"), 30, TimeUnit.SECONDS);
+      // JVM and process binders
+      for (String meter : List.of("jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_classes_loaded_classes",
+          "process_cpu_usage", "process_uptime_seconds", "process_files_open_files")) {
+        assertTrue(metrics.contains(meter), meter + " in:\n" + metrics);
+      }
 
       // a rank stays connected while the service process gets SIGTERM
       OffloadEngine e = OffloadEngine.create(vertx).await(30, TimeUnit.SECONDS);
@@ -67,6 +79,9 @@ class CliTest {
       vertx.eventBus().<PhaseChange>localConsumer(e.phaseAddress(), m -> changes.add(m.body())).completion()
           .await(10, TimeUnit.SECONDS);
       e.connect(new ClientOptions().setPort(port).setRankInfo(RankInfo.of(0, 1, 2))).await(30, TimeUnit.SECONDS);
+      Await.until("offload_peers BOOTSTRAP_DONE 1 with a rank connected", () -> scrapeOrEmpty(metricsPort)
+          .contains("offload_peers{context=\"server-1\",engine=\"sp3\",phase=\"BOOTSTRAP_DONE\"} 1.0"), 30, TimeUnit.SECONDS);
+      assertFalse(sp.output().contains("already registered"), "no gauge registered twice:\n" + sp.output());
       sp.terminate();
       assertEquals(0, sp.awaitExit(30, TimeUnit.SECONDS), "SIGTERM finalizes and exits 0:\n" + sp.output());
       Await.until("rank sees the termination", () -> changes.stream().anyMatch(c -> c.to() == BootstrapPhase.DISCONNECTED),
@@ -98,6 +113,33 @@ class CliTest {
       try (Jvm jvm = Jvm.offload("bad", args)) {
         assertEquals(OffloadCli.USAGE, jvm.awaitExit(60, TimeUnit.SECONDS), String.join(" ", args) + "\n" + jvm.output());
       }
+    }
+  }
+
+  static String scrape(int port) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  static String scrapeOrEmpty(int port) {
+    try {
+      return scrape(port);
+    } catch (Exception e) {
+      throw new AssertionError("metrics endpoint unreachable", e);
+    }
+  }
+
+  @Test
+  void metricsPortInUseExitsFive() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+         Jvm sp = Jvm.offload("sp", "service", "--port", "0", "--metrics-port", String.valueOf(taken.getLocalPort()))) {
+      assertEquals(OffloadCli.CANNOT_LISTEN, sp.awaitExit(60, TimeUnit.SECONDS), sp.output());
+      List<String> err = sp.lines().stream().filter(l -> l.startsWith("[err] ")).toList();
+      assertEquals(1, err.size(), sp.output());
+      assertTrue(err.get(0).startsWith("[err] offload: cannot listen for metrics on 127.0.0.1:" + taken.getLocalPort()),
+          sp.output());
+      assertTrue(err.get(0).contains("already in use"), sp.output());
+      assertFalse(sp.output().contains("listening "), "no service without its metrics:\n" + sp.output());
     }
   }
 
@@ -138,6 +180,14 @@ class CliTest {
       assertEquals(0, demo.awaitExit(180, TimeUnit.SECONDS), demo.output());
       JsonObject s = jsonLine(demo);
       assertTrue(s.getBoolean("processes"));
+      // progress on stderr only: JVMs started, service processes listening, ranks bootstrapped
+      List<String> out = demo.lines();
+      for (String line : List.of("2 rank JVMs started", "service processes listening 1/1", "ranks bootstrapped 2/2",
+          "ranks finished 2/2")) {
+        assertTrue(out.stream().anyMatch(l -> l.startsWith("[err] demo: ") && l.endsWith(line)), line + " in:\n"
+            + demo.output());
+      }
+      assertTrue(out.stream().noneMatch(l -> l.startsWith("demo: ")), "nothing but the JSON on stdout:\n" + demo.output());
       assertEquals(2, s.getJsonArray("perRank").size());
       assertEquals("[2]", s.getJsonArray("peersPerServiceProcess").encode());
     }
@@ -160,14 +210,29 @@ class CliTest {
   @Test
   void theVerticlesRunUnderTheStandardVertxLauncher() throws Exception {
     int port = freePort();
-    String conf = new JsonObject().put("server", new JsonObject().put("port", port).put("serviceProcessId", 9)).encode();
+    String conf = new JsonObject().put("server", new JsonObject().put("port", port).put("serviceProcessId", 9))
+        .put("report", true).encode();
     Vertx vertx = Vertx.vertx();
     try (Jvm sp = Jvm.start("launcher", "io.vertx.launcher.application.VertxApplication",
         List.of("io.offload.verticles.ServiceProcessVerticle", "-conf", conf))) {
+      // the service verticle says where it listens
+      sp.awaitLine(l -> l.equals("service process 9 listening 127.0.0.1:" + port), 60, TimeUnit.SECONDS);
       OffloadEngine e = OffloadEngine.create(vertx).await(30, TimeUnit.SECONDS);
       var client = e.connect(new ClientOptions().setPort(port).setRankInfo(RankInfo.of(0, 0, 1))).await(60, TimeUnit.SECONDS);
       assertEquals(9, client.peer(0).orElseThrow().serviceProcessId());
       e.close().await(30, TimeUnit.SECONDS);
+
+      // the rank verticle prints its summary and, as its config says, undeploys and exits
+      String rankConf = new JsonObject().put("client", new JsonObject().put("port", port)
+              .put("rank", new JsonObject().put("groupId", 1).put("rank", 0).put("groupSize", 1)))
+          .put("notifications", 20).put("report", true).put("exitWhenDone", true).encode();
+      try (Jvm rank = Jvm.start("launcher-rank", "io.vertx.launcher.application.VertxApplication",
+          List.of("io.offload.verticles.RankVerticle", "-conf", rankConf))) {
+        assertEquals(0, rank.awaitExit(120, TimeUnit.SECONDS), rank.output() + "\nservice:\n" + sp.output());
+        JsonObject summary = jsonLine(rank);
+        assertEquals(20, summary.getInteger("notifications"), summary.encode());
+        assertEquals(9, summary.getInteger("serviceProcess"), summary.encode());
+      }
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }

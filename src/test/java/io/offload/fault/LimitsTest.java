@@ -90,4 +90,25 @@ class LimitsTest {
       Wait.get(c.close(), 20);
     }
   }
+
+  @Test
+  void shouldBoundThePayloadBytesKeptWithoutAConsumerNotOnlyTheirCount() throws Exception {
+    int type = 4445;
+    // 20 notifications of 64 KiB = 1.25 MiB would all fit under maxPending (10,000); 256 KiB of bytes takes 4
+    try (ServerFixture sp = ServerFixture.start(new ServerOptions(), new EngineOptions().setMaxPendingBytes(256 * 1024))) {
+      ExecutionContext c = sp.connect(RankInfo.of(0, 0, 1));
+      for (int i = 0; i < 20; i++) {
+        Wait.get(c.notify(0, type, Buffer.buffer(new byte[64 * 1024]).setInt(0, i)), 10);
+      }
+      Await.until("20 kept or dropped", () -> sp.impl().notifications().pendingCount()
+          + sp.engine.notificationStats().pendingDropped.sum() == 20, 10, TimeUnit.SECONDS);
+      assertEquals(4, sp.impl().notifications().pendingCount(), "kept: as many as 256 KiB holds");
+      assertEquals(16, sp.engine.notificationStats().pendingDropped.sum(), "dropped and counted beyond the byte bound");
+      List<Integer> delivered = new CopyOnWriteArrayList<>();
+      sp.engine.consumer(type, m -> delivered.add(m.payload().getInt(0)));
+      Await.until("the kept ones delivered", () -> delivered.size() == 4, 10, TimeUnit.SECONDS);
+      assertEquals(List.of(0, 1, 2, 3), delivered, "the first four, in order");
+      Wait.get(c.close(), 20);
+    }
+  }
 }

@@ -84,6 +84,9 @@ class SoakTest {
               () -> KillMatrixTest.lastNumber(s.jvm, "got ") == expected, 10, TimeUnit.SECONDS);
         }
         for (Slot s : slots) {
+          // the same wait as before every kill above: a fresh JVM on a loaded machine may be slow to start
+          Await.until(() -> "rank " + s.rank + " i" + s.incarnation + " acks a send",
+              () -> KillMatrixTest.lastNumber(s.jvm, "acked ") > 0, 30, TimeUnit.SECONDS);
           killAndForget(sp, s);
         }
       } finally {

@@ -4,6 +4,7 @@ import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
 import io.offload.ucx.ProgressIdleStrategy;
+import io.offload.ucx.UcxOptions;
 import io.offload.ucx.UcxRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -157,7 +158,8 @@ public enum EngineMode {
       // the library's own time-based window (spin, yield), then sleep in UCX until an arrival or another
       // thread's task (the engine signal()s the worker) wakes this thread; once the engine terminated it
       // signals no more: park a little instead
-      IdleStrategy idle = new ProgressIdleStrategy(TimeUnit.MICROSECONDS.toNanos(100), TimeUnit.MICROSECONDS.toNanos(900),
+      IdleStrategy idle = new ProgressIdleStrategy(TimeUnit.MICROSECONDS.toNanos(UcxOptions.DEFAULT_SPIN_MICROS),
+          TimeUnit.MICROSECONDS.toNanos(UcxOptions.DEFAULT_YIELD_MICROS),
           System::nanoTime, () -> {
             if (engine.state() == EngineState.TERMINATED) {
               LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));

@@ -375,7 +375,7 @@ public final class EngineImpl implements OffloadEngine {
   public void peerPhaseChanged(PhaseChange change, long peerCreatedNanos) {
     EngineMetrics m = metrics;
     if (m != null) {
-      m.phaseReached(change.to(), peerCreatedNanos);
+      m.phaseReached(change, peerCreatedNanos);
     }
     publishPhase(change);
   }
