@@ -268,7 +268,9 @@ public final class EngineOptions {
    * that thread then calls {@link OffloadEngine#progress()} from its own loop. The engine never
    * closes the worker: close it once the engine has terminated. The engine takes the worker's
    * active-message id {@code AmHeader.AM_ID} for its notifications. See {@link OffloadEngine} for
-   * the thread rules of this mode.
+   * the thread rules of this mode. Its context may lack the WAKEUP feature as long as the
+   * application never sleeps in {@code waitForEvents()} (work from other threads then waits for its
+   * next {@code progress()} call); an engine with its own thread refuses such a context.
    */
   public EngineOptions setUcpWorker(UcpWorker worker) {
     this.ucpWorker = worker;

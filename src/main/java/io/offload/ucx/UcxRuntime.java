@@ -85,6 +85,8 @@ public final class UcxRuntime {
   private final Promise<Void> started = Promise.promise();
   private final Promise<Void> stopped = Promise.promise();
   private volatile boolean running = true;
+  /** False when the (adopted) context has no WAKEUP feature: caller-driven work goes unsignalled. */
+  private volatile boolean canSignal = true;
   /** Caller-driven: stop() was asked (the staged close runs in progress() calls). */
   private boolean stopAsked;
   /** Caller-driven: inside a progress() call (no re-entry from a handler). */
@@ -215,8 +217,34 @@ public final class UcxRuntime {
 
   private void signal() {
     UcpWorker w = worker;
-    if (w != null) {
+    if (w != null && canSignal) {
       w.signal();
+    }
+  }
+
+  /**
+   * An adopted context may lack the WAKEUP feature ({@code signal()} then throws). Thread mode needs
+   * it (the thread sleeps in {@code waitForEvents()}): false. Caller-driven mode can do without:
+   * other threads' tasks then wait for the application's next {@code progress()} call, unsignalled.
+   */
+  private boolean checkWakeup() {
+    if (adoptedContext == null) {
+      return true; // made here with requiredParams()
+    }
+    try {
+      worker.signal(); // at worst, the first waitForEvents() returns at once
+      return true;
+    } catch (Throwable t) {
+      if (!callerDriven()) {
+        started.fail(new IllegalStateException("the adopted UCX context lacks the WAKEUP feature that the progress "
+            + "thread needs to sleep: make it with UcxRuntime.requiredParams() (" + t.getMessage() + ")", t));
+        worker.close(); // ours; the context is the application's
+        return false;
+      }
+      canSignal = false;
+      LOG.warn("the application's UCX context lacks the WAKEUP feature: work from other threads waits for the next "
+          + "progress() call and cannot wake a waitForEvents()");
+      return true;
     }
   }
 
@@ -248,6 +276,9 @@ public final class UcxRuntime {
       if (ucpContext != null && adoptedContext == null) {
         ucpContext.close();
       }
+      return false;
+    }
+    if (!checkWakeup()) {
       return false;
     }
     ByteBuffer address = worker.getAddress();
