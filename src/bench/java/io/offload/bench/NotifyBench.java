@@ -203,8 +203,8 @@ final class NotifyBench {
       }
       Child.result(Child.throughput("notify", size, rates));
     }
-    System.err.println("notify client: sent " + engine.notificationStats().sent.sum() + ", received "
-        + engine.notificationStats().received.sum());
+    System.err.println("notify client: sent " + engine.notificationStats().sent() + ", received "
+        + engine.notificationStats().received());
     engine.close().await(30, TimeUnit.SECONDS);
     vertx.close().await(30, TimeUnit.SECONDS);
   }

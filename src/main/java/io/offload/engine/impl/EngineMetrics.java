@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -73,14 +72,14 @@ final class EngineMetrics {
         .tags(tags).serviceLevelObjectives(BOOTSTRAP_BUCKETS).register(registry);
     meters.add(bootstrap);
     NotifyStats s = notifications.stats();
-    counter("offload.notifications.sent", "notifications sent (UCX completed)", tags, s.sent);
-    counter("offload.notifications.sent.bytes", "payload bytes sent", tags, s.sentBytes);
-    counter("offload.notifications.send.failures", "sends failed", tags, s.sendFailures);
-    counter("offload.notifications.received", "notifications received over UCX", tags, s.received);
-    counter("offload.notifications.received.bytes", "payload bytes received", tags, s.receivedBytes);
-    counter("offload.notifications.self", "self-notifications delivered", tags, s.selfDelivered);
-    counter("offload.notifications.pending.dropped", "arrivals dropped: no consumer and maxPending reached", tags,
-        s.pendingDropped);
+    counter("offload.notifications.sent", "notifications sent (UCX completed)", tags, s, NotifyStats::sent);
+    counter("offload.notifications.sent.bytes", "payload bytes sent", tags, s, NotifyStats::sentBytes);
+    counter("offload.notifications.send.failures", "sends failed", tags, s, NotifyStats::sendFailures);
+    counter("offload.notifications.received", "notifications received over UCX", tags, s, NotifyStats::received);
+    counter("offload.notifications.received.bytes", "payload bytes received", tags, s, NotifyStats::receivedBytes);
+    counter("offload.notifications.self", "self-notifications delivered", tags, s, NotifyStats::selfDelivered);
+    counter("offload.notifications.pending.dropped", "arrivals dropped: no consumer and maxPending or maxPendingBytes reached", tags,
+        s, NotifyStats::pendingDropped);
     gauge("offload.notifications.in.flight", "sends UCX has not completed", tags, notifications,
         NotificationService::inFlight);
     gauge("offload.notifications.queued", "sends waiting for a flow-control slot", tags, notifications,
@@ -91,8 +90,9 @@ final class EngineMetrics {
     gauge("offload.cache.entries", "rank entries in the group cache", tags, cache, GroupCache::entryCount);
   }
 
-  private void counter(String name, String description, Tags tags, LongAdder adder) {
-    meters.add(FunctionCounter.builder(name, adder, LongAdder::sum).description(description).tags(tags)
+  private void counter(String name, String description, Tags tags, NotifyStats stats,
+                       java.util.function.ToLongFunction<NotifyStats> count) {
+    meters.add(FunctionCounter.builder(name, stats, st -> count.applyAsLong(st)).description(description).tags(tags)
         .register(registry));
   }
 
