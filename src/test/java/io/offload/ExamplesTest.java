@@ -1,5 +1,6 @@
 package io.offload;
 
+import io.offload.examples.CallerDrivenLoop;
 import io.offload.examples.HelloNotification;
 import io.offload.examples.OneSidedPutThroughTheCache;
 import io.offload.examples.TwoServiceProcesses;
@@ -34,5 +35,10 @@ class ExamplesTest {
     assertEquals(List.of("rank 0: host 0, service process 0 (same host as rank 0)",
         "rank 1: host 0, service process 0 (same host as rank 0)",
         "rank 2: host 1, service process 1", "rank 3: host 1, service process 1"), TwoServiceProcesses.run());
+  }
+
+  @Test
+  void callerDrivenLoop() throws Exception {
+    assertEquals("echo: hello; region: put by a caller-driven rank", CallerDrivenLoop.run());
   }
 }

@@ -4,6 +4,8 @@ import io.offload.context.RankInfo;
 import io.offload.json.JsonKeys;
 import io.offload.ucx.UcxOptions;
 import io.vertx.core.json.JsonObject;
+import org.openucx.jucx.ucp.UcpContext;
+import org.openucx.jucx.ucp.UcpWorker;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -16,6 +18,11 @@ import java.util.Objects;
  * worldGroupId, persistentGroups} and, in the
  * same object, the keys of {@link UcxOptions}. Durations travel as whole milliseconds. An unknown or
  * misspelt key is rejected with an {@link IllegalArgumentException} that names it.
+ *
+ * <p>The application's UCX objects ({@link #setUcpContext}, {@link #setUcpWorker}) are copied by
+ * reference and never written to JSON: they are live native objects, not configuration.
+ *
+ * <p>Thread safety: not thread safe; the engine takes a copy at creation.
  */
 public final class EngineOptions {
 
@@ -60,6 +67,8 @@ public final class EngineOptions {
   private int maxGroupSize = DEFAULT_MAX_GROUP_SIZE;
   private int worldGroupId;
   private boolean persistentGroups;
+  private UcpContext ucpContext;
+  private UcpWorker ucpWorker;
 
   public EngineOptions() {
   }
@@ -79,6 +88,8 @@ public final class EngineOptions {
     this.maxGroupSize = o.maxGroupSize;
     this.worldGroupId = o.worldGroupId;
     this.persistentGroups = o.persistentGroups;
+    this.ucpContext = o.ucpContext;
+    this.ucpWorker = o.ucpWorker;
   }
 
   /**
@@ -326,18 +337,58 @@ public final class EngineOptions {
         && e.maxQueued == maxQueued && e.maxPendingBytes == maxPendingBytes
         && e.heartbeatInterval.equals(heartbeatInterval) && e.heartbeatTimeout.equals(heartbeatTimeout)
         && e.maxFrameLength == maxFrameLength && e.maxAddressLength == maxAddressLength
-        && e.maxGroupSize == maxGroupSize && e.worldGroupId == worldGroupId && e.persistentGroups == persistentGroups;
+        && e.maxGroupSize == maxGroupSize && e.worldGroupId == worldGroupId && e.persistentGroups == persistentGroups
+        && e.ucpContext == ucpContext && e.ucpWorker == ucpWorker;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(name, rankInfo, ucx, maxInFlight, maxPending, maxQueued, maxPendingBytes,
         heartbeatInterval, heartbeatTimeout, maxFrameLength, maxAddressLength, maxGroupSize, worldGroupId,
-        persistentGroups);
+        persistentGroups, ucpContext, ucpWorker);
   }
 
   @Override
   public String toString() {
     return toJson().encode();
+  }
+
+  public UcpContext getUcpContext() {
+    return ucpContext;
+  }
+
+  /**
+   * Adopts the application's UCX context (null, the default: the engine makes its own). The engine
+   * then makes its own worker from it, on its progress thread, and never closes the context: close
+   * it after every engine using it has terminated. Several engines of one process can share one
+   * context this way; since their workers live on different threads, make it with
+   * {@code UcpParams.setMtWorkersShared(true)}. It needs the features
+   * {@code requestAmFeature()}, {@code requestRmaFeature()}, {@code requestTagFeature()} and
+   * {@code requestWakeupFeature()} (see {@code UcxRuntime.requiredParams()}).
+   */
+  public EngineOptions setUcpContext(UcpContext context) {
+    this.ucpContext = context;
+    return this;
+  }
+
+  public UcpWorker getUcpWorker() {
+    return ucpWorker;
+  }
+
+  /**
+   * Adopts the application's UCX worker (null, the default: the engine makes its own): the engine
+   * is then <em>caller-driven</em>, with no progress thread of its own. The worker must have been
+   * made from the context given to {@link #setUcpContext} (required with a worker), and
+   * {@link OffloadEngine#create} must be called on the application's thread that owns the worker;
+   * that thread then calls {@link OffloadEngine#progress()} from its own loop. The engine never
+   * closes the worker: close it once the engine has terminated. The engine takes the worker's
+   * active-message id {@code AmHeader.AM_ID} for its notifications. See {@link OffloadEngine} for
+   * the thread rules of this mode. Its context may lack the WAKEUP feature as long as the
+   * application never sleeps in {@code waitForEvents()} (work from other threads then waits for its
+   * next {@code progress()} call); an engine with its own thread refuses such a context.
+   */
+  public EngineOptions setUcpWorker(UcpWorker worker) {
+    this.ucpWorker = worker;
+    return this;
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
@@ -37,8 +38,15 @@ import java.util.concurrent.Callable;
  * code on {@link #context()}, the progress thread's own Vert.x context. Results of
  * {@link #call} complete on the caller's Vert.x context.
  *
+ * <p>Three ways to get one: {@link #start(Vertx, String, UcxOptions)} makes its own UCX context
+ * and worker on a progress thread of its own; {@link #start(Vertx, String, UcxOptions, UcpContext)}
+ * makes its worker from the application's context (which it never closes); and
+ * {@link #drive} adopts the application's worker: no thread of its own, the application's
+ * thread calls {@link #progress()} and is the "progress thread" (caller-driven mode).
+ *
  * <p>Close order (shared/README §1): endpoints, then the worker, then the UCX context; closing
  * a worker with an open endpoint aborts the JVM, so the runtime tracks every endpoint it made.
+ * An adopted worker or context is never closed.
  */
 public final class UcxRuntime {
 
@@ -56,7 +64,14 @@ public final class UcxRuntime {
   private final UcxOptions options;
   private final ProgressTasks tasks = new ProgressTasks();
   private final ProgressAgent agent;
+  /** Thread mode: the progress thread. Caller-driven mode: null. */
   private final ProgressThread thread;
+  /** Caller-driven mode: the application's thread as a Vert.x executor, and the agent's stepper. */
+  private final CallerExecutor caller;
+  private final AgentInvoker invoker;
+  /** Given by the application: never closed here (null: made here). */
+  private final UcpContext adoptedContext;
+  private final UcpWorker adoptedWorker;
   // Made on the progress thread (UCX start-up can take 100s of ms: never on an event loop).
   private UcpContext ucpContext;
   private UcpWorker worker;
@@ -66,20 +81,41 @@ public final class UcxRuntime {
   /** Close requests not complete yet when their endpoint was given up on; shutdown waits for them. */
   private final List<UcpRequest> pendingCloses = new ArrayList<>();
   private final List<Object> retained = new ArrayList<>(); // callbacks JUCX must not lose to GC
+  private final List<Integer> amIds = new ArrayList<>(); // removed from an adopted worker at the end
   private final Promise<Void> started = Promise.promise();
   private final Promise<Void> stopped = Promise.promise();
   private volatile boolean running = true;
+  /** False when the (adopted) context has no WAKEUP feature: caller-driven work goes unsignalled. */
+  private volatile boolean canSignal = true;
+  /** Caller-driven: stop() was asked (the staged close runs in progress() calls). */
+  private boolean stopAsked;
+  /** Caller-driven: inside a progress() call (no re-entry from a handler). */
+  private boolean inProgress;
+  /** Caller-driven: the agent has closed; only Vert.x tasks still run, library tasks are dropped. */
+  private volatile boolean terminated;
+  /** Endpoint closes that have not reached their end yet (see {@link #closeEndpoint}). */
+  private int closesInFlight;
   private volatile ContextInternal context;
   private boolean opened;
   private long periodicWake = -1;
 
-  private UcxRuntime(Vertx vertx, String name, UcxOptions options) {
+  private UcxRuntime(Vertx vertx, String name, UcxOptions options, UcpContext adoptedContext, UcpWorker adoptedWorker) {
     this.vertx = vertx;
     this.options = new UcxOptions(options);
+    this.adoptedContext = adoptedContext;
+    this.adoptedWorker = adoptedWorker;
     this.agent = new ProgressAgent("ucx-progress-" + name, tasks, this::onAgentStart, this::onAgentClose);
-    // The runner's idle strategy is a shim: the real one needs the worker, made on the thread.
-    AgentRunner runner = new AgentRunner(new IdleShim(), UcxRuntime::onAgentError, null, agent);
-    this.thread = new ProgressThread("ucx-progress-" + name, runner, tasks, this::signal);
+    if (adoptedWorker == null) {
+      // The runner's idle strategy is a shim: the real one needs the worker, made on the thread.
+      AgentRunner runner = new AgentRunner(new IdleShim(), UcxRuntime::onAgentError, null, agent);
+      this.thread = new ProgressThread("ucx-progress-" + name, runner, tasks, this::signal);
+      this.caller = null;
+      this.invoker = null;
+    } else {
+      this.thread = null;
+      this.caller = new CallerExecutor(Thread.currentThread(), tasks, this::signal);
+      this.invoker = new AgentInvoker(UcxRuntime::onAgentError, null, agent);
+    }
   }
 
   /**
@@ -87,15 +123,128 @@ public final class UcxRuntime {
    * {@link UcxUnavailableException} when the system UCX library cannot be loaded.
    */
   public static Future<UcxRuntime> start(Vertx vertx, String name, UcxOptions options) {
-    UcxRuntime runtime = new UcxRuntime(vertx, name, options);
+    return start(vertx, name, options, null);
+  }
+
+  /**
+   * Starts the progress thread, which creates a worker from {@code context} (the application's,
+   * never closed here; null: a context of its own). A context shared with other threads' workers
+   * must have been made with {@code setMtWorkersShared(true)}; it needs the AM, RMA, TAG and
+   * WAKEUP features.
+   */
+  public static Future<UcxRuntime> start(Vertx vertx, String name, UcxOptions options, UcpContext context) {
+    UcxRuntime runtime = new UcxRuntime(vertx, name, options, context, null);
     runtime.thread.start();
     return runtime.started.future().map(runtime);
   }
 
+  /**
+   * Adopts the application's {@code worker} (made from {@code context}; neither is ever closed
+   * here) in caller-driven mode: the calling thread becomes this runtime's progress thread and the
+   * thread of its {@code EXTERNAL} Vert.x context, and must call {@link #progress()} from now on.
+   * Synchronous.
+   *
+   * @throws IllegalStateException when the calling thread is a Vert.x thread, already runs a
+   *                               Vert.x context, or already drives a runtime
+   */
+  public static UcxRuntime drive(Vertx vertx, String name, UcxOptions options, UcpContext context, UcpWorker worker) {
+    if (context == null || worker == null) {
+      throw new IllegalArgumentException("caller-driven mode needs the worker and the UCX context it was made from");
+    }
+    Thread me = Thread.currentThread();
+    if (io.vertx.core.Context.isOnVertxThread() || Vertx.currentContext() != null) {
+      throw new IllegalStateException("a caller-driven engine must be created on the application's own thread (the"
+          + " one that will call progress()), not on a Vert.x thread or inside a Vert.x context: " + me.getName());
+    }
+    UcxRuntime runtime = new UcxRuntime(vertx, name, options, context, worker);
+    if (!ProgressExecutorProvider.register(me, runtime.caller)) {
+      throw new IllegalStateException("thread " + me.getName() + " already drives an engine; one per thread");
+    }
+    runtime.invoker.start();
+    Future<Void> started = runtime.started.future();
+    if (!started.succeeded()) {
+      ProgressExecutorProvider.unregister(me, runtime.caller);
+      if (!runtime.invoker.isClosed()) {
+        runtime.invoker.close();
+      }
+      Throwable cause = started.cause();
+      throw cause instanceof RuntimeException r ? r : new IllegalStateException("cannot start UCX", cause);
+    }
+    return runtime;
+  }
+
+  /** True when the application's thread drives this runtime with {@link #progress()}. */
+  public boolean callerDriven() {
+    return invoker != null;
+  }
+
+  /**
+   * Caller-driven mode, after {@link #stop()} completed: the owner is done with the application's
+   * worker; from now on tasks from other threads are still queued (later {@link #progress()} calls
+   * run them) but never {@code signal()} the worker again, so the application may close it. Call on
+   * the caller's thread (inside a task of {@link #context()}). No-op in thread mode.
+   */
+  public void releaseWorker() {
+    if (caller != null) {
+      checkThread();
+      caller.release();
+    }
+  }
+
+  /**
+   * Caller-driven mode: one pass (queued tasks, then {@code worker.progress()}); returns the work
+   * done, never blocks. After the runtime stopped it still runs the Vert.x tasks of its context
+   * (the listeners of the futures that were waiting for the stop).
+   *
+   * @throws IllegalStateException in thread mode, or from a thread other than the driving one
+   */
+  public int progress() {
+    if (invoker == null) {
+      throw new IllegalStateException("this engine has its own progress thread: progress() is for engines that"
+          + " adopted the application's worker (caller-driven mode)");
+    }
+    checkThread();
+    if (inProgress) {
+      throw new IllegalStateException("progress() called from inside progress() (a handler must not progress)");
+    }
+    inProgress = true;
+    try {
+      return !invoker.isClosed() ? invoker.invoke() : tasks.run();
+    } finally {
+      inProgress = false;
+    }
+  }
+
   private void signal() {
     UcpWorker w = worker;
-    if (w != null) {
+    if (w != null && canSignal) {
       w.signal();
+    }
+  }
+
+  /**
+   * An adopted context may lack the WAKEUP feature ({@code signal()} then throws). Thread mode needs
+   * it (the thread sleeps in {@code waitForEvents()}): false. Caller-driven mode can do without:
+   * other threads' tasks then wait for the application's next {@code progress()} call, unsignalled.
+   */
+  private boolean checkWakeup() {
+    if (adoptedContext == null) {
+      return true; // made here with requiredParams()
+    }
+    try {
+      worker.signal(); // at worst, the first waitForEvents() returns at once
+      return true;
+    } catch (Throwable t) {
+      if (!callerDriven()) {
+        started.fail(new IllegalStateException("the adopted UCX context lacks the WAKEUP feature that the progress "
+            + "thread needs to sleep: make it with UcxRuntime.requiredParams() (" + t.getMessage() + ")", t));
+        worker.close(); // ours; the context is the application's
+        return false;
+      }
+      canSignal = false;
+      LOG.warn("the application's UCX context lacks the WAKEUP feature: work from other threads waits for the next "
+          + "progress() call and cannot wake a waitForEvents()");
+      return true;
     }
   }
 
@@ -105,26 +254,39 @@ public final class UcxRuntime {
     }
   }
 
+  /** The UCX parameters of a context the runtime makes itself (and that an adopted one needs). */
+  public static UcpParams requiredParams() {
+    return new UcpParams().requestAmFeature().requestRmaFeature().requestTagFeature().requestWakeupFeature();
+  }
+
   private boolean openNative() {
     try {
       UcxSignals.warnIfUnprotected();
-      ucpContext = new UcpContext(new UcpParams().requestAmFeature().requestRmaFeature().requestWakeupFeature());
-      worker = ucpContext.newWorker(new UcpWorkerParams());
+      if (adoptedWorker != null) {
+        ucpContext = adoptedContext;
+        worker = adoptedWorker;
+      } else {
+        ucpContext = adoptedContext != null ? adoptedContext : new UcpContext(requiredParams());
+        worker = ucpContext.newWorker(new UcpWorkerParams());
+      }
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
       started.fail(new UcxUnavailableException(e));
       return false;
     } catch (Throwable t) {
       started.fail(new IllegalStateException("cannot start UCX: " + t.getMessage(), t));
-      if (ucpContext != null) {
+      if (ucpContext != null && adoptedContext == null) {
         ucpContext.close();
       }
+      return false;
+    }
+    if (!checkWakeup()) {
       return false;
     }
     ByteBuffer address = worker.getAddress();
     byte[] bytes = new byte[address.remaining()];
     address.get(bytes);
     workerAddress = bytes;
-    idle = options.idleStrategy(worker::waitForEvents);
+    idle = callerDriven() ? null : options.idleStrategy(worker::waitForEvents);
     return true;
   }
 
@@ -144,9 +306,11 @@ public final class UcxRuntime {
     }
     context = ctx;
     agent.attach(worker, ctx);
-    // Wakes the worker now and then: waitForEvents has no timeout and old UCX lost wake-ups.
-    ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(200, id -> { }));
-    tasks.run();
+    if (!callerDriven()) {
+      // Wakes the worker now and then: waitForEvents has no timeout and old UCX lost wake-ups.
+      ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(200, id -> { }));
+      tasks.run();
+    }
     started.complete();
   }
 
@@ -154,6 +318,20 @@ public final class UcxRuntime {
   private void onAgentClose() {
     running = false;
     if (!opened) {
+      stopped.tryComplete();
+      return;
+    }
+    if (callerDriven()) {
+      // the staged close (stop()) closed the endpoints already; the worker and context are the application's
+      for (int amId : amIds) {
+        try {
+          worker.removeAmRecvHandler(amId);
+        } catch (Throwable t) {
+          LOG.debug("removing active-message handler {} failed", amId, t);
+        }
+      }
+      terminated = true;
+      ProgressExecutorProvider.unregister(caller.thread(), caller);
       stopped.tryComplete();
       return;
     }
@@ -200,12 +378,23 @@ public final class UcxRuntime {
   }
 
   public boolean onProgressThread() {
-    return Thread.currentThread() == thread;
+    return Thread.currentThread() == progressThread();
+  }
+
+  /** The progress thread, or in caller-driven mode the application's thread that drives it. */
+  private Thread progressThread() {
+    return thread != null ? thread : caller.thread();
   }
 
   /** Runs {@code task} on the progress thread (queued behind what is already there). */
   public void execute(Runnable task) {
-    thread.execute(task);
+    if (thread != null) {
+      thread.execute(task);
+    } else if (terminated) {
+      LOG.debug("task dropped, the caller-driven engine has stopped");
+    } else {
+      caller.execute(task);
+    }
   }
 
   /** Runs {@code task} on the progress thread; the result completes on the caller's context. */
@@ -233,7 +422,14 @@ public final class UcxRuntime {
     return worker;
   }
 
+  /** The UCX context (for memory registration, which UCX allows from any thread). */
   public UcpContext ucpContext() {
+    return ucpContext;
+  }
+
+  /** The UCX context, for code on the progress thread (the public accessor's check). */
+  public UcpContext checkedUcpContext() {
+    checkThread();
     return ucpContext;
   }
 
@@ -241,6 +437,7 @@ public final class UcxRuntime {
   public void setAmHandler(int amId, UcpAmRecvCallback callback) {
     checkThread();
     retained.add(callback);
+    amIds.add(amId);
     worker.setAmRecvHandler(amId, callback, UcpConstants.UCP_AM_FLAG_WHOLE_MSG);
   }
 
@@ -277,7 +474,9 @@ public final class UcxRuntime {
       done.complete();
       return done.future();
     }
+    closesInFlight++;
     awaitRequest(request, System.nanoTime() + CLOSE_FLUSH_NANOS, () -> {
+      closesInFlight--;
       if (!request.isCompleted()) {
         pendingCloses.add(request);
       }
@@ -299,8 +498,21 @@ public final class UcxRuntime {
     }
   }
 
-  /** Stops the progress thread after closing every endpoint, then the worker and the context. */
+  /**
+   * Stops the progress thread after closing every endpoint, then the worker and the context (not
+   * an adopted one). Caller-driven: the endpoints close over later {@link #progress()} calls, then
+   * the agent ends; the application's worker and context stay open.
+   */
   public Future<Void> stop() {
+    if (callerDriven()) {
+      execute(() -> {
+        if (!stopAsked) {
+          stopAsked = true;
+          awaitEndpointsClosed(new ArrayList<>(), System.nanoTime() + CLOSE_ALL_NANOS);
+        }
+      });
+      return stopped.future();
+    }
     if (thread.isAlive() && running) {
       execute(() -> {
         if (periodicWake >= 0) {
@@ -313,6 +525,34 @@ public final class UcxRuntime {
       stopped.tryComplete();
     }
     return stopped.future();
+  }
+
+  /**
+   * Caller-driven stop, one step per pass so that {@link #progress()} never blocks: force-closes
+   * every endpoint still open, waits for every close request (its own and those already under
+   * way), then ends the agent.
+   */
+  private void awaitEndpointsClosed(List<UcpRequest> requests, long deadline) {
+    requests.addAll(pendingCloses);
+    pendingCloses.clear();
+    for (UcpEndpoint ep : endpoints) {
+      try {
+        requests.add(ep.closeNonBlockingForce());
+      } catch (Throwable t) {
+        LOG.debug("force close failed", t);
+      }
+    }
+    endpoints.clear();
+    boolean done = closesInFlight == 0 && requests.stream().allMatch(UcpRequest::isCompleted);
+    if (done || System.nanoTime() > deadline) {
+      if (!done) {
+        LOG.error("UCX close requests still pending after {} s: the application must not close its worker yet"
+            + " (that would abort the JVM)", CLOSE_ALL_NANOS / 1_000_000_000L);
+      }
+      agent.requestStop();
+    } else {
+      tasks.offerLocal(() -> awaitEndpointsClosed(requests, deadline));
+    }
   }
 
   /** Force-closes every endpoint and waits for every close request; false if some never completed. */
@@ -349,17 +589,20 @@ public final class UcxRuntime {
     } catch (Throwable t) {
       LOG.warn("closing UCX worker failed", t);
     }
-    try {
-      ucpContext.close();
-    } catch (Throwable t) {
-      LOG.warn("closing UCX context failed", t);
+    if (adoptedContext == null) { // the application's context outlives the engine
+      try {
+        ucpContext.close();
+      } catch (Throwable t) {
+        LOG.warn("closing UCX context failed", t);
+      }
     }
   }
 
   private void checkThread() {
-    if (Thread.currentThread() != thread) {
+    Thread t = progressThread();
+    if (Thread.currentThread() != t) {
       throw new IllegalStateException("JUCX calls on this worker must run on its progress thread ("
-          + thread.getName() + "), not on " + Thread.currentThread().getName());
+          + t.getName() + "), not on " + Thread.currentThread().getName());
     }
   }
 

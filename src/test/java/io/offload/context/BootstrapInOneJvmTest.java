@@ -3,14 +3,17 @@ package io.offload.context;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.notify.Notification;
+import io.offload.testkit.EngineMode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,23 +25,39 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/**
+ * Bootstrap and notifications between engines of one JVM, each test in both modes: engines with
+ * their own progress threads, and caller-driven engines (an application worker each, progressed
+ * by a test thread's loop).
+ */
 @ExtendWith(VertxExtension.class)
 class BootstrapInOneJvmTest {
 
   static final int CLIENTS = 16;
 
-  @Test
+  private EngineMode.Engines engineSet;
+
+  @AfterEach
+  void closeEngines() throws InterruptedException {
+    if (engineSet != null) {
+      engineSet.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(EngineMode.class)
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
-  void sixteenClientsReachBootstrapDoneAndServerListsThem(Vertx vertx, VertxTestContext test) {
+  void sixteenClientsReachBootstrapDoneAndServerListsThem(EngineMode mode, Vertx vertx, VertxTestContext test) {
+    engineSet = mode.engines();
     List<OffloadEngine> engines = new ArrayList<>();
-    OffloadEngine.create(vertx, new EngineOptions().setName("sp")).compose(sp -> {
+    engineSet.create(vertx, new EngineOptions().setName("sp")).compose(sp -> {
       engines.add(sp);
       return sp.listen(new ServerOptions().setServiceProcessId(7)).compose(server -> {
         int port = server.localPort();
         List<Future<ExecutionContext>> clients = new ArrayList<>();
         for (int r = 0; r < CLIENTS; r++) {
           int rank = r;
-          clients.add(OffloadEngine.create(vertx, new EngineOptions().setName("rank" + r)).compose(e -> {
+          clients.add(engineSet.create(vertx, new EngineOptions().setName("rank" + r)).compose(e -> {
             synchronized (engines) {
               engines.add(e);
             }
@@ -87,13 +106,15 @@ class BootstrapInOneJvmTest {
     return p.future();
   }
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(EngineMode.class)
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  void notificationsFlowBothWays(Vertx vertx, VertxTestContext test) {
+  void notificationsFlowBothWays(EngineMode mode, Vertx vertx, VertxTestContext test) {
+    engineSet = mode.engines();
     int type = 2000;
-    OffloadEngine.create(vertx, new EngineOptions().setName("spn")).compose(sp ->
+    engineSet.create(vertx, new EngineOptions().setName("spn")).compose(sp ->
         sp.listen(new ServerOptions()).compose(server ->
-            OffloadEngine.create(vertx, new EngineOptions().setName("rankn")).compose(rank ->
+            engineSet.create(vertx, new EngineOptions().setName("rankn")).compose(rank ->
                 rank.connect(new ClientOptions().setPort(server.localPort()).setRankInfo(RankInfo.of(0, 0, 1)))
                     .compose(client -> {
                       // server echoes to the sender

@@ -12,7 +12,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.Test;
+import io.offload.testkit.EngineMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.management.ManagementFactory;
@@ -24,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The fast path allocates nothing per notification of its own: 100,000 8-byte round trips between
  * consumers on the two engines' progress threads, and the bytes each progress thread allocates
  * per round trip (ThreadMXBean) stay within 64 B of raw JUCX's, measured the same way in the same
- * run. (JUCX itself allocates a request per send and an {@code UcpAmData} per arrival.)
+ * run. (JUCX itself allocates a request per send and an {@code UcpAmData} per arrival.) In both
+ * modes: caller-driven, the "progress threads" are the test threads looping {@code engine.progress()}.
  */
 @ExtendWith(VertxExtension.class)
 class FastPathAllocationTest {
@@ -36,11 +39,13 @@ class FastPathAllocationTest {
   /** Busy-polling: what is measured is allocation, and a loaded machine then still runs it quickly. */
   static final UcxOptions BUSY = new UcxOptions().setBusyPoll(true);
 
-  @Test
-  void roundTripsOnTheProgressThreadsAllocateAtMost64BytesMoreThanRawJucx(Vertx vertx) throws Exception {
+  @ParameterizedTest
+  @EnumSource(EngineMode.class)
+  void roundTripsOnTheProgressThreadsAllocateAtMost64BytesMoreThanRawJucx(EngineMode mode, Vertx vertx) throws Exception {
     double raw = RawAmPingPong.allocatedBytesPerRoundTrip(WARM, N, 8);
-    OffloadEngine sp = OffloadEngine.create(vertx, new EngineOptions().setName("alloc-sp").setUcx(BUSY)).await(30, TimeUnit.SECONDS);
-    OffloadEngine rank = OffloadEngine.create(vertx, new EngineOptions().setName("alloc-rank").setUcx(BUSY)).await(30, TimeUnit.SECONDS);
+    EngineMode.Engines engines = mode.engines();
+    OffloadEngine sp = engines.create(vertx, new EngineOptions().setName("alloc-sp").setUcx(BUSY)).await(30, TimeUnit.SECONDS);
+    OffloadEngine rank = engines.create(vertx, new EngineOptions().setName("alloc-rank").setUcx(BUSY)).await(30, TimeUnit.SECONDS);
     try {
       com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
       long[] echoBytes = new long[2];
@@ -83,14 +88,15 @@ class FastPathAllocationTest {
 
       double ping = (pingBytes[1] - pingBytes[0]) / (double) N;
       double echo = (echoBytes[1] - echoBytes[0]) / (double) N;
-      String report = String.format("bytes per round trip: raw JUCX %.1f, library pinging side %.1f, echoing side %.1f",
-          raw, ping, echo);
+      String report = String.format("%s: bytes per round trip: raw JUCX %.1f, library pinging side %.1f, echoing side %.1f",
+          mode, raw, ping, echo);
       System.out.println(report);
       assertTrue(ping - raw <= BOUND, report);
       assertTrue(echo - raw <= BOUND, report);
     } finally {
       rank.close().await(30, TimeUnit.SECONDS);
       sp.close().await(30, TimeUnit.SECONDS);
+      engines.close();
     }
   }
 }

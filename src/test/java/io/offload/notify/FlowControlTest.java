@@ -12,7 +12,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.Test;
+import io.offload.testkit.EngineMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
@@ -30,10 +32,12 @@ class FlowControlTest {
   static final int TYPE = 4100;
   static final int COUNT = 32;
 
-  @Test
-  void sendsBeyondMaxInFlightAreQueuedAndKeepTheirOrder(Vertx vertx) throws Exception {
-    OffloadEngine sp = OffloadEngine.create(vertx, new EngineOptions().setName("fc-sp")).await(30, TimeUnit.SECONDS);
-    OffloadEngine rank = OffloadEngine.create(vertx, new EngineOptions().setName("fc-rank").setMaxInFlight(2))
+  @ParameterizedTest
+  @EnumSource(EngineMode.class)
+  void sendsBeyondMaxInFlightAreQueuedAndKeepTheirOrder(EngineMode mode, Vertx vertx) throws Exception {
+    EngineMode.Engines engines = mode.engines();
+    OffloadEngine sp = engines.create(vertx, new EngineOptions().setName("fc-sp")).await(30, TimeUnit.SECONDS);
+    OffloadEngine rank = engines.create(vertx, new EngineOptions().setName("fc-rank").setMaxInFlight(2))
         .await(30, TimeUnit.SECONDS);
     try {
       ExecutionContext server = sp.listen(new ServerOptions()).await(10, TimeUnit.SECONDS);
@@ -77,13 +81,16 @@ class FlowControlTest {
     } finally {
       rank.close().await(30, TimeUnit.SECONDS);
       sp.close().await(30, TimeUnit.SECONDS);
+      engines.close();
     }
   }
 
-  @Test
-  void sendsBeyondMaxQueuedFailAtOnce(Vertx vertx) throws Exception {
-    OffloadEngine sp = OffloadEngine.create(vertx, new EngineOptions().setName("mq-sp")).await(30, TimeUnit.SECONDS);
-    OffloadEngine rank = OffloadEngine.create(vertx, new EngineOptions().setName("mq-rank").setMaxInFlight(1)
+  @ParameterizedTest
+  @EnumSource(EngineMode.class)
+  void sendsBeyondMaxQueuedFailAtOnce(EngineMode mode, Vertx vertx) throws Exception {
+    EngineMode.Engines engines = mode.engines();
+    OffloadEngine sp = engines.create(vertx, new EngineOptions().setName("mq-sp")).await(30, TimeUnit.SECONDS);
+    OffloadEngine rank = engines.create(vertx, new EngineOptions().setName("mq-rank").setMaxInFlight(1)
         .setMaxQueued(4)).await(30, TimeUnit.SECONDS);
     try {
       ExecutionContext server = sp.listen(new ServerOptions()).await(10, TimeUnit.SECONDS);
@@ -107,6 +114,7 @@ class FlowControlTest {
     } finally {
       rank.close().await(30, TimeUnit.SECONDS);
       sp.close().await(30, TimeUnit.SECONDS);
+      engines.close();
     }
   }
 }

@@ -13,7 +13,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.Test;
+import io.offload.testkit.EngineMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
@@ -29,10 +31,12 @@ class LocalDeliveryTest {
 
   static final int TYPE = 4000;
 
-  @Test
-  void selfNotificationsReachLocalConsumersWithoutTheNetwork(Vertx vertx) throws Exception {
+  @ParameterizedTest
+  @EnumSource(EngineMode.class)
+  void selfNotificationsReachLocalConsumersWithoutTheNetwork(EngineMode mode, Vertx vertx) throws Exception {
+    EngineMode.Engines engines = mode.engines();
     RankInfo me = new RankInfo(2, 5, 8, 1, 4, 1);
-    OffloadEngine e = OffloadEngine.create(vertx, new EngineOptions().setRankInfo(me)).await(30, TimeUnit.SECONDS);
+    OffloadEngine e = engines.create(vertx, new EngineOptions().setRankInfo(me)).await(30, TimeUnit.SECONDS);
     try {
       ExecutionContext self = e.self();
       assertEquals(Role.SELF, self.role());
@@ -55,14 +59,17 @@ class LocalDeliveryTest {
       assertThrows(IllegalArgumentException.class, () -> self.notify(1, TYPE, Buffer.buffer()), "self has one peer");
     } finally {
       e.close().await(30, TimeUnit.SECONDS);
+      engines.close();
     }
   }
 
-  @Test
-  void notificationSentBeforeItsConsumerIsDeliveredAfterItRegistersAndTheBoundIsCounted(Vertx vertx) throws Exception {
-    OffloadEngine sp = OffloadEngine.create(vertx, new EngineOptions().setName("early-sp").setMaxPending(2))
+  @ParameterizedTest
+  @EnumSource(EngineMode.class)
+  void notificationSentBeforeItsConsumerIsDeliveredAfterItRegistersAndTheBoundIsCounted(EngineMode mode, Vertx vertx) throws Exception {
+    EngineMode.Engines engines = mode.engines();
+    OffloadEngine sp = engines.create(vertx, new EngineOptions().setName("early-sp").setMaxPending(2))
         .await(30, TimeUnit.SECONDS);
-    OffloadEngine rank = OffloadEngine.create(vertx, new EngineOptions().setName("early-rank")).await(30, TimeUnit.SECONDS);
+    OffloadEngine rank = engines.create(vertx, new EngineOptions().setName("early-rank")).await(30, TimeUnit.SECONDS);
     try {
       ExecutionContext server = sp.listen(new ServerOptions()).await(10, TimeUnit.SECONDS);
       ExecutionContext client = rank.connect(new ClientOptions().setPort(server.localPort())
@@ -88,6 +95,7 @@ class LocalDeliveryTest {
     } finally {
       rank.close().await(30, TimeUnit.SECONDS);
       sp.close().await(30, TimeUnit.SECONDS);
+      engines.close();
     }
   }
 }

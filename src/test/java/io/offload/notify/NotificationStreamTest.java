@@ -11,9 +11,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.offload.testkit.EngineMode;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * 100,000 notifications of mixed sizes (0 B to 1 MiB, plus 64 MiB ones through UCX rendezvous)
- * from 4 clients to one server: each arrives exactly once, in per-sender order, bytes intact.
+ * from 4 clients to one server: each arrives exactly once, in per-sender order, bytes intact. In
+ * both modes: engines with their own progress threads, and caller-driven engines on application
+ * workers progressed by test threads.
  */
 @ExtendWith(VertxExtension.class)
 class NotificationStreamTest {
@@ -79,9 +83,11 @@ class NotificationStreamTest {
     return crc.getValue() == b.getLong(n - 8);
   }
 
-  @Test
-  void everyNotificationArrivesOnceInOrderAndIntact(Vertx vertx) throws Exception {
-    OffloadEngine sp = OffloadEngine.create(vertx, new EngineOptions().setName("stream-sp")).await(30, TimeUnit.SECONDS);
+  @ParameterizedTest
+  @EnumSource(EngineMode.class)
+  void everyNotificationArrivesOnceInOrderAndIntact(EngineMode mode, Vertx vertx) throws Exception {
+    EngineMode.Engines engines = mode.engines();
+    OffloadEngine sp = engines.create(vertx, new EngineOptions().setName("stream-sp")).await(30, TimeUnit.SECONDS);
     List<OffloadEngine> ranks = new ArrayList<>();
     try {
       ExecutionContext server = sp.listen(new ServerOptions()).await(10, TimeUnit.SECONDS);
@@ -114,7 +120,7 @@ class NotificationStreamTest {
 
       List<Future<Void>> senders = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
-        OffloadEngine e = OffloadEngine.create(vertx, new EngineOptions().setName("stream-rank" + c)).await(30, TimeUnit.SECONDS);
+        OffloadEngine e = engines.create(vertx, new EngineOptions().setName("stream-rank" + c)).await(30, TimeUnit.SECONDS);
         ranks.add(e);
         ExecutionContext client = e.connect(new ClientOptions().setPort(server.localPort())
             .setRankInfo(RankInfo.of(0, c, CLIENTS))).await(10, TimeUnit.SECONDS);
@@ -136,6 +142,7 @@ class NotificationStreamTest {
         e.close().await(30, TimeUnit.SECONDS);
       }
       sp.close().await(30, TimeUnit.SECONDS);
+      engines.close();
     }
   }
 

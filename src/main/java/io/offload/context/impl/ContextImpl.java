@@ -66,6 +66,11 @@ public final class ContextImpl implements ExecutionContext {
     return peer;
   }
 
+  /** The self context's one peer, 0: this process, with a UCX endpoint to its own worker. */
+  public void addSelfPeer(io.offload.context.RankInfo rank, org.openucx.jucx.ucp.UcpEndpoint endpoint) {
+    peers.put(0, PeerImpl.self(this, rank, endpoint));
+  }
+
   /** Forgets a peer at once (never admitted, or replaced by the same rank reconnecting). */
   public void removePeer(PeerImpl peer) {
     peers.remove(peer.id(), peer);

@@ -28,11 +28,23 @@ public final class PeerImpl implements Peer {
   /** The bootstrap running this peer (event loop). */
   private volatile PeerLink link;
 
+  /** @param channel its notification channel; null for the self context's peer (delivered locally) */
   PeerImpl(ContextImpl context, int id, Channel channel) {
     this.context = context;
     this.id = id;
     this.channel = channel;
-    channel.owner(this);
+    if (channel != null) {
+      channel.owner(this);
+    }
+  }
+
+  /** The self context's peer 0: this process, bootstrapped from the start, its endpoint to its own worker. */
+  static PeerImpl self(ContextImpl context, RankInfo rank, UcpEndpoint endpoint) {
+    PeerImpl p = new PeerImpl(context, 0, null);
+    p.rankInfo = rank;
+    p.endpoint = endpoint;
+    p.phase = BootstrapPhase.BOOTSTRAP_DONE;
+    return p;
   }
 
   @Override
@@ -51,7 +63,9 @@ public final class PeerImpl implements Peer {
 
   public void rankInfo(RankInfo rankInfo) {
     this.rankInfo = rankInfo;
-    channel.remoteRank(rankInfo);
+    if (channel != null) {
+      channel.remoteRank(rankInfo);
+    }
   }
 
   @Override

@@ -16,6 +16,7 @@ import io.offload.context.impl.ContextImpl;
 import io.offload.context.impl.PeerImpl;
 import io.offload.context.impl.PeerLink;
 import io.offload.engine.EngineOptions;
+import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
 import io.offload.notify.Addresses;
 import io.offload.notify.EventTypes;
@@ -36,6 +37,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
+import org.openucx.jucx.ucp.UcpContext;
+import org.openucx.jucx.ucp.UcpEndpoint;
+import org.openucx.jucx.ucp.UcpWorker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +50,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-/** The engine. Bootstrap work runs on one event loop ({@link #loop()}); UCX on its progress thread. */
+/**
+ * The engine. Bootstrap work runs on one event loop ({@link #loop()}); UCX on its progress thread
+ * (in caller-driven mode: the application's thread, inside {@link #progress()}).
+ */
 public final class EngineImpl implements OffloadEngine {
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineImpl.class);
@@ -67,7 +74,7 @@ public final class EngineImpl implements OffloadEngine {
   private ContextImpl self;
   private final Promise<Void> closed = Promise.promise();
   private volatile EngineMetrics metrics;
-  private volatile boolean closing;
+  private volatile EngineState state = EngineState.RUNNING;
 
   private EngineImpl(Vertx vertx, EngineOptions options) {
     this.vertx = (VertxInternal) vertx;
@@ -88,34 +95,70 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   public static Future<OffloadEngine> create(Vertx vertx, EngineOptions options) {
+    if (options.getUcpWorker() != null && options.getUcpContext() == null) {
+      return Future.failedFuture(new IllegalArgumentException("an adopted UCX worker needs the UCX context it was"
+          + " made from: EngineOptions.setUcpContext"));
+    }
     EngineImpl engine = new EngineImpl(vertx, options);
-    ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
     LocalCodec.register(vertx.eventBus(), PhaseChange.class);
+    if (options.getUcpWorker() != null) {
+      return engine.createCallerDriven();
+    }
+    ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
     Promise<OffloadEngine> result = caller.promise();
-    UcxRuntime.start(vertx, engine.id, options.getUcx())
+    UcxRuntime.start(vertx, engine.id, options.getUcx(), options.getUcpContext())
         .compose(ucx -> {
-          engine.ucx = ucx;
-          engine.notifications = new NotificationService(vertx, ucx, options.getMaxInFlight(),
-              options.getMaxQueued(), options.getMaxPending(), options.getMaxPendingBytes());
-          engine.cache = new CacheService(engine);
-          engine.metrics = new EngineMetrics(engine.id, engine.notifications, engine.cache);
-          engine.notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
-            if (ch.owner() instanceof PeerImpl peer && peer.link() != null) {
-              engine.loop.runOnContext(v -> engine.probeArrived(peer, n.payload()));
-            }
-          });
-          return ucx.call(() -> {
-            engine.notifications.start();
-            return null;
-          });
+          engine.init(ucx);
+          return ucx.call(engine::startOnUcxThread);
         })
-        .map(v -> {
-          engine.self = new ContextImpl(engine, "self", Role.SELF, Scope.SELF);
-          LOG.debug("engine {} started", engine.id);
-          return (OffloadEngine) engine;
-        })
+        .map(engine::started)
         .onComplete(result);
     return result.future();
+  }
+
+  /** Caller-driven: everything on the calling thread, which becomes the UCX thread; no wait. */
+  private Future<OffloadEngine> createCallerDriven() {
+    UcxRuntime runtime;
+    try {
+      runtime = UcxRuntime.drive(vertx, id, options.getUcx(), options.getUcpContext(), options.getUcpWorker());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    ContextInternal caller = vertx.getOrCreateContext(); // the application thread's EXTERNAL context now
+    try {
+      init(runtime);
+      return caller.succeededFuture(started(startOnUcxThread()));
+    } catch (Throwable t) {
+      runtime.stop();
+      return caller.failedFuture(t);
+    }
+  }
+
+  private void init(UcxRuntime runtime) {
+    ucx = runtime;
+    notifications = new NotificationService(vertx, runtime, options.getMaxInFlight(), options.getMaxQueued(),
+        options.getMaxPending(), options.getMaxPendingBytes());
+    cache = new CacheService(this);
+    metrics = new EngineMetrics(id, notifications, cache);
+    notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
+      if (ch.owner() instanceof PeerImpl peer && peer.link() != null) {
+        loop.runOnContext(v -> probeArrived(peer, n.payload()));
+      }
+    });
+  }
+
+  /** On the UCX thread: the notification handler, and the self peer's endpoint to this very worker. */
+  private UcpEndpoint startOnUcxThread() {
+    notifications.start();
+    return ucx.connect(ucx.workerAddress(), id + "-self");
+  }
+
+  private OffloadEngine started(UcpEndpoint selfEndpoint) {
+    self = new ContextImpl(this, "self", Role.SELF, Scope.SELF);
+    self.addSelfPeer(selfRank, selfEndpoint);
+    self.onClose(() -> ucx.call(() -> ucx.closeEndpoint(selfEndpoint, false)).compose(f -> f));
+    LOG.debug("engine {} started{}", id, ucx.callerDriven() ? " (caller-driven)" : "");
+    return this;
   }
 
   private void probeArrived(PeerImpl peer, Buffer payload) {
@@ -200,8 +243,8 @@ public final class EngineImpl implements OffloadEngine {
   @Override
   public Future<Void> close() {
     synchronized (this) {
-      if (!closing) {
-        closing = true;
+      if (state == EngineState.RUNNING) {
+        state = EngineState.FINALIZING;
         cache.close()
             .transform(x -> {
               List<Future<Void>> all = new ArrayList<>();
@@ -217,12 +260,59 @@ public final class EngineImpl implements OffloadEngine {
               return ucx.stop();
             })
             .onComplete(v -> {
-              LOG.debug("engine {} closed", id);
-              closed.tryComplete();
+              if (ucx.callerDriven()) {
+                // on the application's thread, inside progress(): its close future's callbacks run in
+                // this same call (no wake-up needed), then the engine lets go of the worker
+                ucx.context().runOnContext(x -> {
+                  terminate();
+                  ucx.releaseWorker();
+                });
+              } else {
+                terminate();
+              }
             });
       }
     }
     return onCaller(closed.future());
+  }
+
+  private void terminate() {
+    LOG.debug("engine {} closed", id);
+    state = EngineState.TERMINATED;
+    closed.tryComplete();
+  }
+
+  @Override
+  public EngineState state() {
+    return state;
+  }
+
+  @Override
+  public Future<Void> terminated() {
+    return onCaller(closed.future());
+  }
+
+  @Override
+  public int progress() {
+    return ucx.progress();
+  }
+
+  @Override
+  public UcpWorker ucpWorker() {
+    checkNotTerminated();
+    return ucx.worker();
+  }
+
+  @Override
+  public UcpContext ucpContext() {
+    checkNotTerminated();
+    return ucx.checkedUcpContext();
+  }
+
+  private void checkNotTerminated() {
+    if (state == EngineState.TERMINATED) {
+      throw new IllegalStateException("engine " + id + " has terminated: its UCX worker is gone");
+    }
   }
 
   // ------------------------------------------------------------------ for the implementation
@@ -312,7 +402,7 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   private void checkOpen() {
-    if (closing) {
+    if (state != EngineState.RUNNING) {
       throw new IllegalStateException("engine " + id + " is closed");
     }
   }
