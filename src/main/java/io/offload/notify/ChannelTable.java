@@ -27,7 +27,7 @@ final class ChannelTable {
   synchronized int reserve() {
     int slot;
     if (!free.isEmpty()) {
-      slot = free.poll();
+      slot = free.pop(); // the slot freed last: its array entry is likely still in cache
     } else if (used <= SLOT_MASK) {
       slot = used++;
     } else {
@@ -62,7 +62,7 @@ final class ChannelTable {
       s = s.clone();
       s[slot] = null;
       slots = s;
-      free.add(slot);
+      free.push(slot);
       size--;
     }
   }

@@ -236,9 +236,10 @@ public final class UcxRuntime {
       return true;
     } catch (Throwable t) {
       if (!callerDriven()) {
+        // close our worker before the caller hears of the failure: it may close its context at once
+        worker.close();
         started.fail(new IllegalStateException("the adopted UCX context lacks the WAKEUP feature that the progress "
             + "thread needs to sleep: make it with UcxRuntime.requiredParams() (" + t.getMessage() + ")", t));
-        worker.close(); // ours; the context is the application's
         return false;
       }
       canSignal = false;

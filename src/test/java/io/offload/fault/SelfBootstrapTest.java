@@ -74,10 +74,17 @@ class SelfBootstrapTest {
   private static Attempt attack(ServerFixture sp, java.util.function.UnaryOperator<byte[]> address) throws Exception {
     for (int tries = 0; tries < 20; tries++) {
       int next;
+      int probeClient;
       try (RawOob probe = RawOob.connect(sp.port())) {
         probe.write(RawOob.hello(RankInfo.of(12, RANKS.incrementAndGet(), 1000)));
-        next = serverInfo(probe.expect(OobCodec.SERVER_INFO, 10_000)).serverChannel() + 1;
+        // a channel id is a slot plus a generation (<< 20): once the server dropped this connection,
+        // the next channel takes its slot again, one generation on (or, in a race, a fresh slot)
+        OobCodec.ServerInfo seen = serverInfo(probe.expect(OobCodec.SERVER_INFO, 10_000));
+        probeClient = seen.clientId();
+        next = tries % 2 == 0 ? seen.serverChannel() + (1 << 20) : seen.serverChannel() + 1;
       }
+      sp.await("the probing connection dropped", c -> c.peerId() == probeClient
+          && c.to() == BootstrapPhase.DISCONNECTED, 10_000);
       try (RawOob oob = RawOob.connect(sp.port())) {
         oob.write(OobCodec.hello(Scope.HOST_SERVICE.ordinal(), next, RankInfo.of(12, RANKS.incrementAndGet(), 1000))
             .getBytes());
