@@ -18,6 +18,10 @@ import java.util.function.LongSupplier;
  * gives other threads time slices of milliseconds) is not counted, so a thread that comes back
  * from one still spins for its peer's reply instead of going straight to sleep.
  *
+ * <p>Spinning takes a place in a {@link SpinBudget} (by default one per core but one, over the
+ * JVM): a thread that finds the budget spent sleeps as soon as it is idle. Busy-poll (a window of
+ * {@code Long.MAX_VALUE}) is an explicit choice and ignores the budget.
+ *
  * <p>Thread safety: used by the one thread that runs the agent.
  */
 public final class ProgressIdleStrategy implements IdleStrategy {
@@ -29,6 +33,8 @@ public final class ProgressIdleStrategy implements IdleStrategy {
   /** Two idle passes further apart than this: the thread was not running in between. */
   static final long PREEMPTED_NANOS = 50_000;
 
+  private final SpinBudget budget;
+  private boolean spinSlot;
   private long lastWork;
   private long lastPass;
   private long sleeps;
@@ -40,6 +46,12 @@ public final class ProgressIdleStrategy implements IdleStrategy {
    * @param sleep      blocks until woken ({@code worker::waitForEvents})
    */
   public ProgressIdleStrategy(long spinNanos, long yieldNanos, LongSupplier clock, Runnable sleep) {
+    this(spinNanos, yieldNanos, clock, sleep, spinNanos == Long.MAX_VALUE ? null : SpinBudget.JVM);
+  }
+
+  /** As above, spinning within {@code budget} (null: no budget). */
+  public ProgressIdleStrategy(long spinNanos, long yieldNanos, LongSupplier clock, Runnable sleep,
+                              SpinBudget budget) {
     if (spinNanos < 0 || yieldNanos < 0) {
       throw new IllegalArgumentException("spin and yield windows must be >= 0, got " + spinNanos + ", " + yieldNanos);
     }
@@ -47,6 +59,7 @@ public final class ProgressIdleStrategy implements IdleStrategy {
     this.yieldUntilNanos = spinNanos > Long.MAX_VALUE - yieldNanos ? Long.MAX_VALUE : spinNanos + yieldNanos;
     this.clock = clock;
     this.sleep = sleep;
+    this.budget = budget;
     this.lastWork = clock.getAsLong();
     this.lastPass = lastWork;
   }
@@ -64,11 +77,13 @@ public final class ProgressIdleStrategy implements IdleStrategy {
       lastWork += sinceLastPass; // descheduled: that time does not count against the window
     }
     long idleFor = now - lastWork;
-    if (idleFor < spinNanos) {
+    boolean mayWait = spinSlot || budget == null || (spinSlot = budget.tryAcquire());
+    if (mayWait && idleFor < spinNanos) {
       Thread.onSpinWait();
-    } else if (idleFor < yieldUntilNanos) {
+    } else if (mayWait && idleFor < yieldUntilNanos) {
       Thread.yield();
     } else {
+      release();
       sleeps++;
       sleep.run();
       lastWork = lastPass = clock.getAsLong(); // woken: what woke us is usually followed by more, spin again
@@ -83,6 +98,14 @@ public final class ProgressIdleStrategy implements IdleStrategy {
   @Override
   public void reset() {
     lastWork = lastPass = clock.getAsLong();
+  }
+
+  /** Gives the spinner's place back (the thread sleeps, or its agent ends). */
+  public void release() {
+    if (spinSlot) {
+      spinSlot = false;
+      budget.release();
+    }
   }
 
   /** How many times the thread went to sleep (for tests and the bench's hop table). */

@@ -318,6 +318,9 @@ public final class UcxRuntime {
   /** On the progress thread, after the last pass: endpoints, then the worker, then the context. */
   private void onAgentClose() {
     running = false;
+    if (idle != null) {
+      idle.release();
+    }
     if (!opened) {
       stopped.tryComplete();
       return;

@@ -12,7 +12,7 @@ class ProgressIdleStrategyTest {
   private int slept;
 
   private ProgressIdleStrategy strategy(long spin, long yield) {
-    return new ProgressIdleStrategy(spin, yield, () -> now, () -> slept++);
+    return new ProgressIdleStrategy(spin, yield, () -> now, () -> slept++, new SpinBudget(1));
   }
 
   @Test
@@ -68,6 +68,32 @@ class ProgressIdleStrategyTest {
     now += 20;
     s.idle(0);
     assertEquals(1, slept, "100 us of running time since the last work: sleeps");
+  }
+
+  @Test
+  void shouldSleepAtOnceWhenOtherThreadsHoldEveryPlaceToSpinAndSpinOnceOneIsFree() {
+    SpinBudget budget = new SpinBudget(1);
+    int[] sleptB = {0};
+    ProgressIdleStrategy a = new ProgressIdleStrategy(100_000, 0, () -> now, () -> slept++, budget);
+    ProgressIdleStrategy b = new ProgressIdleStrategy(100_000, 0, () -> now, () -> sleptB[0]++, budget);
+    a.idle(1);
+    b.idle(1);
+    a.idle(0);
+    assertEquals(0, slept, "a spins: it has the budget's one place");
+    b.idle(0);
+    assertEquals(1, sleptB[0], "b finds the budget spent: sleeps although its window is not over");
+    for (int i = 0; i < 100 && slept == 0; i++) { // 100 us of running time, 1 us a pass
+      now += 1_000;
+      a.idle(0);
+    }
+    assertEquals(1, slept, "a's window over: sleeps and gives its place back");
+    b.idle(1);
+    b.idle(0);
+    assertEquals(1, sleptB[0], "b spins now");
+    assertEquals(1, budget.spinning());
+    b.release();
+    assertEquals(0, budget.spinning());
+    assertThrows(IllegalArgumentException.class, () -> new SpinBudget(0));
   }
 
   @Test
