@@ -69,6 +69,7 @@ final class Procs implements AutoCloseable {
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd);
       io.offload.ucx.UcxSignals.protect(pb.environment());
+      io.offload.ucx.UcxStartup.tune(pb.environment());
       pb.environment().putAll(env);
       Process p = pb.start();
       LIVE.add(p);

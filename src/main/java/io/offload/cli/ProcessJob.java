@@ -127,6 +127,7 @@ final class ProcessJob implements AutoCloseable {
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     UcxSignals.protect(pb.environment());
+    io.offload.ucx.UcxStartup.tune(pb.environment());
     return pb;
   }
 

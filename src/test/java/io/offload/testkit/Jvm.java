@@ -64,6 +64,7 @@ public final class Jvm implements AutoCloseable {
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     UcxSignals.protect(pb.environment()); // before UCX loads (UcxSignals); env may still say otherwise
+    io.offload.ucx.UcxStartup.tune(pb.environment());
     pb.environment().putAll(env);
     try {
       return new Jvm(name, pb.start());
