@@ -27,10 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The CLI driven as processes: exit codes, the listening line, JSON output, signals, metrics. */
 class CliTest {
 
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  static int freePort() {
+    return io.offload.cache.FreePorts.pick();
   }
 
   static JsonObject jsonLine(Jvm jvm) {
