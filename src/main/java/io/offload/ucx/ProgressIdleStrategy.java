@@ -19,8 +19,9 @@ import java.util.function.LongSupplier;
  * from one still spins for its peer's reply instead of going straight to sleep.
  *
  * <p>Spinning takes a place in a {@link SpinBudget} (by default one per core but one, over the
- * JVM): a thread that finds the budget spent sleeps as soon as it is idle. Busy-poll (a window of
- * {@code Long.MAX_VALUE}) is an explicit choice and ignores the budget.
+ * JVM): a thread that finds the budget spent yields instead for the window (it stays awake, as a
+ * rendezvous in progress may need it, but gives its core to whoever needs one), then sleeps.
+ * Busy-poll (a window of {@code Long.MAX_VALUE}) is an explicit choice and ignores the budget.
  *
  * <p>Thread safety: used by the one thread that runs the agent.
  */
@@ -77,10 +78,13 @@ public final class ProgressIdleStrategy implements IdleStrategy {
       lastWork += sinceLastPass; // descheduled: that time does not count against the window
     }
     long idleFor = now - lastWork;
-    boolean mayWait = spinSlot || budget == null || (spinSlot = budget.tryAcquire());
-    if (mayWait && idleFor < spinNanos) {
-      Thread.onSpinWait();
-    } else if (mayWait && idleFor < yieldUntilNanos) {
+    if (idleFor < spinNanos) {
+      if (spinSlot || budget == null || (spinSlot = budget.tryAcquire())) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield(); // no place to spin: stay awake (a transfer may need us) but give the core away
+      }
+    } else if (idleFor < yieldUntilNanos) {
       Thread.yield();
     } else {
       release();

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * How many progress threads of this JVM may busy-spin at once. A spinning thread holds a core;
  * with more spinners than cores (a test or a benchmark with many engines in one JVM on a 2-core
  * machine) they take the cores from the event loops and from each other, and bootstraps time out.
- * The other threads sleep in {@code waitForEvents()} as soon as they are idle. A JVM with one
- * engine (a rank, a service process) always has the budget.
+ * The other threads yield instead of spinning. A JVM with one engine (a rank, a service process)
+ * always has the budget.
  *
  * <p>Thread safety: safe for any thread.
  */
