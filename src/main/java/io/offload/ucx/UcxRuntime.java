@@ -537,16 +537,7 @@ public final class UcxRuntime {
    * way), then ends the agent.
    */
   private void awaitEndpointsClosed(List<UcpRequest> requests, long deadline) {
-    requests.addAll(pendingCloses);
-    pendingCloses.clear();
-    for (UcpEndpoint ep : endpoints) {
-      try {
-        requests.add(ep.closeNonBlockingForce());
-      } catch (Throwable t) {
-        LOG.debug("force close failed", t);
-      }
-    }
-    endpoints.clear();
+    forceCloseAll(requests);
     boolean done = closesInFlight == 0 && requests.stream().allMatch(UcpRequest::isCompleted);
     if (done || System.nanoTime() > deadline) {
       if (!done) {
@@ -559,9 +550,9 @@ public final class UcxRuntime {
     }
   }
 
-  /** Force-closes every endpoint and waits for every close request; false if some never completed. */
-  private boolean closeAllEndpoints() {
-    List<UcpRequest> requests = new ArrayList<>(pendingCloses);
+  /** Adds the close requests already under way and force-closes every endpoint still open. */
+  private void forceCloseAll(List<UcpRequest> requests) {
+    requests.addAll(pendingCloses);
     pendingCloses.clear();
     for (UcpEndpoint ep : endpoints) {
       try {
@@ -571,6 +562,12 @@ public final class UcxRuntime {
       }
     }
     endpoints.clear();
+  }
+
+  /** Force-closes every endpoint and waits for every close request; false if some never completed. */
+  private boolean closeAllEndpoints() {
+    List<UcpRequest> requests = new ArrayList<>();
+    forceCloseAll(requests);
     long deadline = System.nanoTime() + CLOSE_ALL_NANOS;
     while (!requests.stream().allMatch(UcpRequest::isCompleted)) {
       if (System.nanoTime() > deadline) {
