@@ -7,6 +7,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -25,24 +26,8 @@ final class CacheCommand implements Callable<Integer> {
   @Option(names = "--topology", required = true, paramLabel = "FILE", description = "Topology file.")
   Path topology;
 
-  @Option(names = "--group", defaultValue = "0", description = "Group id (default: ${DEFAULT-VALUE}).")
-  int group;
-
-  @Option(names = "--rank", description = "Rank in the group.")
-  Integer rank;
-
-  @Option(names = "--size", description = "Group size.")
-  Integer size;
-
-  @Option(names = "--local-rank", description = "Rank among this host's processes.")
-  Integer localRank;
-
-  @Option(names = "--local-size", description = "Number of the group's processes on this host.")
-  Integer localSize;
-
-  @Option(names = "--host-id", description = "Id of this host: its index in the topology file (default: as offload "
-      + "rank).")
-  Integer hostId;
+  @Mixin
+  RankIdentity identity;
 
   @Option(names = "--cache-timeout", defaultValue = "60000", description = "Give up waiting for the group after this "
       + "many ms (default: ${DEFAULT-VALUE}).")
@@ -60,17 +45,13 @@ final class CacheCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RankCommand identity = new RankCommand(); // the same rank identity rules as offload rank
-    identity.topology = topology;
-    identity.group = group;
-    identity.rank = rank;
-    identity.size = size;
-    identity.localRank = localRank;
-    identity.localSize = localSize;
-    identity.hostId = hostId;
-    identity.connectTimeoutMs = connectTimeoutMs;
-    identity.secretFile = secretFile;
-    JsonObject conf = new JsonObject().put("client", identity.clientConfig(new LauncherEnv(System.getenv())))
+    JsonObject client = new JsonObject().put("connectTimeoutMs", connectTimeoutMs)
+        .put("rank", identity.resolve(new LauncherEnv(System.getenv()), topology));
+    String secret = Secrets.read(secretFile);
+    if (secret != null) {
+      client.put("secret", secret);
+    }
+    JsonObject conf = new JsonObject().put("client", client)
         .put("notifications", 0).put("topology", topology.toString()).put("cacheTimeoutMs", cacheTimeoutMs);
     Topology topo = Topology.read(topology);
     Vertx vertx = Vertx.vertx();

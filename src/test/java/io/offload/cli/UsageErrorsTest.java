@@ -75,7 +75,11 @@ class UsageErrorsTest {
     // only meaningful when this JVM was not itself started by a launcher
     if (new LauncherEnv(System.getenv()).rank().isEmpty()) {
       assertUsageError("no rank identity", "rank", "--connect", "127.0.0.1:1");
+      // offload cache takes the same identity (a mixin): the same error, not a NullPointerException
+      assertUsageError("no rank identity", "cache", "--topology", "verticles/topology-2hosts.json", "--size", "4");
     }
+    assertUsageError("rank 5 is not in a group of size 2", "cache", "--topology", "verticles/topology-2hosts.json",
+        "--rank", "5", "--size", "2");
   }
 
   @Test
