@@ -64,12 +64,8 @@ final class Delivery {
     if (c == null) {
       c = engineWide.consumers.get(n.type());
     }
-    if (c != null && pendingCount == 0) {
-      c.deliver(n, lent);
-      return;
-    }
-    ArrayDeque<Notification> kept = routes.pending.get(n.type());
-    if (c != null && (kept == null || kept.isEmpty())) {
+    // kept arrivals of this (context, type) go first; pendingCount spares the lookup when none are kept
+    if (c != null && (pendingCount == 0 || !routes.pending.containsKey(n.type()))) {
       c.deliver(n, lent);
     } else {
       keep(routes, lent ? n.copy() : n);

@@ -363,7 +363,4 @@ public final class NotificationService {
   public int channelCount() {
     return channels.size();
   }
-
-  public void close() {
-  }
 }

@@ -255,7 +255,6 @@ public final class EngineImpl implements OffloadEngine {
             })
             .transform(v -> self.close())
             .transform(v -> {
-              notifications.close();
               metrics.close();
               return ucx.stop();
             })
