@@ -173,6 +173,7 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
     steps.start(Step.ENDPOINT);
     String name = peer.context().id() + "-peer-" + peer.id();
     probe = ProbeNonce.issue(engine);
+    peer.workerAddress(address);
     Buffer probePayload = Buffer.buffer(probe);
     return engine.ucx().call(() -> {
       var ep = engine.ucx().connect(address, name);

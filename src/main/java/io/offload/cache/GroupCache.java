@@ -3,6 +3,7 @@ package io.offload.cache;
 import io.offload.context.ExecutionContext;
 import io.offload.context.RankInfo;
 import io.vertx.core.Future;
+import org.openucx.jucx.ucp.UcpEndpoint;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -67,6 +68,27 @@ public interface GroupCache {
   default Handle handleOf(int groupId, int rank) {
     return handle(serviceProcessOf(groupId, rank));
   }
+
+  /**
+   * Rank-to-rank endpoints (the C original's {@code GET_CLIENT_BY_RANK}): a UCX endpoint from
+   * this engine's worker to the worker of {@code rank} of {@code groupId}. Needs
+   * {@code EngineOptions.setRankAddresses(true)} on the service processes (off by default; then
+   * the future fails saying so). The first call for a rank asks this process's service process
+   * for the rank's worker address (the misses of one burst go as one request), which answers for
+   * its own ranks or asks the service process that serves the rank (waiting for the rank's entry
+   * if it does not know it yet, as {@link #fetchServiceProcessOf} does); the address then stays
+   * with the rank's entry and later calls answer at once. One endpoint per remote worker, shared
+   * by every group it is in; the engine closes it on {@code close()}: never close it yourself.
+   *
+   * <p>Use the endpoint only on the engine's UCX thread ({@code OffloadEngine.ucxContext()}):
+   * tag messages are the way ({@code sendTaggedNonBlocking}; the target posts
+   * {@code recvTaggedNonBlocking} on its own {@code ucpWorker()}, on its {@code ucxContext()}).
+   * The library's notifications do not travel on it (they need a bootstrapped context).
+   *
+   * <p>Fails with {@link CacheMissException} when the rank's service process hands out no
+   * addresses, does not know the rank, or the link to it is lost.
+   */
+  Future<UcpEndpoint> rankEndpoint(int groupId, int rank);
 
   /** The region service process {@code serviceProcessId} published, if known. */
   Optional<RemoteRegion> region(int serviceProcessId);

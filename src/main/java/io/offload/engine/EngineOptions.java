@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * <p>JSON: {@code name, rankInfo} ({@link RankInfo} JSON){@code , maxInFlight, maxPending, maxQueued,
  * maxPendingBytes, heartbeatIntervalMs, heartbeatTimeoutMs, maxFrameLength, maxAddressLength, maxGroupSize,
- * worldGroupId, persistentGroups} and, in the
+ * worldGroupId, persistentGroups, rankAddresses} and, in the
  * same object, the keys of {@link UcxOptions}. Durations travel as whole milliseconds. An unknown or
  * misspelt key is rejected with an {@link IllegalArgumentException} that names it.
  *
@@ -28,7 +28,7 @@ public final class EngineOptions {
 
   private static final JsonKeys KEYS = JsonKeys.of(EngineOptions.class, "name", "rankInfo", "maxInFlight",
       "maxPending", "maxQueued", "maxPendingBytes", "heartbeatIntervalMs", "heartbeatTimeoutMs", "maxFrameLength",
-      "maxAddressLength", "maxGroupSize", "worldGroupId", "persistentGroups").with(UcxOptions.JSON_KEYS);
+      "maxAddressLength", "maxGroupSize", "worldGroupId", "persistentGroups", "rankAddresses").with(UcxOptions.JSON_KEYS);
 
   /** Notifications in flight per peer. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 32;
@@ -52,6 +52,8 @@ public final class EngineOptions {
   public static final int DEFAULT_WORLD_GROUP_ID = 0;
   /** Persistent groups off: a revoked group's entries are dropped. */
   public static final boolean DEFAULT_PERSISTENT_GROUPS = false;
+  /** Rank addresses off: a service process hands out no rank's worker address. */
+  public static final boolean DEFAULT_RANK_ADDRESSES = false;
 
   private String name;
   private RankInfo rankInfo;
@@ -67,6 +69,7 @@ public final class EngineOptions {
   private int maxGroupSize = DEFAULT_MAX_GROUP_SIZE;
   private int worldGroupId;
   private boolean persistentGroups;
+  private boolean rankAddresses;
   private UcpContext ucpContext;
   private UcpWorker ucpWorker;
 
@@ -88,6 +91,7 @@ public final class EngineOptions {
     this.maxGroupSize = o.maxGroupSize;
     this.worldGroupId = o.worldGroupId;
     this.persistentGroups = o.persistentGroups;
+    this.rankAddresses = o.rankAddresses;
     this.ucpContext = o.ucpContext;
     this.ucpWorker = o.ucpWorker;
   }
@@ -116,6 +120,7 @@ public final class EngineOptions {
     setMaxGroupSize(json.getInteger("maxGroupSize", DEFAULT_MAX_GROUP_SIZE));
     setWorldGroupId(json.getInteger("worldGroupId", DEFAULT_WORLD_GROUP_ID));
     setPersistentGroups(json.getBoolean("persistentGroups", DEFAULT_PERSISTENT_GROUPS));
+    setRankAddresses(json.getBoolean("rankAddresses", DEFAULT_RANK_ADDRESSES));
     setUcx(new UcxOptions(UcxOptions.JSON_KEYS.select(json)));
     setMaxPendingBytes(json.getLong("maxPendingBytes", DEFAULT_MAX_PENDING_BYTES));
   }
@@ -126,7 +131,7 @@ public final class EngineOptions {
         .put("heartbeatIntervalMs", heartbeatInterval.toMillis()).put("heartbeatTimeoutMs", heartbeatTimeout.toMillis())
         .put("maxFrameLength", maxFrameLength).put("maxAddressLength", maxAddressLength)
         .put("maxGroupSize", maxGroupSize).put("worldGroupId", worldGroupId)
-        .put("persistentGroups", persistentGroups)
+        .put("persistentGroups", persistentGroups).put("rankAddresses", rankAddresses)
         .put("maxPendingBytes", maxPendingBytes);
     ucx.toJson(j);
     if (rankInfo != null) {
@@ -317,6 +322,22 @@ public final class EngineOptions {
     return this;
   }
 
+  public boolean isRankAddresses() {
+    return rankAddresses;
+  }
+
+  /**
+   * Rank-to-rank endpoints through the cache, the C original's {@code GET_CLIENT_BY_RANK}
+   * (default off). Set it on the service processes: each then hands out the UCX worker address
+   * of the ranks it serves to whoever asks through the cache, so any two ranks of a group can get
+   * an endpoint to each other ({@code GroupCache.rankEndpoint}). Off, a service process answers
+   * such requests with a refusal. Ranks need not set it.
+   */
+  public EngineOptions setRankAddresses(boolean on) {
+    this.rankAddresses = on;
+    return this;
+  }
+
   public int getMaxAddressLength() {
     return maxAddressLength;
   }
@@ -338,14 +359,14 @@ public final class EngineOptions {
         && e.heartbeatInterval.equals(heartbeatInterval) && e.heartbeatTimeout.equals(heartbeatTimeout)
         && e.maxFrameLength == maxFrameLength && e.maxAddressLength == maxAddressLength
         && e.maxGroupSize == maxGroupSize && e.worldGroupId == worldGroupId && e.persistentGroups == persistentGroups
-        && e.ucpContext == ucpContext && e.ucpWorker == ucpWorker;
+        && e.rankAddresses == rankAddresses && e.ucpContext == ucpContext && e.ucpWorker == ucpWorker;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(name, rankInfo, ucx, maxInFlight, maxPending, maxQueued, maxPendingBytes,
         heartbeatInterval, heartbeatTimeout, maxFrameLength, maxAddressLength, maxGroupSize, worldGroupId,
-        persistentGroups, ucpContext, ucpWorker);
+        persistentGroups, rankAddresses, ucpContext, ucpWorker);
   }
 
   @Override

@@ -21,6 +21,12 @@ public final class EventTypes {
   public static final int MEMORY_REGION = 19;
   /** Group cache: a request for one entry not known yet (entries on demand). */
   public static final int CACHE_FETCH = 20;
+  /** Group cache: a request for ranks' worker addresses (rank-to-rank endpoints). */
+  public static final int CACHE_ADDRESS_FETCH = 21;
+  /** Group cache: ranks' worker addresses, the answer to {@link #CACHE_ADDRESS_FETCH}. */
+  public static final int CACHE_ADDRESSES = 22;
+  /** Group cache: the directory of service processes (where to reach each). */
+  public static final int CACHE_DIRECTORY = 23;
 
   private EventTypes() {
   }

@@ -31,7 +31,7 @@ class EngineOptionsTest {
         .setMaxInFlight(3).setMaxPending(4).setMaxQueued(5).setMaxPendingBytes(6)
         .setHeartbeatInterval(Duration.ofMillis(70)).setHeartbeatTimeout(Duration.ofMillis(800))
         .setMaxFrameLength(1000).setMaxAddressLength(200).setMaxGroupSize(64).setWorldGroupId(9)
-        .setPersistentGroups(true);
+        .setPersistentGroups(true).setRankAddresses(true);
   }
 
   /** One change per field. */
@@ -41,7 +41,8 @@ class EngineOptionsTest {
       o -> o.setMaxInFlight(4), o -> o.setMaxPending(5), o -> o.setMaxQueued(6), o -> o.setMaxPendingBytes(7),
       o -> o.setHeartbeatInterval(Duration.ofMillis(71)), o -> o.setHeartbeatTimeout(Duration.ofMillis(801)),
       o -> o.setMaxFrameLength(1001), o -> o.setMaxAddressLength(201), o -> o.setMaxGroupSize(65),
-      o -> o.setWorldGroupId(10), o -> o.setPersistentGroups(false));
+      o -> o.setWorldGroupId(10), o -> o.setPersistentGroups(false),
+      o -> o.setRankAddresses(false));
 
   @Test
   void shouldStartWithTheDefaultConstants() {
@@ -60,6 +61,7 @@ class EngineOptionsTest {
     assertEquals(EngineOptions.DEFAULT_MAX_GROUP_SIZE, o.getMaxGroupSize());
     assertEquals(EngineOptions.DEFAULT_WORLD_GROUP_ID, o.getWorldGroupId());
     assertEquals(EngineOptions.DEFAULT_PERSISTENT_GROUPS, o.isPersistentGroups());
+    assertEquals(EngineOptions.DEFAULT_RANK_ADDRESSES, o.isRankAddresses());
     assertEquals(o, new EngineOptions(new JsonObject()), "empty JSON: the defaults");
   }
 
@@ -80,6 +82,7 @@ class EngineOptionsTest {
     assertSame(o, o.setMaxGroupSize(1));
     assertSame(o, o.setWorldGroupId(0));
     assertSame(o, o.setPersistentGroups(true));
+    assertSame(o, o.setRankAddresses(true));
   }
 
   @Test
@@ -129,7 +132,7 @@ class EngineOptionsTest {
     JsonObject json = full.toJson();
     assertEquals(Set.of("name", "rankInfo", "maxInFlight", "maxPending", "maxQueued", "maxPendingBytes",
         "heartbeatIntervalMs", "heartbeatTimeoutMs", "maxFrameLength", "maxAddressLength", "maxGroupSize",
-        "worldGroupId", "persistentGroups", "busyPoll",
+        "worldGroupId", "persistentGroups", "rankAddresses", "busyPoll",
         "progressSpinMicros", "progressYieldMicros"), json.fieldNames());
     assertEquals(full, new EngineOptions(json));
     assertEquals(full, new EngineOptions(new JsonObject(json.encode())), "through the text form too");

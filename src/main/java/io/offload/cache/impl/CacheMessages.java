@@ -21,6 +21,12 @@ import io.vertx.core.buffer.Buffer;
  *   i32 groupId | i32 rank   (who asks wants that entry, as CACHE_ENTRIES, once known)
  * MEMORY_REGION:
  *   i32 sp | i64 address | i64 length | i32 keyLength | keyLength bytes
+ * CACHE_ADDRESS_FETCH:
+ *   i32 groupId | i32 count | count x i32 rank    (who asks wants those ranks' worker addresses)
+ * CACHE_ADDRESSES:
+ *   i32 groupId | i32 count | count x [i32 rank | i32 status | i32 length | length bytes]
+ *   status ADDRESS_OK: the worker address follows; ADDRESS_OFF: its service process hands out
+ *   no addresses (length 0); ADDRESS_UNKNOWN: no such rank there (length 0)
  * </pre>
  *
  * <p>Stateless; thread safe.
@@ -35,6 +41,9 @@ final class CacheMessages {
   static final int COUNTS = 2;
   static final int DONE = 3;
   static final int MAX_KEY = 64 * 1024;
+  static final int ADDRESS_OK = 0;
+  static final int ADDRESS_OFF = 1;
+  static final int ADDRESS_UNKNOWN = 2;
 
   private CacheMessages() {
   }
@@ -159,5 +168,86 @@ final class CacheMessages {
       throw new IllegalArgumentException("memory region of service process " + sp);
     }
     return new RemoteRegion(sp, b.getLong(4), b.getLong(12), b.getBytes(24, b.length()));
+  }
+
+  /** A request for the worker addresses of {@code count} ranks of a group. */
+  static Buffer addressFetch(int groupId, int[] ranks, int count) {
+    Buffer b = Buffer.buffer(8 + 4 * count).appendInt(groupId).appendInt(count);
+    for (int i = 0; i < count; i++) {
+      b.appendInt(ranks[i]);
+    }
+    return b;
+  }
+
+  /** A decoded CACHE_ADDRESS_FETCH: the group, then the ranks. */
+  record AddressFetch(int groupId, int[] ranks) {
+  }
+
+  static AddressFetch decodeAddressFetch(Buffer b) {
+    if (b.length() < 8) {
+      throw new IllegalArgumentException("address fetch message of " + b.length() + " bytes (header is 8)");
+    }
+    int count = b.getInt(4);
+    if (count < 0 || (long) count * 4 != b.length() - 8) {
+      throw new IllegalArgumentException("address fetch message says " + count + " ranks but holds "
+          + (b.length() - 8) + " bytes");
+    }
+    int[] ranks = new int[count];
+    for (int i = 0; i < count; i++) {
+      ranks[i] = b.getInt(8 + 4 * i);
+    }
+    return new AddressFetch(b.getInt(0), ranks);
+  }
+
+  /** One answer of a CACHE_ADDRESSES message; {@code address} is empty unless the status is OK. */
+  record AddressAnswer(int rank, int status, byte[] address) {
+  }
+
+  /** Starts a CACHE_ADDRESSES message of {@code count} answers; append each with {@link #appendAddress}. */
+  static Buffer addresses(int groupId, int count) {
+    return Buffer.buffer().appendInt(groupId).appendInt(count);
+  }
+
+  static Buffer appendAddress(Buffer b, int rank, int status, byte[] address) {
+    byte[] a = status == ADDRESS_OK ? address : new byte[0];
+    return b.appendInt(rank).appendInt(status).appendInt(a.length).appendBytes(a);
+  }
+
+  /** The group, then its answers; addresses above {@code maxAddress} bytes are refused. */
+  static AddressAnswer[] decodeAddresses(Buffer b, int maxAddress) {
+    if (b.length() < 8) {
+      throw new IllegalArgumentException("addresses message of " + b.length() + " bytes (header is 8)");
+    }
+    int count = b.getInt(4);
+    if (count < 0 || (long) count * 12 > b.length() - 8) {
+      throw new IllegalArgumentException("addresses message says " + count + " answers in " + b.length() + " bytes");
+    }
+    AddressAnswer[] out = new AddressAnswer[count];
+    int pos = 8;
+    for (int i = 0; i < count; i++) {
+      if (pos + 12 > b.length()) {
+        throw new IllegalArgumentException("addresses message truncated at answer " + i);
+      }
+      int rank = b.getInt(pos);
+      int status = b.getInt(pos + 4);
+      int length = b.getInt(pos + 8);
+      pos += 12;
+      if (status < ADDRESS_OK || status > ADDRESS_UNKNOWN || length < 0 || length > maxAddress
+          || (status == ADDRESS_OK) != (length > 0) || pos + length > b.length()) {
+        throw new IllegalArgumentException("addresses message: answer " + i + " has status " + status + " and "
+            + length + " bytes");
+      }
+      out[i] = new AddressAnswer(rank, status, b.getBytes(pos, pos + length));
+      pos += length;
+    }
+    if (pos != b.length()) {
+      throw new IllegalArgumentException("addresses message has " + (b.length() - pos) + " trailing bytes");
+    }
+    return out;
+  }
+
+  /** The group id of a CACHE_ADDRESSES message. */
+  static int addressesGroup(Buffer b) {
+    return b.getInt(0);
   }
 }

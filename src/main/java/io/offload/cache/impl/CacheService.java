@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
+import org.openucx.jucx.ucp.UcpEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class CacheService extends CacheLookups {
   private final Exchange exchange;
   private final Fetches fetches;
   private final Outbox outbox;
+  private final RankAddresses addresses;
 
   public CacheService(EngineImpl engine) {
     super(engine.options().getMaxGroupSize());
@@ -53,8 +55,9 @@ public final class CacheService extends CacheLookups {
     this.revocations = new Revocations(tables, links, engine.options().getWorldGroupId());
     this.fetches = new Fetches(links, tables);
     this.outbox = new Outbox(links, tables, handles, oneSided);
-    this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches, outbox);
-    new Inbox(links, exchange, revocations, fetches).register(engine);
+    this.addresses = new RankAddresses(links, tables, handles, fetches, this::onLoop);
+    this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches, outbox, addresses);
+    new Inbox(links, exchange, revocations, fetches, addresses).register(engine);
   }
 
   @Override
@@ -204,6 +207,14 @@ public final class CacheService extends CacheLookups {
   }
 
   @Override
+  public Future<UcpEndpoint> rankEndpoint(int groupId, int rank) {
+    if (groupId < 0 || rank < 0) {
+      throw new IllegalArgumentException("group and rank must be >= 0, got " + groupId + ", " + rank);
+    }
+    return onProgress(() -> addresses.endpoint(groupId, rank)).compose(this::onCaller);
+  }
+
+  @Override
   public String revokedAddress() {
     return links.revokedAddress();
   }
@@ -235,6 +246,7 @@ public final class CacheService extends CacheLookups {
     onLoop(() -> {
       revocations.failAll(why);
       fetches.failAll(why);
+      addresses.failAll(why);
       oneSided.close();
       done.complete();
     });

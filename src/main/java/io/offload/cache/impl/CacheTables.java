@@ -243,6 +243,25 @@ public final class CacheTables {
     failed.forEach(p -> p.tryFail(e));
   }
 
+  /**
+   * Keeps the worker address of {@code rank} of the group (rank-to-rank endpoints) if its entry
+   * is known here; it goes with the entry. Returns whether it was kept.
+   */
+  public synchronized boolean putAddress(int groupId, int rank, byte[] address) {
+    GroupTable t = groups.get(groupId);
+    if (t == null || rank < 0 || rank >= t.size || t.spAcquire(rank) < 0) {
+      return false;
+    }
+    t.address(rank, address);
+    return true;
+  }
+
+  /** The worker address of {@code rank} of the group kept here, or null. */
+  public synchronized byte[] address(int groupId, int rank) {
+    GroupTable t = groups.get(groupId);
+    return t == null || rank < 0 || rank >= t.size ? null : t.address(rank);
+  }
+
   // ------------------------------------------------------------------ reads (lock-free)
 
   /** The table of a group, or null. */

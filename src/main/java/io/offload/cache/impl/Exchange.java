@@ -41,9 +41,11 @@ final class Exchange {
   private final Revocations revocations;
   private final Fetches fetches;
   private final Outbox outbox;
+  private final RankAddresses addresses;
 
   Exchange(Links links, CacheTables tables, Handles handles, OneSided oneSided, Revocations revocations,
-      Fetches fetches, Outbox outbox) {
+      Fetches fetches, Outbox outbox, RankAddresses addresses) {
+    this.addresses = addresses;
     this.fetches = fetches;
     this.outbox = outbox;
     this.links = links;
@@ -175,6 +177,7 @@ final class Exchange {
     }
     oneSided.forget(p);
     fetches.forget(p);
+    addresses.forget(p);
   }
 
   /**

@@ -49,6 +49,12 @@ final class GroupTable {
   volatile GroupIndex index;
   /** Bytes of the pages; guarded by the tables' lock. */
   private volatile long pageBytes;
+  /**
+   * Worker addresses of known ranks, only those fetched here (rank-to-rank endpoints), so a
+   * group costs nothing more without them; guarded by the tables' lock.
+   */
+  private java.util.HashMap<Integer, byte[]> addresses;
+  private long addressBytes;
 
   GroupTable(int groupId, long seq, int size, Promise<Void> completion) {
     this.groupId = groupId;
@@ -119,6 +125,7 @@ final class GroupTable {
       return false;
     }
     INTS.setRelease(l, s, -1);
+    address(rank, null);
     if (--l[COUNT] == 0) {
       LEAVES.setRelease(top[rank >>> TOP_SHIFT], (rank >>> LEAF_BITS) & (MID - 1), (int[]) null);
       pageBytes -= LEAF_BYTES;
@@ -201,9 +208,28 @@ final class GroupTable {
     return new RankInfo(groupId, rank, size, l[s + 2], l[s + 3], l[s + 1]);
   }
 
-  /** Bytes held: this object, the directory, the pages, and the index once whole. */
+  /** Sets (or with null removes) the worker address of a known rank. Under the lock. */
+  void address(int rank, byte[] address) {
+    if (address == null) {
+      byte[] old = addresses == null ? null : addresses.remove(rank);
+      addressBytes -= old == null ? 0 : 48 + old.length;
+      return;
+    }
+    if (addresses == null) {
+      addresses = new java.util.HashMap<>();
+    }
+    byte[] old = addresses.put(rank, address);
+    addressBytes += 48 + address.length - (old == null ? 0 : 48 + old.length);
+  }
+
+  /** The worker address of {@code rank}, if fetched here. Under the lock. */
+  byte[] address(int rank) {
+    return addresses == null ? null : addresses.get(rank);
+  }
+
+  /** Bytes held: this object, the directory, the pages, the index once whole, fetched addresses. */
   long bytes() {
     GroupIndex i = index;
-    return OBJECT_BYTES + 16 + 4L * top.length + pageBytes + (i == null ? 0 : i.bytes());
+    return OBJECT_BYTES + 16 + 4L * top.length + pageBytes + (i == null ? 0 : i.bytes()) + addressBytes;
   }
 }

@@ -29,8 +29,10 @@ final class Inbox {
   private final Exchange exchange;
   private final Revocations revocations;
   private final Fetches fetches;
+  private final RankAddresses addresses;
 
-  Inbox(Links links, Exchange exchange, Revocations revocations, Fetches fetches) {
+  Inbox(Links links, Exchange exchange, Revocations revocations, Fetches fetches, RankAddresses addresses) {
+    this.addresses = addresses;
     this.links = links;
     this.exchange = exchange;
     this.revocations = revocations;
@@ -47,6 +49,8 @@ final class Inbox {
       int[] f = CacheMessages.decodeFetch(b);
       fetches.onFetch(p, f[0], f[1], fromLocalRank(p));
     }));
+    n.onInternal(EventTypes.CACHE_ADDRESS_FETCH, safely("address fetch", addresses::onFetch));
+    n.onInternal(EventTypes.CACHE_ADDRESSES, safely("addresses", addresses::onAddresses));
   }
 
   private static boolean fromLocalRank(PeerImpl p) {

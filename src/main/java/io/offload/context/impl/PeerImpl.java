@@ -25,6 +25,10 @@ public final class PeerImpl implements Peer {
   private volatile int serviceProcessId = -1;
   private volatile UcpEndpoint endpoint;
   private volatile String disconnectReason;
+  private volatile byte[] workerAddress;
+  /** Which of the rank's service processes the server side is (0 primary, -1 linked only), and how many it has. */
+  private volatile int serviceIndex;
+  private volatile int serviceCount = 1;
   /** The bootstrap running this peer (event loop). */
   private volatile PeerLink link;
 
@@ -126,6 +130,33 @@ public final class PeerImpl implements Peer {
 
   public void endpoint(UcpEndpoint endpoint) {
     this.endpoint = endpoint;
+  }
+
+  /** The peer's UCX worker address, once it sent it (null before). */
+  public byte[] workerAddress() {
+    return workerAddress;
+  }
+
+  public void workerAddress(byte[] address) {
+    this.workerAddress = address;
+  }
+
+  /**
+   * On a link between a rank and a service process: the index of the service process among the
+   * rank's ({@code 0}: its primary; {@code ClientOptions.LINK_ONLY}: it serves nothing there).
+   */
+  public int serviceIndex() {
+    return serviceIndex;
+  }
+
+  /** How many service processes serve the rank of this link (primary and shadows). */
+  public int serviceCount() {
+    return serviceCount;
+  }
+
+  public void serves(int index, int count) {
+    this.serviceIndex = index;
+    this.serviceCount = count;
   }
 
   public Channel channel() {

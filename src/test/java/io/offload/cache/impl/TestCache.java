@@ -72,6 +72,11 @@ final class TestCache extends CacheLookups {
   }
 
   @Override
+  public Future<org.openucx.jucx.ucp.UcpEndpoint> rankEndpoint(int groupId, int rank) {
+    throw new UnsupportedOperationException("no network here");
+  }
+
+  @Override
   public String revokedAddress() {
     return "offload.test.cache.revoked";
   }
