@@ -1,6 +1,8 @@
 package io.offload.cache;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
 import io.offload.engine.OffloadEngine;
 import io.offload.verticles.RankVerticle;
 import io.offload.verticles.ServiceProcessVerticle;

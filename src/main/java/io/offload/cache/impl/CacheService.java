@@ -55,7 +55,8 @@ public final class CacheService extends CacheLookups {
     this.revocations = new Revocations(tables, links, engine.options().getWorldGroupId());
     this.fetches = new Fetches(links, tables);
     this.outbox = new Outbox(links, tables, handles, oneSided);
-    this.addresses = new RankAddresses(links, tables, handles, fetches, this::onLoop);
+    this.addresses = new RankAddresses(links, tables, handles, fetches, engine.ucx(), this::onLoop,
+        engine.options().isRankAddresses(), engine.options().getMaxAddressLength());
     this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches, outbox, addresses);
     new Inbox(links, exchange, revocations, fetches, addresses).register(engine);
   }

@@ -6,7 +6,7 @@ import io.offload.cache.impl.CacheMessages.AddressAnswer;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
 import io.offload.notify.EventTypes;
-import io.offload.ucx.UcxRuntime;
+import io.offload.ucx.impl.UcxRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -52,15 +52,21 @@ final class RankAddresses {
   private boolean flushScheduled;
   private final Map<ByteBuffer, UcpEndpoint> endpoints = new HashMap<>();
 
-  RankAddresses(Links links, CacheTables tables, Handles handles, Fetches fetches, Consumer<Runnable> later) {
+  /**
+   * @param later      runs a task on the progress thread after those already queued there
+   * @param handsOut   whether this service process hands out its ranks' addresses
+   * @param maxAddress largest worker address accepted from a peer
+   */
+  RankAddresses(Links links, CacheTables tables, Handles handles, Fetches fetches, UcxRuntime ucx,
+      Consumer<Runnable> later, boolean handsOut, int maxAddress) {
     this.links = links;
     this.tables = tables;
     this.handles = handles;
     this.fetches = fetches;
-    this.ucx = links.engine.ucx();
+    this.ucx = ucx;
     this.later = later;
-    this.handsOut = links.engine.options().isRankAddresses();
-    this.maxAddress = links.engine.options().getMaxAddressLength();
+    this.handsOut = handsOut;
+    this.maxAddress = maxAddress;
   }
 
   /** An endpoint from this worker to the worker of {@code rank} of {@code groupId}. */
@@ -86,7 +92,7 @@ final class RankAddresses {
     ByteBuffer key = ByteBuffer.wrap(address);
     UcpEndpoint ep = endpoints.get(key);
     if (ep == null) {
-      ep = ucx.connect(address, links.engine.id() + "-rank-" + endpoints.size());
+      ep = ucx.connect(address, "rank-endpoint-" + endpoints.size());
       endpoints.put(key, ep);
     }
     return ep;
