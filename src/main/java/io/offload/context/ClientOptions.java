@@ -13,14 +13,14 @@ import java.util.Objects;
  * service process connecting to a higher one). Setters validate at once and return {@code this}.
  *
  * <p>JSON: {@code host, port, scope, rank} ({@link RankInfo} JSON){@code , connectTimeoutMs,
- * handshakeTimeoutMs, secret}. Durations travel as whole milliseconds. An unknown or misspelt key is
+ * handshakeTimeoutMs, secret, serviceProcessIndex, serviceProcessCount}. Durations travel as whole milliseconds. An unknown or misspelt key is
  * rejected with an {@link IllegalArgumentException} that names it. The secret is read but never written
  * by {@link #toJson()}.
  */
 public final class ClientOptions {
 
   private static final JsonKeys KEYS = JsonKeys.of(ClientOptions.class, "host", "port", "scope", "rank",
-      "connectTimeoutMs", "handshakeTimeoutMs", "secret");
+      "connectTimeoutMs", "handshakeTimeoutMs", "secret", "serviceProcessIndex", "serviceProcessCount");
 
   /** Server address: loopback. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -32,6 +32,14 @@ public final class ClientOptions {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   /** Time from TCP connect to BOOTSTRAP_DONE. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  /** {@link #setServiceProcessIndex}: the server serves nothing for this client, the link is all. */
+  public static final int LINK_ONLY = -1;
+  /** The server is the rank's primary service process. */
+  public static final int DEFAULT_SERVICE_PROCESS_INDEX = 0;
+  /** One service process per rank (no shadows). */
+  public static final int DEFAULT_SERVICE_PROCESS_COUNT = 1;
+  /** At most this many service processes per rank, as in the C original ({@code MAX_SHADOW_SERVICE_PROCS}). */
+  public static final int MAX_SERVICE_PROCESS_COUNT = 8;
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -40,6 +48,8 @@ public final class ClientOptions {
   private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
   private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
   private String secret;
+  private int serviceProcessIndex = DEFAULT_SERVICE_PROCESS_INDEX;
+  private int serviceProcessCount = DEFAULT_SERVICE_PROCESS_COUNT;
 
   public ClientOptions() {
   }
@@ -52,6 +62,8 @@ public final class ClientOptions {
     this.connectTimeout = other.connectTimeout;
     this.handshakeTimeout = other.handshakeTimeout;
     this.secret = other.secret;
+    this.serviceProcessIndex = other.serviceProcessIndex;
+    this.serviceProcessCount = other.serviceProcessCount;
   }
 
   /**
@@ -74,6 +86,8 @@ public final class ClientOptions {
     if (json.getString("secret") != null) {
       setSecret(json.getString("secret"));
     }
+    setServiceProcessIndex(json.getInteger("serviceProcessIndex", DEFAULT_SERVICE_PROCESS_INDEX));
+    setServiceProcessCount(json.getInteger("serviceProcessCount", DEFAULT_SERVICE_PROCESS_COUNT));
   }
 
   public String getHost() {
@@ -160,6 +174,40 @@ public final class ClientOptions {
     return this;
   }
 
+  public int getServiceProcessIndex() {
+    return serviceProcessIndex;
+  }
+
+  /**
+   * Which of this rank's service processes the server is (scope {@code HOST_SERVICE}): 0 (the
+   * default) its primary, {@code 1 .. count-1} a shadow (the C original's shadow service
+   * processes: it serves the rank too, and the caches list it at that index), or
+   * {@link #LINK_ONLY}: the server serves nothing for this client; the link only reaches it
+   * (what {@code GroupCache.connectHandle} makes).
+   */
+  public ClientOptions setServiceProcessIndex(int index) {
+    if (index < LINK_ONLY || index >= MAX_SERVICE_PROCESS_COUNT) {
+      throw new IllegalArgumentException("serviceProcessIndex must be in [-1, " + (MAX_SERVICE_PROCESS_COUNT - 1)
+          + "], got " + index);
+    }
+    this.serviceProcessIndex = index;
+    return this;
+  }
+
+  public int getServiceProcessCount() {
+    return serviceProcessCount;
+  }
+
+  /** How many service processes serve this rank, primary and shadows (default 1; at most 8). */
+  public ClientOptions setServiceProcessCount(int count) {
+    if (count < 1 || count > MAX_SERVICE_PROCESS_COUNT) {
+      throw new IllegalArgumentException("serviceProcessCount must be in [1, " + MAX_SERVICE_PROCESS_COUNT + "], got "
+          + count);
+    }
+    this.serviceProcessCount = count;
+    return this;
+  }
+
   /** Throws unless the options are complete. */
   public void validate() {
     if (port == -1) {
@@ -167,6 +215,10 @@ public final class ClientOptions {
     }
     if (rankInfo == null) {
       throw new IllegalArgumentException("client options need the rank info of this process");
+    }
+    if (serviceProcessIndex >= serviceProcessCount) {
+      throw new IllegalArgumentException("serviceProcessIndex " + serviceProcessIndex + " must be below "
+          + "serviceProcessCount " + serviceProcessCount);
     }
   }
 
@@ -176,7 +228,8 @@ public final class ClientOptions {
    */
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("host", host).put("port", port).put("scope", scope.name())
-        .put("connectTimeoutMs", connectTimeout.toMillis()).put("handshakeTimeoutMs", handshakeTimeout.toMillis());
+        .put("connectTimeoutMs", connectTimeout.toMillis()).put("handshakeTimeoutMs", handshakeTimeout.toMillis())
+        .put("serviceProcessIndex", serviceProcessIndex).put("serviceProcessCount", serviceProcessCount);
     return rankInfo == null ? json : json.put("rank", rankInfo.toJson());
   }
 
@@ -184,12 +237,14 @@ public final class ClientOptions {
   public boolean equals(Object o) {
     return o instanceof ClientOptions c && c.host.equals(host) && c.port == port && c.scope == scope
         && Objects.equals(c.rankInfo, rankInfo) && c.connectTimeout.equals(connectTimeout)
-        && c.handshakeTimeout.equals(handshakeTimeout) && Objects.equals(c.secret, secret);
+        && c.handshakeTimeout.equals(handshakeTimeout) && Objects.equals(c.secret, secret)
+        && c.serviceProcessIndex == serviceProcessIndex && c.serviceProcessCount == serviceProcessCount;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(host, port, scope, rankInfo, connectTimeout, handshakeTimeout, secret);
+    return Objects.hash(host, port, scope, rankInfo, connectTimeout, handshakeTimeout, secret, serviceProcessIndex,
+        serviceProcessCount);
   }
 
   /** {@link #toJson()}: without the secret. */

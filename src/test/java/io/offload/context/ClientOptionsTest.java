@@ -25,14 +25,16 @@ class ClientOptionsTest {
   private static ClientOptions full() {
     return new ClientOptions().setHost("10.0.0.7").setPort(4711).setScope(Scope.INTER_SERVICE)
         .setRankInfo(new RankInfo(2, 3, 8, 1, 4, 5)).setConnectTimeout(Duration.ofMillis(4321))
-        .setHandshakeTimeout(Duration.ofMillis(1234)).setSecret("s3cret");
+        .setHandshakeTimeout(Duration.ofMillis(1234)).setSecret("s3cret").setServiceProcessIndex(1)
+        .setServiceProcessCount(3);
   }
 
   /** One change per field but the secret (which toJson never writes). */
   private static final List<Consumer<ClientOptions>> ONE_FIELD_CHANGES = List.of(
       o -> o.setHost("10.0.0.8"), o -> o.setPort(4712), o -> o.setPort(-1), o -> o.setScope(Scope.HOST_SERVICE),
       o -> o.setRankInfo(RankInfo.of(0, 0, 1)), o -> o.setRankInfo(null),
-      o -> o.setConnectTimeout(Duration.ofMillis(4322)), o -> o.setHandshakeTimeout(Duration.ofMillis(1235)));
+      o -> o.setConnectTimeout(Duration.ofMillis(4322)), o -> o.setHandshakeTimeout(Duration.ofMillis(1235)),
+      o -> o.setServiceProcessIndex(ClientOptions.LINK_ONLY), o -> o.setServiceProcessCount(2));
 
   @Test
   void shouldStartWithTheDefaultConstants() {
@@ -44,6 +46,8 @@ class ClientOptionsTest {
     assertEquals(ClientOptions.DEFAULT_CONNECT_TIMEOUT, o.getConnectTimeout());
     assertEquals(ClientOptions.DEFAULT_HANDSHAKE_TIMEOUT, o.getHandshakeTimeout());
     assertNull(o.getSecret());
+    assertEquals(ClientOptions.DEFAULT_SERVICE_PROCESS_INDEX, o.getServiceProcessIndex());
+    assertEquals(ClientOptions.DEFAULT_SERVICE_PROCESS_COUNT, o.getServiceProcessCount());
     assertEquals(o, new ClientOptions(new JsonObject()), "empty JSON: the defaults");
     assertReason("client options need a server port", o::validate);
   }
@@ -58,6 +62,8 @@ class ClientOptionsTest {
     assertSame(o, o.setConnectTimeout(Duration.ZERO));
     assertSame(o, o.setHandshakeTimeout(Duration.ofMillis(1)));
     assertSame(o, o.setSecret("s"));
+    assertSame(o, o.setServiceProcessIndex(ClientOptions.LINK_ONLY));
+    assertSame(o, o.setServiceProcessCount(8));
   }
 
   @Test
@@ -70,8 +76,14 @@ class ClientOptionsTest {
     assertReason("connectTimeout must be >= 0", () -> o.setConnectTimeout(Duration.ofMillis(-1)));
     assertReason("handshakeTimeout must be positive", () -> o.setHandshakeTimeout(Duration.ZERO));
     assertReason("secret must not be empty", () -> o.setSecret(""));
+    assertReason("serviceProcessIndex must be in [-1, 7], got -2", () -> o.setServiceProcessIndex(-2));
+    assertReason("serviceProcessIndex must be in [-1, 7], got 8", () -> o.setServiceProcessIndex(8));
+    assertReason("serviceProcessCount must be in [1, 8], got 0", () -> o.setServiceProcessCount(0));
+    assertReason("serviceProcessCount must be in [1, 8], got 9", () -> o.setServiceProcessCount(9));
     assertEquals(new ClientOptions(), o, "a rejected value leaves the options as they were");
     assertReason("client options need the rank info of this process", () -> new ClientOptions().setPort(1).validate());
+    assertReason("serviceProcessIndex 2 must be below serviceProcessCount 2", () -> new ClientOptions().setPort(1)
+        .setRankInfo(RankInfo.of(0, 0, 1)).setServiceProcessIndex(2).setServiceProcessCount(2).validate());
     assertReason("port must be in [1, 65535], got 0", () -> new ClientOptions(new JsonObject().put("port", 0)));
     assertReason("rank must be in [0, 1), got 1",
         () -> new ClientOptions(new JsonObject().put("rank", new JsonObject().put("rank", 1))));
@@ -96,7 +108,8 @@ class ClientOptionsTest {
   void shouldRoundTripAFullySetInstanceThroughJsonLeavingTheSecretOut() {
     ClientOptions full = full();
     JsonObject json = full.toJson();
-    assertEquals(Set.of("host", "port", "scope", "rank", "connectTimeoutMs", "handshakeTimeoutMs"), json.fieldNames());
+    assertEquals(Set.of("host", "port", "scope", "rank", "connectTimeoutMs", "handshakeTimeoutMs", "serviceProcessIndex",
+        "serviceProcessCount"), json.fieldNames());
     assertFalse(json.encode().contains("s3cret"), json.encode());
     assertFalse(full.toString().contains("s3cret"), full.toString());
     ClientOptions back = new ClientOptions(json);

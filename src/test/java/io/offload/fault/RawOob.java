@@ -165,11 +165,17 @@ final class RawOob implements AutoCloseable {
   }
 
   static byte[] helloBody(int magic, int version, int scope, int[] rank) {
-    ByteBuffer b = ByteBuffer.allocate(4 + 2 + 1 + 4 + 4 * rank.length);
+    return helloBody(magic, version, scope, rank, 0, 1);
+  }
+
+  /** A HELLO body with the server's service index among the rank's and their count. */
+  static byte[] helloBody(int magic, int version, int scope, int[] rank, int index, int count) {
+    ByteBuffer b = ByteBuffer.allocate(4 + 2 + 1 + 4 + 4 * rank.length + 2);
     b.putInt(magic).putShort((short) version).put((byte) scope).putInt(1);
     for (int v : rank) {
       b.putInt(v);
     }
+    b.put((byte) index).put((byte) count);
     return b.array();
   }
 

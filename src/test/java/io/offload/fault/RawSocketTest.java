@@ -108,6 +108,12 @@ class RawSocketTest {
     a.add(Arguments.of("negative group id", helloOf(m, v, 0, -1, 0, 1, 0, 1, 0), 1, "invalid rank info"));
     a.add(Arguments.of("group size 0", helloOf(m, v, 0, 0, 0, 0, 0, 1, 0), 1, "invalid rank info"));
     a.add(Arguments.of("all rank fields -1", helloOf(m, v, 0, -1, -1, -1, -1, -1, -1), 1, "invalid rank info"));
+    a.add(Arguments.of("service index 2 of 2", frame(OobCodec.HELLO, helloBody(m, v, 0, RANK, 2, 2)), 1,
+        "service index 2 of 2"));
+    a.add(Arguments.of("service count 0", frame(OobCodec.HELLO, helloBody(m, v, 0, RANK, 0, 0)), 1,
+        "service index 0 of 0"));
+    a.add(Arguments.of("service count 9", frame(OobCodec.HELLO, helloBody(m, v, 0, RANK, 0xFF, 9)), 1,
+        "service index 255 of 9"));
     a.add(Arguments.of("HELLO with trailing bytes", frame(OobCodec.HELLO, concat(goodBody, new byte[3])), 1, "trailing"));
     a.add(Arguments.of("length 65537 (max + 1)", lengthThenKind(EngineOptions.DEFAULT_MAX_FRAME_LENGTH + 1L, 1), 1,
         "frame length 65537"));

@@ -94,7 +94,9 @@ public final class ClientBootstrap {
     ClientSide(NetSocket socket) {
       super(ClientBootstrap.this.engine, server, socket, options.getHandshakeTimeout().toMillis());
       steps.start(Step.HELLO);
-      socket.write(OobCodec.hello(options.getScope().ordinal(), server.channel().id(), options.getRankInfo()));
+      server.serves(options.getServiceProcessIndex(), options.getServiceProcessCount());
+      socket.write(OobCodec.hello(options.getScope().ordinal(), server.channel().id(), options.getRankInfo(),
+          options.getServiceProcessIndex(), options.getServiceProcessCount()));
       steps.done(Step.HELLO);
       steps.start(Step.SERVER_INFO);
     }

@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
  * {@code length} counts the kind byte and the body, so it is never 0 (RecordParser cannot
  * switch to a 0-byte record). Bodies, by kind:
  * <ul>
- *   <li>HELLO (client): magic u32, version u16, scope u8, client channel i32, rank info 6 x i32</li>
+ *   <li>HELLO (client): magic u32, version u16, scope u8, client channel i32, rank info 6 x i32,
+ *       service index u8 (which of the rank's service processes the server is: 0 primary, 1..7 a
+ *       shadow, {@link #LINK_ONLY_INDEX} none, the link only), service count u8 (1..8)</li>
  *   <li>SERVER_INFO (server): server id, service-process id, client id, server channel (i32 each),
  *       has-rank u8 [rank info 6 x i32], worker address (u32 length + bytes)</li>
  *   <li>CLIENT_ADDRESS (client): worker address (u32 length + bytes)</li>
@@ -35,8 +37,14 @@ import java.nio.charset.StandardCharsets;
 public final class OobCodec {
 
   public static final int MAGIC = 0x4F464C44; // "OFLD"
-  /** 2: READY echoes the peer's UCX probe payload (proof that the peer owns its worker address). */
-  public static final int VERSION = 2;
+  /**
+   * 2: READY echoes the peer's UCX probe payload (proof that the peer owns its worker address).
+   * 3: HELLO says which of the rank's service processes the server is, and how many it has.
+   */
+  public static final int VERSION = 3;
+  /** HELLO's service index of a link that serves nothing ({@code ClientOptions.LINK_ONLY}). */
+  public static final int LINK_ONLY_INDEX = 0xFF;
+  private static final int MAX_SERVICE_COUNT = 8;
 
   public static final byte HELLO = 1;
   public static final byte SERVER_INFO = 2;
@@ -63,7 +71,12 @@ public final class OobCodec {
   }
 
   /** The first message of a client. */
-  public record Hello(int magic, int version, int scope, int clientChannel, RankInfo rank) {
+  public record Hello(int magic, int version, int scope, int clientChannel, RankInfo rank, int serviceIndex,
+                      int serviceCount) {
+    /** The index as {@code ClientOptions} has it: -1 for a link only. */
+    public int index() {
+      return serviceIndex == LINK_ONLY_INDEX ? -1 : serviceIndex;
+    }
   }
 
   /** The server's answer to HELLO. */
@@ -119,10 +132,17 @@ public final class OobCodec {
 
   // ------------------------------------------------------------------ encoders
 
+  /** A HELLO to the rank's primary service process (one per rank). */
   public static Buffer hello(int scope, int clientChannel, RankInfo rank) {
+    return hello(scope, clientChannel, rank, 0, 1);
+  }
+
+  /** A HELLO; {@code index} -1 for a link only. */
+  public static Buffer hello(int scope, int clientChannel, RankInfo rank, int index, int count) {
     Buffer body = Buffer.buffer().appendInt(MAGIC).appendShort((short) VERSION).appendByte((byte) scope)
         .appendInt(clientChannel);
     appendRank(body, rank);
+    body.appendByte((byte) (index < 0 ? LINK_ONLY_INDEX : index)).appendByte((byte) count);
     return frame(HELLO, body);
   }
 
@@ -184,8 +204,14 @@ public final class OobCodec {
     int scope = r.u8();
     int channel = r.i32();
     RankInfo rank = r.rank();
+    int index = r.u8();
+    int count = r.u8();
+    if (count < 1 || count > MAX_SERVICE_COUNT || (index != LINK_ONLY_INDEX && index >= count)) {
+      throw new ProtocolException("HELLO: service index " + index + " of " + count + " (count in [1, "
+          + MAX_SERVICE_COUNT + "], index below it or " + LINK_ONLY_INDEX + ")");
+    }
     r.end();
-    return new Hello(magic, version, scope, channel, rank);
+    return new Hello(magic, version, scope, channel, rank, index, count);
   }
 
   public static ServerInfo decodeServerInfo(Buffer body, int maxAddressLength) {

@@ -127,8 +127,9 @@ public final class ServerBootstrap {
     new ServerSide(peer, socket);
   }
 
-  private static long claimKey(RankInfo r) {
-    return ((long) r.groupId() << 32) | (r.rank() & 0xFFFFFFFFL);
+  /** A link-only client claims in a space of its own: it never stands in the way of the rank's membership. */
+  private static long claimKey(RankInfo r, boolean linkOnly) {
+    return ((long) r.groupId() << 32) | (r.rank() & 0xFFFFFFFFL) | (linkOnly ? Long.MIN_VALUE : 0);
   }
 
   /** The server end of one client's bootstrap. */
@@ -198,7 +199,8 @@ public final class ServerBootstrap {
      */
     private void admit() {
       RankInfo rank = hello.rank();
-      long key = claimKey(rank);
+      boolean linkOnly = hello.index() < 0;
+      long key = claimKey(rank, linkOnly);
       PeerImpl holder = claims.get(key);
       if (holder != null && holder.phase() != BootstrapPhase.DISCONNECTED && !wireChecked
           && holder.link() instanceof ServerSide old) {
@@ -227,7 +229,8 @@ public final class ServerBootstrap {
             + "connection is gone");
         return;
       }
-      String refused = engine.cache() instanceof CacheService c ? c.refusal(options.getScope(), rank) : null;
+      String refused = linkOnly || !(engine.cache() instanceof CacheService c) ? null
+          : c.refusal(options.getScope(), rank);
       if (refused != null) { // group too large, or conflicting with its size here (issue 16: 1, 8)
         refuse(OobCodec.ERR_PROTOCOL, refused);
         return;
@@ -242,6 +245,7 @@ public final class ServerBootstrap {
       claims.put(key, peer);
       claim = key;
       peer.rankInfo(rank);
+      peer.serves(hello.index(), hello.serviceCount());
       peer.channel().remoteId(hello.clientChannel());
       peer.serverIds(serverId, options.getServiceProcessId());
       sendServerInfo();
