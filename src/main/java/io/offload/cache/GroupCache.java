@@ -58,11 +58,36 @@ public interface GroupCache {
   /** Whether two ranks of a group are served by the same service process. */
   boolean onSameServiceProcess(int groupId, int rankA, int rankB);
 
-  /** The handle of service process {@code serviceProcessId}. */
+  /**
+   * The handle of service process {@code serviceProcessId}, if this process is linked to it:
+   * a rank to its own service process(es) and to those {@link #connectHandle} linked, a service
+   * process to the others of the mesh. Else {@link CacheMissException}.
+   */
   Handle handle(int serviceProcessId);
 
   /** The handle of service process {@code serviceProcessId}, if this process is linked to it. */
   Optional<Handle> findHandle(int serviceProcessId);
+
+  /**
+   * Any service process reachable: the handle of {@code serviceProcessId}, at once if this
+   * process is linked to it, else once a link is made. A rank links on first use to any service
+   * process of the {@link #directory()}: a link-only client context (it serves nothing for this
+   * rank there) to its rank port, with the options of the rank's own client context (secret,
+   * timeouts). The link bootstraps on the engine's event loop and UCX thread, hence the future;
+   * afterwards {@link #handle} answers at once, and the handle carries the region the service
+   * process published, if any (notifications through {@code handle.context().notify(
+   * handle.peerId(), ...)}, one-sided {@link Handle#put}/{@link Handle#get}). Fails with
+   * {@link CacheMissException} for a service process not in the directory, or when the link
+   * fails. A service process reaches the others through the mesh.
+   */
+  Future<Handle> connectHandle(int serviceProcessId);
+
+  /**
+   * The directory of service processes: each one's global id, host and rank port, as the
+   * service processes send it to their ranks at bootstrap (every change after). Ascending ids;
+   * allocates.
+   */
+  List<ServiceProcessAddress> directory();
 
   /** The handle of the service process that serves {@code rank} of {@code groupId}. */
   default Handle handleOf(int groupId, int rank) {

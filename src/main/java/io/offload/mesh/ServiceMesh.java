@@ -56,9 +56,11 @@ public final class ServiceMesh {
     ServerOptions serverOptions = new ServerOptions().setHost(me.address()).setPort(me.meshPort())
         .setScope(Scope.INTER_SERVICE).setServiceProcessId(id)
         .setMaxPeers(Math.max(1, topology.serviceProcessCount())).setSecret(secret);
+    // who this service process is (its host among them): told to the mesh peers, and to its own cache
+    RankInfo self = new RankInfo(0, id, topology.serviceProcessCount(), me.localId(), onHost, me.hostId());
+    serverOptions.setRankInfo(self);
     return engine.listen(serverOptions).map(server -> {
       List<Future<ExecutionContext>> links = new ArrayList<>();
-      RankInfo self = new RankInfo(0, id, topology.serviceProcessCount(), me.localId(), onHost, me.hostId());
       for (int higher = id + 1; higher < topology.serviceProcessCount(); higher++) {
         ServiceProcessSpec peer = topology.serviceProcess(higher);
         int target = higher;

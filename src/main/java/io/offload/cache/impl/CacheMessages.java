@@ -1,7 +1,12 @@
 package io.offload.cache.impl;
 
 import io.offload.cache.RemoteRegion;
+import io.offload.cache.ServiceProcessAddress;
 import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Payloads of the cache's notifications (library types {@code CACHE_*}, {@code MEMORY_REGION}).
@@ -27,6 +32,8 @@ import io.vertx.core.buffer.Buffer;
  *   i32 groupId | i32 count | count x [i32 rank | i32 status | i32 length | length bytes]
  *   status ADDRESS_OK: the worker address follows; ADDRESS_OFF: its service process hands out
  *   no addresses (length 0); ADDRESS_UNKNOWN: no such rank there (length 0)
+ * CACHE_DIRECTORY:
+ *   i32 count | count x [i32 sp | i32 hostId | i32 rankPort | u16 length | length bytes (host, UTF-8)]
  * </pre>
  *
  * <p>Stateless; thread safe.
@@ -249,5 +256,44 @@ final class CacheMessages {
   /** The group id of a CACHE_ADDRESSES message. */
   static int addressesGroup(Buffer b) {
     return b.getInt(0);
+  }
+
+  static Buffer directory(List<ServiceProcessAddress> entries) {
+    Buffer b = Buffer.buffer().appendInt(entries.size());
+    for (ServiceProcessAddress a : entries) {
+      byte[] host = a.host().getBytes(StandardCharsets.UTF_8);
+      b.appendInt(a.serviceProcessId()).appendInt(a.hostId()).appendInt(a.port()).appendShort((short) host.length)
+          .appendBytes(host);
+    }
+    return b;
+  }
+
+  /** At most {@code max} entries; each is validated ({@link ServiceProcessAddress}). */
+  static List<ServiceProcessAddress> decodeDirectory(Buffer b, int max) {
+    if (b.length() < 4) {
+      throw new IllegalArgumentException("directory message of " + b.length() + " bytes");
+    }
+    int count = b.getInt(0);
+    if (count < 0 || count > max || (long) count * 14 > b.length() - 4) {
+      throw new IllegalArgumentException("directory message says " + count + " entries in " + b.length() + " bytes");
+    }
+    List<ServiceProcessAddress> out = new ArrayList<>(count);
+    int pos = 4;
+    for (int i = 0; i < count; i++) {
+      if (pos + 14 > b.length()) {
+        throw new IllegalArgumentException("directory message truncated at entry " + i);
+      }
+      int length = b.getUnsignedShort(pos + 12);
+      if (pos + 14 + length > b.length()) {
+        throw new IllegalArgumentException("directory message truncated at entry " + i);
+      }
+      String host = new String(b.getBytes(pos + 14, pos + 14 + length), StandardCharsets.UTF_8);
+      out.add(new ServiceProcessAddress(b.getInt(pos), b.getInt(pos + 4), host, b.getInt(pos + 8)));
+      pos += 14 + length;
+    }
+    if (pos != b.length()) {
+      throw new IllegalArgumentException("directory message has " + (b.length() - pos) + " trailing bytes");
+    }
+    return out;
   }
 }

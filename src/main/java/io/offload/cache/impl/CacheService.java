@@ -2,6 +2,10 @@ package io.offload.cache.impl;
 
 import io.offload.cache.CacheMissException;
 import io.offload.cache.EntryOutcome;
+import io.offload.cache.Handle;
+import io.offload.cache.ServiceProcessAddress;
+import io.offload.context.ClientOptions;
+import io.offload.context.ServerOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.cache.RemoteRegion;
 import io.offload.topology.RankInfo;
@@ -18,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -45,6 +50,8 @@ public final class CacheService extends CacheLookups {
   private final Fetches fetches;
   private final Outbox outbox;
   private final RankAddresses addresses;
+  private final Directory directory;
+  private final Reach reach;
 
   public CacheService(EngineImpl engine) {
     super(engine.options().getMaxGroupSize());
@@ -57,7 +64,10 @@ public final class CacheService extends CacheLookups {
     this.outbox = new Outbox(links, tables, handles, oneSided);
     this.addresses = new RankAddresses(links, tables, handles, fetches, engine.ucx(), this::onLoop,
         engine.options().isRankAddresses(), engine.options().getMaxAddressLength());
-    this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches, outbox, addresses);
+    this.directory = new Directory(links);
+    this.reach = new Reach(links, handles, directory, oneSided, engine::connect, this::onLoop);
+    this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches, outbox, addresses, directory,
+        reach);
     new Inbox(links, exchange, revocations, fetches, addresses).register(engine);
   }
 
@@ -81,6 +91,31 @@ public final class CacheService extends CacheLookups {
       }
       links.localSp = id;
     });
+  }
+
+  /**
+   * A server context listens (called once it does): a rank server of this service process goes
+   * into the directory with its address; a server's rank info (a mesh server's says who this
+   * service process is) tells this process's host.
+   */
+  public void listening(ServerOptions options, int port) {
+    onLoop(() -> {
+      RankInfo self = options.getRankInfo();
+      if (self != null && links.selfHost < 0) {
+        links.selfHost = self.hostId();
+        directory.ownHost(self.hostId());
+      }
+      if (options.getScope() == Scope.HOST_SERVICE) {
+        directory.own(options.getServiceProcessId(), options.getHost(), port);
+      }
+    });
+  }
+
+  /** A client context starts: a rank's link to its primary service process lends its options to link-only contexts. */
+  public void clientStarting(ClientOptions options) {
+    if (options.getScope() == Scope.HOST_SERVICE && options.getServiceProcessIndex() == 0) {
+      links.clientTemplate = new ClientOptions(options);
+    }
   }
 
   /** Global id of the service process this engine is, or -1. */
@@ -208,6 +243,23 @@ public final class CacheService extends CacheLookups {
   }
 
   @Override
+  public List<ServiceProcessAddress> directory() {
+    return directory.all();
+  }
+
+  @Override
+  public Future<Handle> connectHandle(int serviceProcessId) {
+    if (serviceProcessId < 0) {
+      throw new IllegalArgumentException("serviceProcessId must be >= 0, got " + serviceProcessId);
+    }
+    Handle h = handles.find(serviceProcessId).orElse(null);
+    if (h != null) {
+      return Future.succeededFuture(h); // linked: no hop
+    }
+    return onProgress(() -> reach.connect(serviceProcessId)).compose(this::onCaller);
+  }
+
+  @Override
   public Future<UcpEndpoint> rankEndpoint(int groupId, int rank) {
     if (groupId < 0 || rank < 0) {
       throw new IllegalArgumentException("group and rank must be >= 0, got " + groupId + ", " + rank);
@@ -248,6 +300,7 @@ public final class CacheService extends CacheLookups {
       revocations.failAll(why);
       fetches.failAll(why);
       addresses.failAll(why);
+      reach.failAll(why);
       oneSided.close();
       done.complete();
     });

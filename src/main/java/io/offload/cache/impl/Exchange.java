@@ -42,10 +42,14 @@ final class Exchange {
   private final Fetches fetches;
   private final Outbox outbox;
   private final RankAddresses addresses;
+  private final Directory directory;
+  private final Reach reach;
 
   Exchange(Links links, CacheTables tables, Handles handles, OneSided oneSided, Revocations revocations,
-      Fetches fetches, Outbox outbox, RankAddresses addresses) {
+      Fetches fetches, Outbox outbox, RankAddresses addresses, Directory directory, Reach reach) {
     this.addresses = addresses;
+    this.directory = directory;
+    this.reach = reach;
     this.fetches = fetches;
     this.outbox = outbox;
     this.links = links;
@@ -66,6 +70,9 @@ final class Exchange {
     Role role = p.context().role();
     if (scope == Scope.HOST_SERVICE && role == Role.SERVER) {
       localRankReady(p);
+    } else if (scope == Scope.HOST_SERVICE && role == Role.CLIENT && p.serviceIndex() != 0) {
+      // a shadow service process, or one linked to only: reachable, but not the one this rank goes through
+      handles.put(new Handle(p.serviceProcessId(), p.context(), p, null, oneSided));
     } else if (scope == Scope.HOST_SERVICE && role == Role.CLIENT) {
       links.server = p;
       RankInfo me = links.engine.options().getRankInfo();
@@ -85,6 +92,7 @@ final class Exchange {
       }
       links.mesh.add(p);
       handles.put(new Handle(remote, p.context(), p, null, oneSided));
+      directory.sendOwn(p);
       for (int g : tables.groups()) {
         outbox.sendOwnEntries(p, g);
       }
@@ -100,11 +108,13 @@ final class Exchange {
     RankInfo ri = p.rank();
     links.localRanks.add(p);
     outbox.ownRegion().ifPresent(r -> links.send(p, EventTypes.MEMORY_REGION, CacheMessages.region(r)));
-    if (ri == null) {
-      return;
+    directory.sendAll(p); // after the region: a link-only rank takes its handle as complete on it
+    if (ri == null || p.serviceIndex() < 0) {
+      return; // a link only: it reaches us, we serve nothing for it
     }
     if (links.selfHost < 0) {
       links.selfHost = ri.hostId(); // a rank's own service process runs on its host
+      directory.ownHost(ri.hostId());
     }
     GroupTable t = tables.table(ri.groupId());
     EntryOutcome o = addLocal(p, ri.groupId(), t == null ? 0 : t.seq, ri.groupSize(), ri.rank(), ri.localRank(),
@@ -178,6 +188,7 @@ final class Exchange {
     oneSided.forget(p);
     fetches.forget(p);
     addresses.forget(p);
+    reach.forget(p);
   }
 
   /**
@@ -194,7 +205,7 @@ final class Exchange {
     }
   }
 
-  private static int remoteServiceProcess(PeerImpl p) {
+  static int remoteServiceProcess(PeerImpl p) {
     if (p.context().role() == Role.CLIENT) {
       return p.serviceProcessId();
     }
@@ -206,7 +217,20 @@ final class Exchange {
 
   /** CACHE_ENTRIES: from a local rank, it joins a group through us; else entries of the exchange. */
   void onEntries(PeerImpl from, Buffer payload) {
-    onEntries(from, payload, from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER);
+    boolean fromRank = from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER;
+    if (fromRank && from.serviceIndex() < 0) {
+      LOG.warn("{}: dropped cache entries from {}: a link-only rank joins nothing here", id(), from);
+      return;
+    }
+    onEntries(from, payload, fromRank);
+  }
+
+  /** CACHE_DIRECTORY: taken from the mesh and from this rank's service processes. */
+  void onDirectory(PeerImpl from, Buffer payload) {
+    boolean fromMesh = from.context().scope() == Scope.INTER_SERVICE;
+    if (directory.onDirectory(from, payload, fromMesh ? remoteServiceProcess(from) : -1) && !fromMesh) {
+      reach.directoryFrom(from);
+    }
   }
 
   /**

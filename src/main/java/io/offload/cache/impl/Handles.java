@@ -65,7 +65,7 @@ public final class Handles {
     Handle h = get(serviceProcessId);
     if (h == null) {
       throw new CacheMissException("no handle for service process " + serviceProcessId
-          + " (this process is not linked to it, or not yet)");
+          + " (this process is not linked to it, or not yet: GroupCache.connectHandle links it)");
     }
     return h;
   }

@@ -51,6 +51,7 @@ final class Inbox {
     }));
     n.onInternal(EventTypes.CACHE_ADDRESS_FETCH, safely("address fetch", addresses::onFetch));
     n.onInternal(EventTypes.CACHE_ADDRESSES, safely("addresses", addresses::onAddresses));
+    n.onInternal(EventTypes.CACHE_DIRECTORY, safely("directory", exchange::onDirectory));
   }
 
   private static boolean fromLocalRank(PeerImpl p) {

@@ -39,6 +39,8 @@ final class Links implements Revocations.Wire {
   final LocalMembers members = new LocalMembers();
   /** On a rank: its service process. */
   PeerImpl server;
+  /** On a rank: the options of its client context to its service process, for link-only contexts to others. */
+  volatile io.offload.context.ClientOptions clientTemplate;
   /** On a rank: group -> its rank there. */
   final Map<Integer, Integer> myRanks = new HashMap<>();
 

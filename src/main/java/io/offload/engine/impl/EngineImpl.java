@@ -193,12 +193,16 @@ public final class EngineImpl implements OffloadEngine {
   public Future<ExecutionContext> listen(ServerOptions options) {
     checkOpen();
     cache.serveAs(options.getServiceProcessId());
-    return onCaller(ServerBootstrap.start(this, options).map(c -> (ExecutionContext) c));
+    return onCaller(ServerBootstrap.start(this, options).map(c -> {
+      cache.listening(options, c.localPort());
+      return (ExecutionContext) c;
+    }));
   }
 
   @Override
   public Future<ExecutionContext> connect(ClientOptions options) {
     checkOpen();
+    cache.clientStarting(options);
     return onCaller(ClientBootstrap.connect(this, options).map(c -> (ExecutionContext) c));
   }
 

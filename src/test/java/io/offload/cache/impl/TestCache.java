@@ -77,6 +77,16 @@ final class TestCache extends CacheLookups {
   }
 
   @Override
+  public Future<io.offload.cache.Handle> connectHandle(int serviceProcessId) {
+    throw new UnsupportedOperationException("no network here");
+  }
+
+  @Override
+  public java.util.List<io.offload.cache.ServiceProcessAddress> directory() {
+    return java.util.List.of();
+  }
+
+  @Override
   public String revokedAddress() {
     return "offload.test.cache.revoked";
   }
