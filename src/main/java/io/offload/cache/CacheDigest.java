@@ -13,7 +13,8 @@ import java.util.HexFormat;
  * A short digest of one group's entries, to compare caches across processes (and with the
  * ground truth derived from a {@link Topology}) by printing one word. Entries must be added in
  * rank order: group id, size, then per rank: rank, local rank, local size, host id, service
- * process, as big-endian ints, hashed with SHA-256; the first 16 hex digits are kept.
+ * process, and its shadow service processes if it has any ({@link #shadow}), as big-endian
+ * ints, hashed with SHA-256; the first 16 hex digits are kept.
  *
  * <p>Not thread safe.
  */
@@ -40,6 +41,14 @@ public final class CacheDigest {
     return this;
   }
 
+  /** The shadow service process of the rank added last, by index (1, 2, ...). */
+  public CacheDigest shadow(int serviceProcess) {
+    scratch.clear();
+    scratch.putInt(serviceProcess).flip();
+    sha.update(scratch);
+    return this;
+  }
+
   public String digest() {
     return HexFormat.of().formatHex(sha.digest(), 0, 8);
   }
@@ -51,7 +60,11 @@ public final class CacheDigest {
   public static String expected(Topology topology, RankInfo[] ranks) {
     CacheDigest d = new CacheDigest(ranks[0].groupId(), ranks.length);
     for (RankInfo r : ranks) {
-      d.add(r.rank(), r.localRank(), r.localSize(), r.hostId(), topology.serviceProcessOf(r));
+      var sps = topology.serviceProcessesFor(r.hostId(), r.localRank());
+      d.add(r.rank(), r.localRank(), r.localSize(), r.hostId(), sps.get(0).globalId());
+      for (int i = 1; i < sps.size(); i++) {
+        d.shadow(sps.get(i).globalId());
+      }
     }
     return d.digest();
   }

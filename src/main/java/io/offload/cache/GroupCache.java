@@ -35,6 +35,24 @@ public interface GroupCache {
   int serviceProcessOf(int groupId, int rank);
 
   /**
+   * Several service processes per rank (the C original's shadow service processes, its
+   * {@code sp_idx}): the global id of the service process of index {@code index} of {@code rank}
+   * of {@code groupId}; index 0 is the primary ({@link #serviceProcessOf(int, int)}), 1 ..
+   * {@link #serviceProcessesPerRank}{@code - 1} its shadows, which serve the rank too (a topology
+   * with {@code serviceProcessesPerRank} k makes each rank known to k service processes of its
+   * host). O(1), allocation-free. The lookups by host and by position count primaries only.
+   */
+  int serviceProcessOf(int groupId, int rank, int index);
+
+  /** How many service processes serve each rank of {@code groupId} (primary and shadows; 1 without shadows). */
+  int serviceProcessesPerRank(int groupId);
+
+  /** The handle of the service process of index {@code index} of {@code rank} (0: primary). */
+  default Handle handleOf(int groupId, int rank, int index) {
+    return handle(serviceProcessOf(groupId, rank, index));
+  }
+
+  /**
    * Entries on demand: the service process of {@code rank} of {@code groupId}, at once if its
    * entry is known here, else once this process has fetched it (a rank from its service
    * process, which asks the other service processes if it does not know it either; or when the

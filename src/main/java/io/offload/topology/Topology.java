@@ -34,6 +34,10 @@ import java.util.Set;
  *
  * A rank on host {@code h} with local rank {@code l} is served by service process
  * {@code l % (service processes of h)} of that host ({@link #serviceProcessFor(int, int)}).
+ * With {@code "serviceProcessesPerRank": k} (default 1, at most 8 and at most the service
+ * processes of any host) it is also known to {@code k - 1} shadows, the next ones of its host
+ * in turn: index {@code i} is service process {@code (l + i) % n} of the host
+ * ({@link #serviceProcessesFor(int, int)}).
  * Invalid files fail with a {@link TopologyException} naming the file, line and field.
  *
  * <p>Immutable; thread safe.
@@ -42,8 +46,22 @@ public final class Topology {
 
   private final List<HostSpec> hosts;
   private final List<ServiceProcessSpec> serviceProcesses;
+  private final int perRank;
 
   Topology(List<HostSpec> hosts) {
+    this(hosts, 1);
+  }
+
+  private Topology(List<HostSpec> hosts, int perRank) {
+    int fewest = Integer.MAX_VALUE;
+    for (HostSpec h : hosts) {
+      fewest = Math.min(fewest, h.serviceProcesses().size());
+    }
+    if (perRank < 1 || perRank > MAX_PER_RANK || perRank > fewest) {
+      throw new IllegalArgumentException("serviceProcessesPerRank must be in [1, " + Math.min(MAX_PER_RANK, fewest)
+          + "] (at most " + MAX_PER_RANK + " and at most the service processes of any host), got " + perRank);
+    }
+    this.perRank = perRank;
     this.hosts = List.copyOf(hosts);
     List<ServiceProcessSpec> all = new ArrayList<>();
     for (HostSpec h : hosts) {
@@ -117,6 +135,39 @@ public final class Topology {
    */
   public static Topology onLoopback(int hosts, int perHost) {
     return uniform(hosts, perHost, "127.0.0.1", FreePorts.pick(2 * Math.max(hosts, 1) * Math.max(perHost, 1)));
+  }
+
+  /** At most this many service processes per rank, as in the C original ({@code MAX_SHADOW_SERVICE_PROCS}). */
+  public static final int MAX_PER_RANK = 8;
+
+  /** How many service processes serve each rank: its primary and {@code k - 1} shadows. */
+  public int serviceProcessesPerRank() {
+    return perRank;
+  }
+
+  /**
+   * This topology with {@code k} service processes per rank.
+   *
+   * @throws IllegalArgumentException unless {@code 1 <= k <= min(8, service processes of any host)}
+   */
+  public Topology withServiceProcessesPerRank(int k) {
+    return new Topology(hosts, k);
+  }
+
+  /**
+   * The {@link #serviceProcessesPerRank()} service processes of local rank {@code localRank} of
+   * host {@code hostId}: its primary first ({@link #serviceProcessFor}), then its shadows.
+   */
+  public List<ServiceProcessSpec> serviceProcessesFor(int hostId, int localRank) {
+    if (localRank < 0) {
+      throw new IllegalArgumentException("localRank must be >= 0, got " + localRank);
+    }
+    List<ServiceProcessSpec> sps = host(hostId).serviceProcesses();
+    List<ServiceProcessSpec> out = new ArrayList<>(perRank);
+    for (int i = 0; i < perRank; i++) {
+      out.add(sps.get((localRank + i) % sps.size()));
+    }
+    return out;
   }
 
   public List<HostSpec> hosts() {
@@ -201,7 +252,8 @@ public final class Topology {
       }
       hs.add(new JsonObject().put("name", h.name()).put("address", h.address()).put("serviceProcesses", sps));
     }
-    return new JsonObject().put("hosts", hs);
+    JsonObject json = new JsonObject().put("hosts", hs);
+    return perRank == 1 ? json : json.put("serviceProcessesPerRank", perRank);
   }
 
   @Override
@@ -289,7 +341,20 @@ public final class Topology {
         }
         hosts.add(new HostSpec(h, name, address, sps));
       }
-      return new Topology(hosts);
+      Object k = root.getValue("serviceProcessesPerRank");
+      if (k == null) {
+        return new Topology(hosts);
+      }
+      if (!(k instanceof Integer || k instanceof Long)) {
+        throw error("/serviceProcessesPerRank", "serviceProcessesPerRank", "must be a whole number, got " + k);
+      }
+      try {
+        return new Topology(hosts, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
+            ((Number) k).longValue())));
+      } catch (IllegalArgumentException e) {
+        throw error("/serviceProcessesPerRank", "serviceProcessesPerRank",
+            e.getMessage().substring("serviceProcessesPerRank ".length()));
+      }
     }
 
     private JsonArray array(JsonObject o, String key, String parent, String pointer) {

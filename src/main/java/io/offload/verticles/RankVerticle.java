@@ -15,11 +15,15 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A rank: an engine with one client context bootstrapped against its service process, then
@@ -32,7 +36,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p>With a {@code topology} (a file path or the JSON itself), {@code client} needs no host or
  * port: the rank connects to the service process that serves it
- * ({@code localRank % service processes of its host}). {@code waitForCache} (default: true with a
+ * ({@code localRank % service processes of its host}); with {@code serviceProcessesPerRank} k in the
+ * topology also to its k - 1 shadows (client contexts of service-process index 1 .. k-1, after the
+ * primary; {@link #shadows()}). {@code waitForCache} (default: true with a
  * topology) waits up to {@code cacheTimeoutMs} (default 60000) for the whole group in the cache;
  * the summary then holds {@code cacheEntries}, {@code cacheMs} and {@code cacheDigest}.
  *
@@ -51,6 +57,8 @@ public class RankVerticle extends VerticleBase {
 
   private OffloadEngine engine;
   private ExecutionContext client;
+  private final List<ClientOptions> shadowOptions = new ArrayList<>();
+  private final List<ExecutionContext> shadows = new ArrayList<>();
   private final JsonObject summary = new JsonObject();
 
   @Override
@@ -64,8 +72,13 @@ public class RankVerticle extends VerticleBase {
       if (me == null) {
         throw new IllegalArgumentException("a rank with a topology needs client.rank (its rank info)");
       }
-      ServiceProcessSpec sp = topology.serviceProcessFor(me.hostId(), me.localRank());
-      clientOptions.setHost(sp.address()).setPort(sp.rankPort());
+      List<ServiceProcessSpec> sps = topology.serviceProcessesFor(me.hostId(), me.localRank());
+      clientOptions.setHost(sps.get(0).address()).setPort(sps.get(0).rankPort())
+          .setServiceProcessIndex(0).setServiceProcessCount(sps.size());
+      for (int i = 1; i < sps.size(); i++) {
+        shadowOptions.add(new ClientOptions(clientOptions).setHost(sps.get(i).address()).setPort(sps.get(i).rankPort())
+            .setServiceProcessIndex(i));
+      }
     }
     boolean waitForCache = conf.getBoolean("waitForCache", topology != null);
     long cacheTimeoutMs = conf.getLong("cacheTimeoutMs", 60_000L);
@@ -93,9 +106,10 @@ public class RankVerticle extends VerticleBase {
               .put("bootstrapMs", (System.nanoTime() - t0) / 1e6).put("bootstrapAtNanos", System.nanoTime())
               .put("clientId", c.clientId())
               .put("serviceProcess", c.peer(0).orElseThrow().serviceProcessId());
-          return waitForCache ? awaitCache(clientOptions.getRankInfo().groupId(), cacheTimeoutMs, t0)
-              : Future.succeededFuture();
+          return connectShadows();
         })
+        .compose(v -> waitForCache ? awaitCache(clientOptions.getRankInfo().groupId(), cacheTimeoutMs, t0)
+            : Future.succeededFuture())
         .compose(v -> roundTrips(notifications, payloadBytes))
         .onSuccess(rtts -> {
           summary.put("notifications", notifications);
@@ -117,6 +131,24 @@ public class RankVerticle extends VerticleBase {
             context.runOnContext(x -> vertx.undeploy(deploymentID()).eventually(() -> vertx.close()));
           }
         });
+  }
+
+  /** The shadow links, in index order, after the primary's; their service processes go in the summary. */
+  private Future<Void> connectShadows() {
+    List<Future<ExecutionContext>> all = new ArrayList<>();
+    shadowOptions.forEach(o -> all.add(engine.connect(o)));
+    return Future.all(all).map(cf -> {
+      JsonArray ids = new JsonArray();
+      for (int i = 0; i < cf.size(); i++) {
+        ExecutionContext c = cf.resultAt(i);
+        shadows.add(c);
+        ids.add(c.peer(0).orElseThrow().serviceProcessId());
+      }
+      if (!ids.isEmpty()) {
+        summary.put("shadowServiceProcesses", ids);
+      }
+      return null;
+    });
   }
 
   /** Waits (bounded) for the whole group in the cache; notes its size and digest in the summary. */
@@ -198,6 +230,11 @@ public class RankVerticle extends VerticleBase {
 
   public ExecutionContext client() {
     return client;
+  }
+
+  /** The client contexts to the rank's shadow service processes (index 1, 2, ...), once started. */
+  public List<ExecutionContext> shadows() {
+    return List.copyOf(shadows);
   }
 
   public OffloadEngine engine() {

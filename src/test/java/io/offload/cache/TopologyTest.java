@@ -70,6 +70,34 @@ class TopologyTest {
     assertThrows(TopologyException.class, () -> Topology.read(Path.of("does/not/exist.json")));
   }
 
+  @Test
+  void shouldListAPrimaryAndItsShadowsPerRankWithServiceProcessesPerRank() {
+    Topology t = Topology.read(Path.of("verticles/topology-2hosts.json")); // 2 service processes per host
+    assertEquals(1, t.serviceProcessesPerRank());
+    assertEquals(java.util.List.of(t.serviceProcess(3)), t.serviceProcessesFor(1, 5));
+    Topology k2 = t.withServiceProcessesPerRank(2);
+    // index i: service process (localRank + i) % n of the host
+    assertEquals(java.util.List.of(t.serviceProcess(3), t.serviceProcess(2)), k2.serviceProcessesFor(1, 5));
+    assertEquals(java.util.List.of(t.serviceProcess(0), t.serviceProcess(1)), k2.serviceProcessesFor(0, 2));
+    assertEquals(k2.serviceProcessFor(1, 5), k2.serviceProcessesFor(1, 5).get(0), "index 0 is the primary");
+    assertEquals(2, Topology.fromJson(k2.toJson()).serviceProcessesPerRank());
+    assertEquals(t.toJson(), t.withServiceProcessesPerRank(1).toJson(), "1 is not written: files stay as they were");
+    IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> t.withServiceProcessesPerRank(3));
+    assertTrue(tooMany.getMessage().contains("must be in [1, 2]"), tooMany.getMessage());
+    String text = """
+        {
+          "hosts": [
+            { "address": "h", "serviceProcesses": [ { "rankPort": 1, "meshPort": 2 } ] }
+          ],
+          "serviceProcessesPerRank": 2
+        }
+        """;
+    assertEquals("t.json:5: serviceProcessesPerRank must be in [1, 1] (at most 8 and at most the service processes of "
+        + "any host), got 2", assertThrows(TopologyException.class, () -> Topology.parse(text, "t.json")).getMessage());
+    assertMessage("{\"hosts\": [{\"address\": \"h\", \"serviceProcesses\": [{\"rankPort\": 1, \"meshPort\": 2}]}],"
+        + " \"serviceProcessesPerRank\": \"two\"}", "t.json:1: serviceProcessesPerRank must be a whole number, got two");
+  }
+
   private static void assertMessage(String json, String expected) {
     assertEquals(expected, assertThrows(TopologyException.class, () -> Topology.parse(json, "t.json")).getMessage());
   }

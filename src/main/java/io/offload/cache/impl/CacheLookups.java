@@ -59,6 +59,27 @@ abstract class CacheLookups implements GroupCache {
   }
 
   @Override
+  public int serviceProcessOf(int groupId, int rank, int index) {
+    GroupTable t = tables.group(groupId);
+    checkRank(t, rank);
+    if (index < 0 || index >= t.width) {
+      throw new CacheMissException("group " + groupId + " has " + t.width + " service process(es) per rank, no index "
+          + index);
+    }
+    int sp = t.sp(rank, index);
+    if (sp < 0) {
+      throw new CacheMissException("service process " + index + " of rank " + rank + " of group " + groupId
+          + " is not in the cache yet");
+    }
+    return sp;
+  }
+
+  @Override
+  public int serviceProcessesPerRank(int groupId) {
+    return tables.group(groupId).width;
+  }
+
+  @Override
   public boolean contains(int groupId, int rank) {
     GroupTable t = tables.table(groupId);
     return t != null && rank >= 0 && rank < t.size && t.spAcquire(rank) >= 0;
@@ -228,6 +249,9 @@ abstract class CacheLookups implements GroupCache {
       RankInfo ri = t.rankInfo(r);
       if (ri != null) {
         d.add(r, ri.localRank(), ri.localSize(), ri.hostId(), t.spAcquire(r));
+        for (int i = 1; i < t.width; i++) {
+          d.shadow(t.sp(r, i));
+        }
       }
     }
     return d.digest();

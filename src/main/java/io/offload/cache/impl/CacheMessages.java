@@ -14,7 +14,9 @@ import java.util.List;
  *
  * <pre>
  * CACHE_ENTRIES, CACHE_GROUP:
- *   i32 groupId | i64 seq | i32 groupSize | i32 count | count x [i32 rank | i32 localRank | i32 localSize | i32 hostId | i32 sp]
+ *   i32 groupId | i64 seq | i32 groupSize | i32 count | count x [i32 rank | i32 localRank | i32 localSize | i32 hostId
+ *   | i32 sp | i32 slot]   slot = width &lt;&lt; 16 | index: sp is the rank's service process of that index
+ *   (0 primary, then its shadows) among the width that serve it
  * CACHE_REVOKE:
  *   i32 groupId | i64 seq | i32 kind | i32 groupSize | i32 rank | i32 sp | i32 count | count x i32 rank
  *   kind REMOVE: a process left; rank >= 0: that rank, if served by sp (sp -1: whoever serves
@@ -41,7 +43,11 @@ import java.util.List;
 final class CacheMessages {
 
   static final int ENTRIES_HEADER = 20;
-  static final int ENTRY = 20;
+  static final int ENTRY = 24;
+  /** Ints per entry in {@link Entries#entries()} and in packed arrays. */
+  static final int INTS = 6;
+  /** The slot of the primary of a rank with one service process. */
+  static final int PRIMARY = slot(0, 1);
   static final int REVOKE = 32;
   static final int REMOVE = 0;
   static final int VOTE = 1;
@@ -55,42 +61,69 @@ final class CacheMessages {
   private CacheMessages() {
   }
 
-  /** A decoded entries message; {@code entries} holds 5 ints per entry. */
+  /** A decoded entries message; {@code entries} holds {@link #INTS} ints per entry. */
   record Entries(int groupId, long seq, int groupSize, int[] entries) {
     int count() {
-      return entries.length / 5;
+      return entries.length / INTS;
     }
+  }
+
+  static int slot(int index, int width) {
+    return width << 16 | index;
+  }
+
+  static int slotIndex(int slot) {
+    return slot & 0xFFFF;
+  }
+
+  static int slotWidth(int slot) {
+    return slot >>> 16;
   }
 
   /** See the layout; {@code ranks} is empty except for COUNTS. */
   record Revoke(int groupId, long seq, int kind, int groupSize, int rank, int serviceProcess, int[] ranks) {
   }
 
-  /** Entries of {@code ranks} of table {@code t}. */
+  /**
+   * Entries of {@code ranks} (known here) of table {@code t}: each one's primary, and its shadows
+   * known here (one entry each).
+   */
   static Buffer entries(GroupTable t, int[] ranks, int count) {
-    Buffer b = Buffer.buffer(ENTRIES_HEADER + count * ENTRY);
-    b.appendInt(t.groupId).appendLong(t.seq).appendInt(t.size).appendInt(count);
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      for (int s = 0; s < t.width; s++) {
+        n += t.sp(ranks[i], s) >= 0 ? 1 : 0;
+      }
+    }
+    Buffer b = Buffer.buffer(ENTRIES_HEADER + n * ENTRY);
+    b.appendInt(t.groupId).appendLong(t.seq).appendInt(t.size).appendInt(n);
     for (int i = 0; i < count; i++) {
       int r = ranks[i];
-      b.appendInt(r).appendInt(t.localRank(r)).appendInt(t.localSize(r)).appendInt(t.host(r)).appendInt(t.spAcquire(r));
+      for (int s = 0; s < t.width; s++) {
+        int sp = t.sp(r, s);
+        if (sp >= 0) {
+          b.appendInt(r).appendInt(t.localRank(r)).appendInt(t.localSize(r)).appendInt(t.host(r)).appendInt(sp)
+              .appendInt(slot(s, t.width));
+        }
+      }
     }
     return b;
   }
 
-  /** {@code count} entries given as 5 ints each (rank, localRank, localSize, hostId, sp). */
+  /** {@code count} entries given as {@link #INTS} ints each (rank, localRank, localSize, hostId, sp, slot). */
   static Buffer entries(int groupId, long seq, int size, int[] packed, int count) {
     Buffer b = Buffer.buffer(ENTRIES_HEADER + count * ENTRY);
     b.appendInt(groupId).appendLong(seq).appendInt(size).appendInt(count);
-    for (int i = 0; i < 5 * count; i++) {
+    for (int i = 0; i < INTS * count; i++) {
       b.appendInt(packed[i]);
     }
     return b;
   }
 
-  /** One entry. */
+  /** One entry of the primary of a rank with one service process. */
   static Buffer entry(int groupId, long seq, int size, int rank, int localRank, int localSize, int hostId, int sp) {
     return Buffer.buffer(ENTRIES_HEADER + ENTRY).appendInt(groupId).appendLong(seq).appendInt(size).appendInt(1)
-        .appendInt(rank).appendInt(localRank).appendInt(localSize).appendInt(hostId).appendInt(sp);
+        .appendInt(rank).appendInt(localRank).appendInt(localSize).appendInt(hostId).appendInt(sp).appendInt(PRIMARY);
   }
 
   static Entries decodeEntries(Buffer b) {
@@ -103,7 +136,7 @@ final class CacheMessages {
       throw new IllegalArgumentException("cache entries message says " + count + " entries but holds "
           + (b.length() - ENTRIES_HEADER) + " bytes");
     }
-    int[] e = new int[count * 5];
+    int[] e = new int[count * INTS];
     for (int i = 0; i < e.length; i++) {
       e[i] = b.getInt(ENTRIES_HEADER + 4 * i);
     }

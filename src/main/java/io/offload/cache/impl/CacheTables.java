@@ -36,6 +36,9 @@ public final class CacheTables {
    * @param onComplete   called (after the lock is released) each time a group becomes whole
    * @param maxGroupSize entries of larger groups are refused ({@link EntryOutcome#TOO_LARGE})
    */
+  /** Most service processes per rank (primary and shadows), as in the C original. */
+  static final int MAX_WIDTH = 8;
+
   public CacheTables(Consumer<GroupTable> onComplete, int maxGroupSize) {
     if (maxGroupSize < 1) {
       throw new IllegalArgumentException("maxGroupSize must be >= 1, got " + maxGroupSize);
@@ -72,10 +75,22 @@ public final class CacheTables {
    */
   public EntryOutcome put(int groupId, long seq, int size, int rank, int localRank, int localSize, int hostId,
       int serviceProcessId) {
+    return put(groupId, seq, size, rank, localRank, localSize, hostId, serviceProcessId, 0, 1);
+  }
+
+  /**
+   * As above, for the service process of index {@code index} among the {@code width} that serve
+   * the rank (0: its primary, the entry; others: its shadows). Every rank of a group has the same
+   * width (the first entry sets it; another width is a {@link EntryOutcome#CONFLICT}); a group is
+   * whole once every rank and all its shadows are known.
+   */
+  public EntryOutcome put(int groupId, long seq, int size, int rank, int localRank, int localSize, int hostId,
+      int serviceProcessId, int index, int width) {
     GroupTable whole;
     Promise<Void> completion;
     synchronized (this) {
-      EntryOutcome o = putLocked(groupId, seq, size, rank, localRank, localSize, hostId, serviceProcessId);
+      EntryOutcome o = putLocked(groupId, seq, size, rank, localRank, localSize, hostId, serviceProcessId, index,
+          width);
       if (o != EntryOutcome.COMPLETED) {
         return o;
       }
@@ -88,11 +103,12 @@ public final class CacheTables {
   }
 
   private EntryOutcome putLocked(int groupId, long seq, int size, int rank, int localRank, int localSize, int hostId,
-      int serviceProcessId) {
+      int serviceProcessId, int index, int width) {
     if (groupId < 0 || size < 1 || rank < 0 || rank >= size || serviceProcessId < 0 || hostId < 0 || localRank < 0
-        || localSize < 1 || seq < 0) {
+        || localSize < 1 || seq < 0 || width < 1 || width > MAX_WIDTH || index < 0 || index >= width) {
       throw new IllegalArgumentException("invalid cache entry: group " + groupId + " seq " + seq + " size " + size
-          + " rank " + rank + " local " + localRank + "/" + localSize + " host " + hostId + " sp " + serviceProcessId);
+          + " rank " + rank + " local " + localRank + "/" + localSize + " host " + hostId + " sp " + serviceProcessId
+          + " (" + index + " of " + width + ")");
     }
     if (size > maxGroupSize) {
       return EntryOutcome.TOO_LARGE;
@@ -112,7 +128,7 @@ public final class CacheTables {
           completion = Promise.promise();
         }
       }
-      t = new GroupTable(groupId, seq, size, completion);
+      t = new GroupTable(groupId, seq, size, width, completion);
       int restored = sequences.restore(t); // persistent mode
       t.known += restored;
       entryCount += restored;
@@ -120,8 +136,11 @@ public final class CacheTables {
     } else if (seq < t.seq) {
       return EntryOutcome.STALE;
     }
-    if (size != t.size) {
+    if (size != t.size || width != t.width) {
       return EntryOutcome.CONFLICT;
+    }
+    if (index > 0) {
+      return putShadow(t, rank, serviceProcessId, index);
     }
     boolean known = t.spAcquire(rank) >= 0;
     boolean same = known && t.same(rank, hostId, localRank, localSize, serviceProcessId);
@@ -134,11 +153,23 @@ public final class CacheTables {
         t.index = new GroupIndex(t);
       }
     }
-    if (t.index == null && t.known == t.size) { // (with kept entries in persistent mode, also on UNCHANGED)
+    if (t.index == null && t.known == t.size && t.shadowsComplete()) { // (kept entries in persistent mode: also on UNCHANGED)
       t.index = new GroupIndex(t);
       return EntryOutcome.COMPLETED;
     }
     return same ? EntryOutcome.UNCHANGED : known ? EntryOutcome.CHANGED : EntryOutcome.ADDED;
+  }
+
+  private EntryOutcome putShadow(GroupTable t, int rank, int sp, int index) {
+    int old = t.shadows.get(rank, index);
+    if (old != sp) {
+      t.shadows.set(rank, index, sp);
+    }
+    if (t.index == null && t.known == t.size && t.shadowsComplete()) {
+      t.index = new GroupIndex(t);
+      return EntryOutcome.COMPLETED;
+    }
+    return old == sp ? EntryOutcome.UNCHANGED : old < 0 ? EntryOutcome.ADDED : EntryOutcome.CHANGED;
   }
 
   /**
@@ -151,24 +182,39 @@ public final class CacheTables {
     return remove(groupId, seq, rank, -1);
   }
 
-  /** As {@link #remove(int, long, int)}, only if the entry is served by {@code servedBy} (-1: any). */
+  /**
+   * As {@link #remove(int, long, int)}, only what {@code servedBy} (-1: any) serves of the rank:
+   * its entry if it is the primary, its place among the rank's shadows if it is one.
+   */
   public synchronized boolean remove(int groupId, long seq, int rank, int servedBy) {
     GroupTable t = groups.get(groupId);
     if (t == null || t.seq != seq || rank < 0 || rank >= t.size) {
       return false;
     }
+    boolean removed = false;
+    if (t.shadows != null) {
+      for (int i = 1; i < t.width; i++) {
+        int s = t.shadows.get(rank, i);
+        if (s >= 0 && (servedBy < 0 || s == servedBy)) {
+          removed |= t.shadows.clear(rank, i);
+        }
+      }
+    }
     int sp = t.spAcquire(rank);
-    if (sp < 0 || (servedBy >= 0 && sp != servedBy)) {
+    if (sp >= 0 && (servedBy < 0 || sp == servedBy)) {
+      t.clear(rank);
+      t.known--;
+      entryCount--;
+      removed = true;
+    }
+    if (!removed) {
       return false;
     }
-    t.clear(rank);
-    t.known--;
-    entryCount--;
     if (t.index != null) {
       t.index = null;
       t.completion = Promise.promise();
     }
-    if (t.known == 0) {
+    if (t.known == 0 && (t.shadows == null || t.shadows.known == 0)) {
       groups = groups.without(groupId);
       waiting.put(groupId, t.completion);
     }
@@ -176,17 +222,24 @@ public final class CacheTables {
   }
 
   /**
-   * Removes every entry of the group (at {@code seq}) served by {@code serviceProcessId} (it is
-   * gone). Returns how many were removed.
+   * Removes every entry of the group (at {@code seq}) served by {@code serviceProcessId}, as
+   * primary or shadow (it is gone). Returns how many ranks lost something.
    */
   public synchronized int removeServedBy(int groupId, long seq, int serviceProcessId) {
     GroupTable t = groups.get(groupId);
     if (t == null || t.seq != seq) {
       return 0;
     }
-    int n = 0;
+    org.agrona.collections.IntArrayList ranks = new org.agrona.collections.IntArrayList();
     for (int r : t.knownRanks()) {
-      if (remove(groupId, seq, r, serviceProcessId)) {
+      ranks.addInt(r);
+    }
+    if (t.shadows != null) {
+      t.shadows.forEachRank(ranks::addInt);
+    }
+    int n = 0;
+    for (int i = 0; i < ranks.size(); i++) {
+      if (remove(groupId, seq, ranks.getInt(i), serviceProcessId)) {
         n++;
       }
     }

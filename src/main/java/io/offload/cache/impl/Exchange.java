@@ -118,7 +118,7 @@ final class Exchange {
     }
     GroupTable t = tables.table(ri.groupId());
     EntryOutcome o = addLocal(p, ri.groupId(), t == null ? 0 : t.seq, ri.groupSize(), ri.rank(), ri.localRank(),
-        ri.localSize(), ri.hostId());
+        ri.localSize(), ri.hostId(), CacheMessages.slot(p.serviceIndex(), p.serviceCount()));
     if (o == EntryOutcome.CONFLICT || o == EntryOutcome.TOO_LARGE) {
       // The bootstrap check passed but the group changed since: the rank must know, not wait forever.
       String why = Admission.refusal(tables, ri);
@@ -126,8 +126,11 @@ final class Exchange {
     }
   }
 
-  /** Adds a local rank's entry, tells the mesh, and hands it the group if the group is already whole. */
-  private EntryOutcome addLocal(PeerImpl p, int g, long seq, int size, int rank, int lr, int ls, int host) {
+  /**
+   * Adds a local rank's entry (as its primary, or its shadow: {@code slot}), tells the mesh, and
+   * hands it the group if the group is already whole.
+   */
+  private EntryOutcome addLocal(PeerImpl p, int g, long seq, int size, int rank, int lr, int ls, int host, int slot) {
     if (p.phase() == BootstrapPhase.DISCONNECTED) {
       return EntryOutcome.STALE;
     }
@@ -137,13 +140,14 @@ final class Exchange {
     }
     links.members.put(p, g, rank);
     int sp = links.localSp;
-    EntryOutcome o = tables.put(g, seq, size, rank, lr, ls, host, sp);
+    EntryOutcome o = tables.put(g, seq, size, rank, lr, ls, host, sp, CacheMessages.slotIndex(slot),
+        CacheMessages.slotWidth(slot));
     if (o == EntryOutcome.STALE || o == EntryOutcome.CONFLICT || o == EntryOutcome.TOO_LARGE) {
       LOG.warn("{}: entry of group {} rank {} (sequence {}) not added: {}", id(), g, rank, seq, o);
       links.members.remove(p, g, rank);
       return o;
     }
-    links.entryToMesh(g, seq, size, rank, lr, ls, host, sp);
+    links.entryToMesh(g, seq, size, rank, lr, ls, host, sp, slot);
     fetches.arrived(g, rank);
     GroupTable t = tables.table(g);
     if (o != EntryOutcome.COMPLETED && t != null && t.index != null) {
@@ -165,7 +169,9 @@ final class Exchange {
           links.toMesh(EventTypes.CACHE_REVOKE, remove);
           links.members.of(g).forEach(m -> links.send(m, EventTypes.CACHE_REVOKE, remove));
         }
-        revocations.memberLost(g, rank);
+        if (p.serviceIndex() == 0) { // a rank's vote goes through its primary: only its loss there counts as one
+          revocations.memberLost(g, rank);
+        }
       }
     } else if (scope == Scope.HOST_SERVICE) {
       if (links.server == p) {
@@ -248,12 +254,17 @@ final class Exchange {
       return; // a newer sequence of a group being revoked: replayed once the revocation is done
     }
     int[] e = m.entries();
-    for (int i = 0; i < e.length; i += 5) {
-      if (fromLocalRank) { // a rank joins a group through us: we serve it, whatever it says
-        addLocal(from, m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3]);
+    for (int i = 0; i < e.length; i += CacheMessages.INTS) {
+      int index = CacheMessages.slotIndex(e[i + 5]);
+      int width = CacheMessages.slotWidth(e[i + 5]);
+      if (width < 1 || width > CacheTables.MAX_WIDTH || index >= width) {
+        throw new IllegalArgumentException("entry of rank " + e[i] + " has service process " + index + " of " + width);
+      }
+      if (fromLocalRank) { // a rank joins a group through us: we serve it (as its only one), whatever it says
+        addLocal(from, m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3], CacheMessages.PRIMARY);
       } else {
         EntryOutcome o = tables.put(m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3],
-            e[i + 4]);
+            e[i + 4], index, width);
         if (o == EntryOutcome.CONFLICT) {
           LOG.warn("{}: conflicting entry for group {} rank {} from {}", id(), m.groupId(), e[i], from);
         } else {

@@ -40,6 +40,10 @@ final class GroupTable {
   final int groupId;
   final long seq;
   final int size;
+  /** Service processes per rank (primary and shadows); the shadows live in {@link #shadows}. */
+  final int width;
+  /** Null unless {@code width > 1}. */
+  final ShadowPages shadows;
   private final int[][][] top;
   /** Guarded by the tables' lock. */
   volatile int known;
@@ -57,9 +61,15 @@ final class GroupTable {
   private long addressBytes;
 
   GroupTable(int groupId, long seq, int size, Promise<Void> completion) {
+    this(groupId, seq, size, 1, completion);
+  }
+
+  GroupTable(int groupId, long seq, int size, int width, Promise<Void> completion) {
     this.groupId = groupId;
     this.seq = seq;
     this.size = size;
+    this.width = width;
+    this.shadows = width > 1 ? new ShadowPages(size, width) : null;
     this.top = new int[(int) (((long) size + (1L << TOP_SHIFT) - 1) >>> TOP_SHIFT)][][];
     this.completion = completion;
   }
@@ -78,6 +88,16 @@ final class GroupTable {
   int spAcquire(int rank) {
     int[] l = leaf(rank);
     return l == null ? -1 : (int) INTS.getAcquire(l, slot(rank));
+  }
+
+  /** The service process of index {@code index} of {@code rank} (0: primary), or -1 while unknown. */
+  int sp(int rank, int index) {
+    return index == 0 ? spAcquire(rank) : index >= width ? -1 : shadows.get(rank, index);
+  }
+
+  /** Whether every rank's shadows are known (true without shadows). */
+  boolean shadowsComplete() {
+    return shadows == null || shadows.known == (long) size * (width - 1);
   }
 
   /** Field {@code f} (1 host, 2 localRank, 3 localSize) of a known rank; -1 if it is not known. */
@@ -230,6 +250,7 @@ final class GroupTable {
   /** Bytes held: this object, the directory, the pages, the index once whole, fetched addresses. */
   long bytes() {
     GroupIndex i = index;
-    return OBJECT_BYTES + 16 + 4L * top.length + pageBytes + (i == null ? 0 : i.bytes()) + addressBytes;
+    return OBJECT_BYTES + 16 + 4L * top.length + pageBytes + (i == null ? 0 : i.bytes()) + addressBytes
+        + (shadows == null ? 0 : shadows.bytes());
   }
 }

@@ -55,11 +55,11 @@ final class Links implements Revocations.Wire {
     this.later = later;
   }
 
-  /** Entries of one group at one sequence, 5 ints each. */
+  /** Entries of one group at one sequence, {@link CacheMessages#INTS} ints each. */
   private static final class Batch {
     final long seq;
     final int size;
-    int[] entries = new int[5 * 16];
+    int[] entries = new int[CacheMessages.INTS * 16];
     int count;
 
     Batch(long seq, int size) {
@@ -73,7 +73,7 @@ final class Links implements Revocations.Wire {
    * burst (the tasks already waiting on the progress thread) leave as one CACHE_ENTRIES message
    * per group; any other message flushes them first, so the order per peer is kept.
    */
-  void entryToMesh(int g, long seq, int size, int rank, int lr, int ls, int host, int sp) {
+  void entryToMesh(int g, long seq, int size, int rank, int lr, int ls, int host, int sp, int slot) {
     Batch b = batches.get(g);
     if (b != null && (b.seq != seq || b.size != size)) {
       flushMesh();
@@ -82,15 +82,16 @@ final class Links implements Revocations.Wire {
     if (b == null) {
       batches.put(g, b = new Batch(seq, size));
     }
-    if (5 * (b.count + 1) > b.entries.length) {
+    if (CacheMessages.INTS * (b.count + 1) > b.entries.length) {
       b.entries = Arrays.copyOf(b.entries, b.entries.length * 2);
     }
-    int i = 5 * b.count++;
+    int i = CacheMessages.INTS * b.count++;
     b.entries[i] = rank;
     b.entries[i + 1] = lr;
     b.entries[i + 2] = ls;
     b.entries[i + 3] = host;
     b.entries[i + 4] = sp;
+    b.entries[i + 5] = slot;
     if (b.count >= MAX_BATCH) {
       flushMesh();
     } else if (!flushScheduled) {

@@ -79,16 +79,46 @@ final class Outbox {
     if (t == null || sp < 0) {
       return;
     }
-    int[] mine = t.knownRanks();
-    int n = 0;
-    for (int r : mine) {
+    // this service process's entries: the ranks it is the primary of, and those it is a shadow of
+    // (whose primary entry may not be here yet: their fields come with the shadow's own entry)
+    org.agrona.collections.IntArrayList packed = new org.agrona.collections.IntArrayList();
+    for (int r : t.knownRanks()) {
       if (t.spAcquire(r) == sp) {
-        mine[n++] = r;
+        pack(packed, r, t.localRank(r), t.localSize(r), t.host(r), sp, CacheMessages.slot(0, t.width));
       }
     }
-    if (n > 0) {
-      links.send(to, EventTypes.CACHE_ENTRIES, CacheMessages.entries(t, mine, n));
+    if (t.shadows != null) {
+      t.shadows.forEachRank(r -> {
+        int i = t.shadows.indexOf(r, sp);
+        int[] f = i <= 0 ? null : t.spAcquire(r) >= 0 ? new int[] {t.localRank(r), t.localSize(r), t.host(r)}
+            : shadowFields(t.groupId, r);
+        if (f != null) {
+          pack(packed, r, f[0], f[1], f[2], sp, CacheMessages.slot(i, t.width));
+        }
+      });
     }
+    int n = packed.size() / CacheMessages.INTS;
+    if (n > 0) {
+      links.send(to, EventTypes.CACHE_ENTRIES, CacheMessages.entries(t.groupId, t.seq, t.size, packed.toIntArray(), n));
+    }
+  }
+
+  private static void pack(org.agrona.collections.IntArrayList out, int rank, int lr, int ls, int host, int sp,
+      int slot) {
+    out.addInt(rank);
+    out.addInt(lr);
+    out.addInt(ls);
+    out.addInt(host);
+    out.addInt(sp);
+    out.addInt(slot);
+  }
+
+  /** localRank, localSize, host of a local rank this service process is a shadow of (from its link), or null. */
+  private int[] shadowFields(int groupId, int rank) {
+    PeerImpl p = links.members.peer(groupId, rank);
+    var ri = p == null ? null : p.rank();
+    return ri == null || ri.groupId() != groupId || ri.rank() != rank ? null
+        : new int[] {ri.localRank(), ri.localSize(), ri.hostId()};
   }
 
   Optional<RemoteRegion> ownRegion() {

@@ -44,6 +44,16 @@ final class Sequences {
       fresh.write(r, old.host(r), old.localRank(r), old.localSize(r), old.spAcquire(r));
       n++;
     }
+    if (old.shadows != null && old.width == fresh.width) {
+      old.shadows.forEachRank(r -> {
+        for (int i = 1; i < old.width; i++) {
+          int sp = old.shadows.get(r, i);
+          if (sp >= 0) {
+            fresh.shadows.set(r, i, sp);
+          }
+        }
+      });
+    }
     return n;
   }
 
