@@ -10,13 +10,16 @@ import io.vertx.core.json.JsonObject;
  * topology by eye or by script. Shape (README, "Group cache and topology"):
  * <pre>
  * {"groups": [{"groupId", "seq", "size", "known", "complete", "digest",
- *   "ranks": [{"rank", "localRank", "localSize", "host", "serviceProcess",
+ *   "ranks": [{"rank", "localRank", "localSize", "host", "serviceProcess", ["shadows": [..],]
  *              "hostIndex", "indexOnHost", "indexOnServiceProcess"}],
  *   "hosts": [{"host", "index", "ranks": [..], "serviceProcesses": [..]}],
  *   "serviceProcesses": [{"serviceProcess", "groupIndex", "localIndex", "ranks": [..]}],
  *   "localServiceProcesses": [..]}],
- *  "handles": [service process ids this process can reach]}
+ *  "handles": [service process ids this process can reach],
+ *  "directory": [{"serviceProcess", "host", "address", "port"}]}
  * </pre>
+ * {@code shadows} (the service processes of index 1, 2, ... of the rank, -1 where unknown) only in
+ * groups of more than one service process per rank.
  * An incomplete group has its known ranks only (the by-host and by-service-process lists need
  * the whole group).
  *
@@ -39,7 +42,12 @@ public final class CacheDump {
         handles.add(sp);
       }
     }
-    return new JsonObject().put("groups", groups).put("handles", handles);
+    JsonArray directory = new JsonArray();
+    for (ServiceProcessAddress a : cache.directory()) {
+      directory.add(new JsonObject().put("serviceProcess", a.serviceProcessId()).put("host", a.hostId())
+          .put("address", a.host()).put("port", a.port()));
+    }
+    return new JsonObject().put("groups", groups).put("handles", handles).put("directory", directory);
   }
 
   static JsonObject group(GroupCache c, int g) {
@@ -51,6 +59,13 @@ public final class CacheDump {
       int sp = c.serviceProcessOf(g, r.rank());
       JsonObject e = new JsonObject().put("rank", r.rank()).put("localRank", r.localRank())
           .put("localSize", r.localSize()).put("host", c.hostOf(g, r.rank())).put("serviceProcess", sp);
+      if (c.serviceProcessesPerRank(g) > 1) {
+        JsonArray shadows = new JsonArray();
+        for (int i = 1; i < c.serviceProcessesPerRank(g); i++) {
+          shadows.add(c.contains(g, r.rank()) ? shadowOrUnknown(c, g, r.rank(), i) : -1);
+        }
+        e.put("shadows", shadows);
+      }
       if (whole) {
         int hi = c.hostIndex(g, r.hostId());
         e.put("hostIndex", hi).put("indexOnHost", c.rankIndexOnHost(g, hi, r.rank()))
@@ -77,6 +92,14 @@ public final class CacheDump {
     }
     return out.put("hosts", hosts).put("serviceProcesses", sps)
         .put("localServiceProcesses", array(c.localServiceProcesses(g)));
+  }
+
+  private static int shadowOrUnknown(GroupCache c, int g, int rank, int index) {
+    try {
+      return c.serviceProcessOf(g, rank, index);
+    } catch (CacheMissException e) {
+      return -1;
+    }
   }
 
   private static JsonArray array(IntView v) {

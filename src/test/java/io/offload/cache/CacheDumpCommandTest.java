@@ -90,6 +90,13 @@ class CacheDumpCommandTest {
     assertEquals(7, dump.getInteger("rank"));
     assertEquals(spOf(topo, ranks[7]), dump.getInteger("serviceProcess"));
     assertEquals(List.of(spOf(topo, ranks[7])), ints(dump.getJsonArray("handles")));
+    JsonArray directory = dump.getJsonArray("directory");
+    assertEquals(topo.serviceProcessCount(), directory.size(), dump.encodePrettily());
+    for (int i = 0; i < directory.size(); i++) {
+      var s = topo.serviceProcess(i);
+      assertEquals(new JsonObject().put("serviceProcess", i).put("host", s.hostId()).put("address", s.address())
+          .put("port", s.rankPort()), directory.getJsonObject(i));
+    }
     JsonArray groups = dump.getJsonArray("groups");
     assertEquals(1, groups.size(), dump.encodePrettily());
     JsonObject g = groups.getJsonObject(0);
