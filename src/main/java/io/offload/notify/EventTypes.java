@@ -27,6 +27,8 @@ public final class EventTypes {
   public static final int CACHE_ADDRESSES = 22;
   /** Group cache: the directory of service processes (where to reach each). */
   public static final int CACHE_DIRECTORY = 23;
+  /** Group cache: a group cannot become whole, conflicting claims (service process to its ranks). */
+  public static final int CACHE_CONFLICT = 24;
 
   private EventTypes() {
   }

@@ -52,6 +52,7 @@ public final class CacheService extends CacheLookups {
   private final RankAddresses addresses;
   private final Directory directory;
   private final Reach reach;
+  private final Conflicts conflicts;
 
   public CacheService(EngineImpl engine) {
     super(engine.options().getMaxGroupSize());
@@ -66,9 +67,11 @@ public final class CacheService extends CacheLookups {
         engine.options().isRankAddresses(), engine.options().getMaxAddressLength());
     this.directory = new Directory(links);
     this.reach = new Reach(links, handles, directory, oneSided, engine::connect, this::onLoop);
+    this.conflicts = new Conflicts(links, tables);
+    outbox.conflicted = conflicts::holds;
     this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches, outbox, addresses, directory,
-        reach);
-    new Inbox(links, exchange, revocations, fetches, addresses).register(engine);
+        reach, conflicts);
+    new Inbox(links, exchange, revocations, fetches, addresses, directory, reach, conflicts).register(engine);
   }
 
   @Override
@@ -146,6 +149,10 @@ public final class CacheService extends CacheLookups {
 
   @Override
   public Future<Void> whenComplete(int groupId) {
+    String conflict = conflicts.told(groupId);
+    if (conflict != null) {
+      return onCaller(Future.failedFuture(new CacheMissException(conflict)));
+    }
     return onCaller(tables.whenComplete(groupId));
   }
 

@@ -315,6 +315,28 @@ public final class CacheTables {
     return t == null || rank < 0 || rank >= t.size ? null : t.address(rank);
   }
 
+  /**
+   * Fails the waiters of one group's completion with {@code reason} (conflicting claims); later
+   * calls wait afresh, so the group completes for them if the conflict goes.
+   */
+  public void failPending(int groupId, String reason) {
+    Promise<Void> failed;
+    synchronized (this) {
+      GroupTable t = groups.get(groupId);
+      if (t != null && t.index == null) {
+        failed = t.completion;
+        t.completion = Promise.promise();
+      } else if (t == null) {
+        failed = waiting.remove(groupId);
+      } else {
+        return;
+      }
+    }
+    if (failed != null) {
+      failed.tryFail(new CacheMissException(reason));
+    }
+  }
+
   // ------------------------------------------------------------------ reads (lock-free)
 
   /** The table of a group, or null. */

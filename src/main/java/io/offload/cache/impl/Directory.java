@@ -68,7 +68,7 @@ final class Directory {
 
   private void publishOwn() {
     entries = entries.with(own.serviceProcessId(), own);
-    Buffer m = CacheMessages.directory(List.of(own));
+    Buffer m = ReachMessages.directory(List.of(own));
     links.toMesh(EventTypes.CACHE_DIRECTORY, m);
     links.localRanks.forEach(p -> links.send(p, EventTypes.CACHE_DIRECTORY, m));
   }
@@ -76,13 +76,13 @@ final class Directory {
   /** A mesh link is up: the peer gets this service process's entry (before any cache entries). */
   void sendOwn(PeerImpl meshPeer) {
     if (own != null) {
-      links.send(meshPeer, EventTypes.CACHE_DIRECTORY, CacheMessages.directory(List.of(own)));
+      links.send(meshPeer, EventTypes.CACHE_DIRECTORY, ReachMessages.directory(List.of(own)));
     }
   }
 
   /** A rank bootstrapped with us: it gets the whole directory (even empty: it tells the rank we are ready). */
   void sendAll(PeerImpl rank) {
-    links.send(rank, EventTypes.CACHE_DIRECTORY, CacheMessages.directory(all()));
+    links.send(rank, EventTypes.CACHE_DIRECTORY, ReachMessages.directory(all()));
   }
 
   /**
@@ -96,7 +96,7 @@ final class Directory {
       return false;
     }
     List<ServiceProcessAddress> changed = new ArrayList<>();
-    for (ServiceProcessAddress a : CacheMessages.decodeDirectory(payload, MAX_ENTRIES)) {
+    for (ServiceProcessAddress a : ReachMessages.decodeDirectory(payload, MAX_ENTRIES)) {
       if (fromMesh && a.serviceProcessId() != meshPeerId) {
         LOG.warn("{}: dropped a directory entry of service process {} from service process {}", links.engine.id(),
             a.serviceProcessId(), meshPeerId);
@@ -113,7 +113,7 @@ final class Directory {
       changed.add(a);
     }
     if (fromMesh && !changed.isEmpty()) {
-      Buffer m = CacheMessages.directory(changed);
+      Buffer m = ReachMessages.directory(changed);
       links.localRanks.forEach(p -> links.send(p, EventTypes.CACHE_DIRECTORY, m));
     }
     return true;

@@ -44,9 +44,11 @@ final class Exchange {
   private final RankAddresses addresses;
   private final Directory directory;
   private final Reach reach;
+  private final Conflicts conflicts;
 
   Exchange(Links links, CacheTables tables, Handles handles, OneSided oneSided, Revocations revocations,
-      Fetches fetches, Outbox outbox, RankAddresses addresses, Directory directory, Reach reach) {
+      Fetches fetches, Outbox outbox, RankAddresses addresses, Directory directory, Reach reach, Conflicts conflicts) {
+    this.conflicts = conflicts;
     this.addresses = addresses;
     this.directory = directory;
     this.reach = reach;
@@ -149,6 +151,7 @@ final class Exchange {
     }
     links.entryToMesh(g, seq, size, rank, lr, ls, host, sp, slot);
     fetches.arrived(g, rank);
+    conflicts.tell(p, g);
     GroupTable t = tables.table(g);
     if (o != EntryOutcome.COMPLETED && t != null && t.index != null) {
       outbox.sendGroup(p, t); // it joined a group that was already whole
@@ -163,6 +166,7 @@ final class Exchange {
       for (long k : links.members.drop(p)) {
         int g = LocalMembers.group(k);
         int rank = LocalMembers.rank(k);
+        resolved(g);
         GroupTable t = tables.table(g);
         if (t != null && tables.remove(g, t.seq, rank, links.localSp)) {
           Buffer remove = CacheMessages.revoke(g, t.seq, rank, links.localSp);
@@ -231,20 +235,15 @@ final class Exchange {
     onEntries(from, payload, fromRank);
   }
 
-  /** CACHE_DIRECTORY: taken from the mesh and from this rank's service processes. */
-  void onDirectory(PeerImpl from, Buffer payload) {
-    boolean fromMesh = from.context().scope() == Scope.INTER_SERVICE;
-    if (directory.onDirectory(from, payload, fromMesh ? remoteServiceProcess(from) : -1) && !fromMesh) {
-      reach.directoryFrom(from);
-    }
-  }
-
   /**
    * CACHE_GROUP: entries as they are, from anyone: a service process sending a whole group to
    * its rank, or an application sending what it knows ({@code GroupCache.send}). The sequence,
    * conflict and maximum-size rules apply; nothing is passed on.
    */
   void onGroup(PeerImpl from, Buffer payload) {
+    if (from == links.server && payload.length() >= 4) {
+      conflicts.clear(payload.getInt(0)); // the group, whole at our service process: no conflict holds
+    }
     onEntries(from, payload, false);
   }
 
@@ -254,6 +253,7 @@ final class Exchange {
       return; // a newer sequence of a group being revoked: replayed once the revocation is done
     }
     int[] e = m.entries();
+    boolean fromMesh = from.context().scope() == Scope.INTER_SERVICE;
     for (int i = 0; i < e.length; i += CacheMessages.INTS) {
       int index = CacheMessages.slotIndex(e[i + 5]);
       int width = CacheMessages.slotWidth(e[i + 5]);
@@ -262,11 +262,14 @@ final class Exchange {
       }
       if (fromLocalRank) { // a rank joins a group through us: we serve it (as its only one), whatever it says
         addLocal(from, m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3], CacheMessages.PRIMARY);
-      } else {
+      } else if (!fromMesh || !conflicts.claimedHere(m.groupId(), m.seq(), e[i], index, e[i + 4])) {
         EntryOutcome o = tables.put(m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3],
             e[i + 4], index, width);
         if (o == EntryOutcome.CONFLICT) {
-          LOG.warn("{}: conflicting entry for group {} rank {} from {}", id(), m.groupId(), e[i], from);
+          LOG.debug("{}: conflicting entry for group {} rank {} from {}", id(), m.groupId(), e[i], from);
+          if (fromMesh) {
+            conflicts.sizeConflict(m.groupId(), m.seq(), m.groupSize(), width, e[i], e[i + 4]);
+          }
         } else {
           fetches.arrived(m.groupId(), e[i]);
         }
@@ -288,8 +291,17 @@ final class Exchange {
   }
 
   /** A process left (REMOVE from the mesh, or from a rank's service process). */
+  /** A conflict of the group may be over: the members get the group if it is whole here. */
+  private void resolved(int g) {
+    GroupTable t = tables.table(g);
+    if (conflicts.clear(g) && t != null && t.index != null) {
+      links.members.of(g).forEach(m -> outbox.sendGroup(m, t));
+    }
+  }
+
   void onRemove(PeerImpl from, boolean fromMesh, CacheMessages.Revoke r) {
     List<PeerImpl> locals = links.members.of(r.groupId());
+    resolved(r.groupId());
     if (r.rank() >= 0) {
       GroupTable t = tables.table(r.groupId());
       if (!tables.remove(r.groupId(), r.seq(), r.rank(), r.serviceProcess()) && fromMesh && links.localSp >= 0

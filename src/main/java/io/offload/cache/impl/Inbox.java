@@ -30,9 +30,16 @@ final class Inbox {
   private final Revocations revocations;
   private final Fetches fetches;
   private final RankAddresses addresses;
+  private final Directory directory;
+  private final Reach reach;
+  private final Conflicts conflicts;
 
-  Inbox(Links links, Exchange exchange, Revocations revocations, Fetches fetches, RankAddresses addresses) {
+  Inbox(Links links, Exchange exchange, Revocations revocations, Fetches fetches, RankAddresses addresses,
+      Directory directory, Reach reach, Conflicts conflicts) {
     this.addresses = addresses;
+    this.directory = directory;
+    this.reach = reach;
+    this.conflicts = conflicts;
     this.links = links;
     this.exchange = exchange;
     this.revocations = revocations;
@@ -51,7 +58,8 @@ final class Inbox {
     }));
     n.onInternal(EventTypes.CACHE_ADDRESS_FETCH, safely("address fetch", addresses::onFetch));
     n.onInternal(EventTypes.CACHE_ADDRESSES, safely("addresses", addresses::onAddresses));
-    n.onInternal(EventTypes.CACHE_DIRECTORY, safely("directory", exchange::onDirectory));
+    n.onInternal(EventTypes.CACHE_DIRECTORY, safely("directory", this::onDirectory));
+    n.onInternal(EventTypes.CACHE_CONFLICT, safely("conflict", conflicts::onConflict));
   }
 
   private static boolean fromLocalRank(PeerImpl p) {
@@ -69,6 +77,14 @@ final class Inbox {
         LOG.warn("dropped a cache {} message from {}: {}", what, peer, e.getMessage());
       }
     };
+  }
+
+  /** CACHE_DIRECTORY: taken from the mesh (about the sender) and from this rank's service processes. */
+  private void onDirectory(PeerImpl from, Buffer payload) {
+    boolean fromMesh = from.context().scope() == Scope.INTER_SERVICE;
+    if (directory.onDirectory(from, payload, fromMesh ? Exchange.remoteServiceProcess(from) : -1) && !fromMesh) {
+      reach.directoryFrom(from);
+    }
   }
 
   /** CACHE_REVOKE: a removal for the exchange, the rest for the revocations. */

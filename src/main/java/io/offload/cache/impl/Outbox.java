@@ -29,6 +29,9 @@ final class Outbox {
   private final Handles handles;
   private final OneSided oneSided;
 
+  /** Whether a conflict of the group holds (its members get no group then). */
+  java.util.function.IntPredicate conflicted = g -> false;
+
   Outbox(Links links, CacheTables tables, Handles handles, OneSided oneSided) {
     this.links = links;
     this.tables = tables;
@@ -40,8 +43,8 @@ final class Outbox {
   void completed(GroupTable t) {
     LOG.debug("{}: group {} (sequence {}) complete, {} ranks", links.engine.id(), t.groupId, t.seq, t.size);
     int sp = links.localSp;
-    if (sp < 0) {
-      return;
+    if (sp < 0 || conflicted.test(t.groupId)) {
+      return; // a conflict holds: the members were told, they get the group once it is over
     }
     Set<PeerImpl> sentTo = new HashSet<>();
     IntView mine = t.index.ranksServedBy(sp);

@@ -2,7 +2,7 @@ package io.offload.cache.impl;
 
 import io.offload.cache.CacheMissException;
 import io.offload.cache.Handle;
-import io.offload.cache.impl.CacheMessages.AddressAnswer;
+import io.offload.cache.impl.ReachMessages.AddressAnswer;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
 import io.offload.notify.EventTypes;
@@ -76,13 +76,13 @@ final class RankAddresses {
       return Future.failedFuture(new CacheMissException("rank " + rank + " is outside group " + groupId + " of size "
           + t.size));
     }
-    return resolve(groupId, rank).compose(a -> a.status() == CacheMessages.ADDRESS_OK
+    return resolve(groupId, rank).compose(a -> a.status() == ReachMessages.ADDRESS_OK
         ? Future.succeededFuture(endpointTo(a.address()))
         : Future.failedFuture(new CacheMissException(refusal(groupId, rank, a.status()))));
   }
 
   private static String refusal(int groupId, int rank, int status) {
-    return status == CacheMessages.ADDRESS_OFF
+    return status == ReachMessages.ADDRESS_OFF
         ? "rank " + rank + " of group " + groupId + ": its service process hands out no worker addresses (set "
             + "EngineOptions.setRankAddresses(true) on the service processes)"
         : "rank " + rank + " of group " + groupId + " is not known where it was asked (not in the group, or gone)";
@@ -102,7 +102,7 @@ final class RankAddresses {
   private Future<AddressAnswer> resolve(int groupId, int rank) {
     byte[] kept = tables.address(groupId, rank);
     if (kept != null) {
-      return Future.succeededFuture(new AddressAnswer(rank, CacheMessages.ADDRESS_OK, kept));
+      return Future.succeededFuture(new AddressAnswer(rank, ReachMessages.ADDRESS_OK, kept));
     }
     if (links.localSp < 0) {
       PeerImpl server = links.server;
@@ -129,13 +129,13 @@ final class RankAddresses {
   private AddressAnswer own(PeerImpl local, int rank) {
     byte[] a = local.workerAddress();
     if (!handsOut) {
-      return new AddressAnswer(rank, CacheMessages.ADDRESS_OFF, null);
+      return new AddressAnswer(rank, ReachMessages.ADDRESS_OFF, null);
     }
-    return a == null ? unknown(rank) : new AddressAnswer(rank, CacheMessages.ADDRESS_OK, a);
+    return a == null ? unknown(rank) : new AddressAnswer(rank, ReachMessages.ADDRESS_OK, a);
   }
 
   private static AddressAnswer unknown(int rank) {
-    return new AddressAnswer(rank, CacheMessages.ADDRESS_UNKNOWN, null);
+    return new AddressAnswer(rank, ReachMessages.ADDRESS_UNKNOWN, null);
   }
 
   private Future<AddressAnswer> ask(PeerImpl peer, int groupId, int rank) {
@@ -171,7 +171,7 @@ final class RankAddresses {
           for (int i = 0; i < n; i++) {
             chunk[i] = ranks.getInt(from + i);
           }
-          links.send(e.getKey(), EventTypes.CACHE_ADDRESS_FETCH, CacheMessages.addressFetch(g.getKey(), chunk, n));
+          links.send(e.getKey(), EventTypes.CACHE_ADDRESS_FETCH, ReachMessages.addressFetch(g.getKey(), chunk, n));
         }
       }
     }
@@ -187,7 +187,7 @@ final class RankAddresses {
     if (links.localSp < 0) {
       return;
     }
-    CacheMessages.AddressFetch f = CacheMessages.decodeAddressFetch(payload);
+    ReachMessages.AddressFetch f = ReachMessages.decodeAddressFetch(payload);
     boolean fromMesh = from.context().scope() == Scope.INTER_SERVICE;
     int g = f.groupId();
     List<AddressAnswer> now = new ArrayList<>();
@@ -197,7 +197,7 @@ final class RankAddresses {
       if (local != null) {
         now.add(own(local, rank));
       } else if (kept != null) {
-        now.add(new AddressAnswer(rank, CacheMessages.ADDRESS_OK, kept));
+        now.add(new AddressAnswer(rank, ReachMessages.ADDRESS_OK, kept));
       } else if (fromMesh) {
         now.add(unknown(rank));
       } else {
@@ -210,24 +210,24 @@ final class RankAddresses {
   }
 
   private void reply(PeerImpl to, int groupId, List<AddressAnswer> answers) {
-    Buffer b = CacheMessages.addresses(groupId, answers.size());
+    Buffer b = ReachMessages.addresses(groupId, answers.size());
     for (AddressAnswer a : answers) {
-      CacheMessages.appendAddress(b, a.rank(), a.status(), a.address());
+      ReachMessages.appendAddress(b, a.rank(), a.status(), a.address());
     }
     links.send(to, EventTypes.CACHE_ADDRESSES, b);
   }
 
   /** CACHE_ADDRESSES: answers to what this process asked of {@code from} (anything else is dropped). */
   void onAddresses(PeerImpl from, Buffer payload) {
-    int g = CacheMessages.addressesGroup(payload);
-    for (AddressAnswer a : CacheMessages.decodeAddresses(payload, maxAddress)) {
+    int g = ReachMessages.addressesGroup(payload);
+    for (AddressAnswer a : ReachMessages.decodeAddresses(payload, maxAddress)) {
       long k = LocalMembers.key(g, a.rank());
       if (askedOf.get(k) != from) {
         continue;
       }
       askedOf.remove(k);
       List<Promise<AddressAnswer>> w = waiting.remove(k);
-      if (a.status() == CacheMessages.ADDRESS_OK) {
+      if (a.status() == ReachMessages.ADDRESS_OK) {
         tables.putAddress(g, a.rank(), a.address());
       }
       if (w != null) {

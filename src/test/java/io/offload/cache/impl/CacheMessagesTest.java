@@ -23,21 +23,21 @@ class CacheMessagesTest {
     assertEquals(2, CacheMessages.slotIndex(slot));
     assertEquals(3, CacheMessages.slotWidth(slot));
 
-    CacheMessages.AddressFetch f = CacheMessages.decodeAddressFetch(CacheMessages.addressFetch(4, new int[] {1, 2, 3}, 2));
+    ReachMessages.AddressFetch f = ReachMessages.decodeAddressFetch(ReachMessages.addressFetch(4, new int[] {1, 2, 3}, 2));
     assertEquals(4, f.groupId());
     assertArrayEquals(new int[] {1, 2}, f.ranks());
-    Buffer answers = CacheMessages.addresses(4, 2);
-    CacheMessages.appendAddress(answers, 1, CacheMessages.ADDRESS_OK, new byte[] {7, 7, 7});
-    CacheMessages.appendAddress(answers, 2, CacheMessages.ADDRESS_OFF, null);
-    CacheMessages.AddressAnswer[] a = CacheMessages.decodeAddresses(answers, 16);
-    assertEquals(4, CacheMessages.addressesGroup(answers));
+    Buffer answers = ReachMessages.addresses(4, 2);
+    ReachMessages.appendAddress(answers, 1, ReachMessages.ADDRESS_OK, new byte[] {7, 7, 7});
+    ReachMessages.appendAddress(answers, 2, ReachMessages.ADDRESS_OFF, null);
+    ReachMessages.AddressAnswer[] a = ReachMessages.decodeAddresses(answers, 16);
+    assertEquals(4, ReachMessages.addressesGroup(answers));
     assertArrayEquals(new byte[] {7, 7, 7}, a[0].address());
-    assertEquals(List.of(1, CacheMessages.ADDRESS_OK, 2, CacheMessages.ADDRESS_OFF, 0),
+    assertEquals(List.of(1, ReachMessages.ADDRESS_OK, 2, ReachMessages.ADDRESS_OFF, 0),
         List.of(a[0].rank(), a[0].status(), a[1].rank(), a[1].status(), a[1].address().length));
 
     List<io.offload.cache.ServiceProcessAddress> dir = List.of(new io.offload.cache.ServiceProcessAddress(0, 1,
         "10.0.0.1", 14100), new io.offload.cache.ServiceProcessAddress(7, -1, "n\u00f6de-b", 80));
-    assertEquals(dir, CacheMessages.decodeDirectory(CacheMessages.directory(dir), 2));
+    assertEquals(dir, ReachMessages.decodeDirectory(ReachMessages.directory(dir), 2));
 
     CacheMessages.Revoke r = CacheMessages.decodeRevoke(CacheMessages.revoke(3, 9L, 5, 4));
     assertEquals(List.of(3, 9L, CacheMessages.REMOVE, 5, 4, 0), List.of(r.groupId(), r.seq(), r.kind(), r.rank(),
@@ -64,17 +64,17 @@ class CacheMessagesTest {
     assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeEntries(lying));
     assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeEntries(Buffer.buffer(new byte[7])));
     assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeRevoke(Buffer.buffer(new byte[12])));
-    Buffer tooLong = CacheMessages.appendAddress(CacheMessages.addresses(0, 1), 0, CacheMessages.ADDRESS_OK, new byte[17]);
-    assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeAddresses(tooLong, 16));
-    Buffer okWithoutBytes = CacheMessages.addresses(0, 1).appendInt(0).appendInt(CacheMessages.ADDRESS_OK).appendInt(0);
-    assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeAddresses(okWithoutBytes, 16));
-    Buffer lyingFetch = CacheMessages.addressFetch(0, new int[] {1}, 1).setInt(4, 1 << 30);
-    assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeAddressFetch(lyingFetch));
+    Buffer tooLong = ReachMessages.appendAddress(ReachMessages.addresses(0, 1), 0, ReachMessages.ADDRESS_OK, new byte[17]);
+    assertThrows(IllegalArgumentException.class, () -> ReachMessages.decodeAddresses(tooLong, 16));
+    Buffer okWithoutBytes = ReachMessages.addresses(0, 1).appendInt(0).appendInt(ReachMessages.ADDRESS_OK).appendInt(0);
+    assertThrows(IllegalArgumentException.class, () -> ReachMessages.decodeAddresses(okWithoutBytes, 16));
+    Buffer lyingFetch = ReachMessages.addressFetch(0, new int[] {1}, 1).setInt(4, 1 << 30);
+    assertThrows(IllegalArgumentException.class, () -> ReachMessages.decodeAddressFetch(lyingFetch));
     List<io.offload.cache.ServiceProcessAddress> one = List.of(new io.offload.cache.ServiceProcessAddress(0, 0, "h", 1));
-    assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeDirectory(CacheMessages.directory(one), 0),
+    assertThrows(IllegalArgumentException.class, () -> ReachMessages.decodeDirectory(ReachMessages.directory(one), 0),
         "more entries than allowed");
-    Buffer badPort = CacheMessages.directory(one).setInt(12, 0);
-    assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeDirectory(badPort, 4));
+    Buffer badPort = ReachMessages.directory(one).setInt(12, 0);
+    assertThrows(IllegalArgumentException.class, () -> ReachMessages.decodeDirectory(badPort, 4));
     Buffer lyingRevoke = CacheMessages.revoke(CacheMessages.COUNTS, 0, 0, 4, -1, 0, new int[] {1}, 1);
     lyingRevoke.setInt(28, 1 << 30); // says 2^30 ranks, holds one
     assertThrows(IllegalArgumentException.class, () -> CacheMessages.decodeRevoke(lyingRevoke));
