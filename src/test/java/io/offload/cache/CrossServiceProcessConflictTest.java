@@ -106,8 +106,10 @@ class CrossServiceProcessConflictTest {
 
     // the other claimant leaves: the conflict is over, and the group is handed to its members
     bLink.close().await(WAIT, TimeUnit.SECONDS);
-    a.cache().whenComplete(5).await(WAIT, TimeUnit.SECONDS);
-    e.cache().whenComplete(5).await(WAIT, TimeUnit.SECONDS);
+    for (OffloadEngine member : new OffloadEngine[] {a, e}) {
+      Await.until(member.id() + " gets the group", () -> member.cache().isComplete(5), WAIT, TimeUnit.SECONDS);
+      member.cache().whenComplete(5).await(WAIT, TimeUnit.SECONDS);
+    }
     assertEquals(0, a.cache().serviceProcessOf(5, 1));
   }
 }
