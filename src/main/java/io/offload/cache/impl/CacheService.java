@@ -11,7 +11,10 @@ import io.offload.cache.RemoteRegion;
 import io.offload.topology.RankInfo;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
-import io.offload.engine.impl.EngineImpl;
+import io.offload.context.impl.OnCaller;
+import io.offload.context.impl.Transport;
+import io.offload.engine.EngineOptions;
+import io.vertx.core.Vertx;
 import io.offload.notify.EventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -24,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * An engine's group cache: the lookups ({@link CacheLookups} over {@link CacheTables} and
@@ -42,7 +46,9 @@ public final class CacheService extends CacheLookups {
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheService.class);
 
-  private final EngineImpl engine;
+  private final String engineId;
+  private final Vertx vertx;
+  private final Transport transport;
   private final Links links;
   private final OneSided oneSided;
   private final Revocations revocations;
@@ -54,24 +60,33 @@ public final class CacheService extends CacheLookups {
   private final Reach reach;
   private final Conflicts conflicts;
 
-  public CacheService(EngineImpl engine) {
-    super(engine.options().getMaxGroupSize());
-    this.engine = engine;
-    this.links = new Links(engine, this::onLoop);
-    this.oneSided = new OneSided(engine.ucx(), this::onLoop);
-    tables.persistent(engine.options().isPersistentGroups());
-    this.revocations = new Revocations(tables, links, engine.options().getWorldGroupId());
+  /**
+   * The cache of engine {@code engineId}, within the limits of its {@code options};
+   * {@code connector} starts a client context (the engine's {@code connect}), for link-only
+   * contexts to service processes ({@link Reach}).
+   */
+  public CacheService(String engineId, Vertx vertx, Transport transport, EngineOptions options,
+      Function<ClientOptions, Future<ExecutionContext>> connector) {
+    super(options.getMaxGroupSize());
+    this.engineId = engineId;
+    this.vertx = vertx;
+    this.transport = transport;
+    this.links = new Links(engineId, options.getRankInfo(), vertx, transport.notifications(), this::onLoop);
+    this.oneSided = new OneSided(transport.ucx(), this::onLoop);
+    tables.persistent(options.isPersistentGroups());
+    this.revocations = new Revocations(tables, links, options.getWorldGroupId());
     this.fetches = new Fetches(links, tables);
     this.outbox = new Outbox(links, tables, handles, oneSided);
-    this.addresses = new RankAddresses(links, tables, handles, fetches, engine.ucx(), this::onLoop,
-        engine.options().isRankAddresses(), engine.options().getMaxAddressLength());
+    this.addresses = new RankAddresses(links, tables, handles, fetches, transport.ucx(), this::onLoop,
+        options.isRankAddresses(), options.getMaxAddressLength());
     this.directory = new Directory(links);
-    this.reach = new Reach(links, handles, directory, oneSided, engine::connect, this::onLoop);
+    this.reach = new Reach(links, handles, directory, oneSided, connector, this::onLoop);
     this.conflicts = new Conflicts(links, tables);
     outbox.conflicted = conflicts::holds;
     this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches, outbox, addresses, directory,
         reach, conflicts);
-    new Inbox(links, exchange, revocations, fetches, addresses, directory, reach, conflicts).register(engine);
+    new Inbox(links, exchange, revocations, fetches, addresses, directory, reach, conflicts)
+        .register(transport.notifications());
   }
 
   @Override
@@ -90,7 +105,7 @@ public final class CacheService extends CacheLookups {
   public void serveAs(int id) {
     onLoop(() -> {
       if (links.localSp >= 0 && links.localSp != id) {
-        LOG.warn("engine {} serves as service process {} and now {}", engine.id(), links.localSp, id);
+        LOG.warn("engine {} serves as service process {} and now {}", engineId, links.localSp, id);
       }
       links.localSp = id;
     });
@@ -161,7 +176,7 @@ public final class CacheService extends CacheLookups {
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);
     }
-    Promise<Void> applied = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
+    Promise<Void> applied = ((ContextInternal) vertx.getOrCreateContext()).promise();
     onLoop(() -> {
       PeerImpl server = links.server;
       if (server == null) {
@@ -300,9 +315,9 @@ public final class CacheService extends CacheLookups {
 
   /** Releases remote keys and the registered region; before the endpoints and the worker close. */
   public Future<Void> close() {
-    String why = "engine " + engine.id() + " closed";
+    String why = "engine " + engineId + " closed";
     tables.failPending(why);
-    Promise<Void> done = engine.loop().promise();
+    Promise<Void> done = ((ContextInternal) vertx.getOrCreateContext()).promise();
     onLoop(() -> {
       revocations.failAll(why);
       fetches.failAll(why);
@@ -321,12 +336,12 @@ public final class CacheService extends CacheLookups {
    * there (sends) reuse that one context instead of creating one per call (shared/README §1).
    */
   private void onLoop(Runnable task) {
-    ContextInternal ctx = engine.ucx().context();
-    engine.ucx().execute(() -> ctx.dispatch(task));
+    ContextInternal ctx = transport.ucx().context();
+    transport.ucx().execute(() -> ctx.dispatch(task));
   }
 
   private <T> Future<T> onProgress(Callable<T> task) {
-    Promise<T> p = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
+    Promise<T> p = ((ContextInternal) vertx.getOrCreateContext()).promise();
     onLoop(() -> {
       try {
         p.complete(task.call());
@@ -338,8 +353,6 @@ public final class CacheService extends CacheLookups {
   }
 
   private <T> Future<T> onCaller(Future<T> f) {
-    Promise<T> p = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
-    f.onComplete(p);
-    return p.future();
+    return OnCaller.complete(vertx, f);
   }
 }

@@ -77,7 +77,7 @@ final class Conflicts {
     if (reported.containsKey(groupId)) {
       return; // told once; later members get the same
     }
-    LOG.warn("{}: {}", links.engine.id(), why);
+    LOG.warn("{}: {}", links.engineId, why);
     Buffer m = CacheMessages.conflict(groupId, seq, why);
     reported.put(groupId, m);
     tables.failPending(groupId, why);
@@ -114,7 +114,7 @@ final class Conflicts {
       return;
     }
     CacheMessages.Conflict c = CacheMessages.decodeConflict(payload);
-    LOG.warn("{}: group {} cannot become whole: {}", links.engine.id(), c.groupId(), c.reason());
+    LOG.warn("{}: group {} cannot become whole: {}", links.engineId, c.groupId(), c.reason());
     told.put(c.groupId(), c.reason());
     tables.failPending(c.groupId(), c.reason());
   }

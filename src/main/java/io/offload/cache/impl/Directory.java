@@ -98,7 +98,7 @@ final class Directory {
     List<ServiceProcessAddress> changed = new ArrayList<>();
     for (ServiceProcessAddress a : ReachMessages.decodeDirectory(payload, MAX_ENTRIES)) {
       if (fromMesh && a.serviceProcessId() != meshPeerId) {
-        LOG.warn("{}: dropped a directory entry of service process {} from service process {}", links.engine.id(),
+        LOG.warn("{}: dropped a directory entry of service process {} from service process {}", links.engineId,
             a.serviceProcessId(), meshPeerId);
         continue;
       }

@@ -41,7 +41,7 @@ final class Outbox {
 
   /** A group became whole: a service process sends it to its local members. */
   void completed(GroupTable t) {
-    LOG.debug("{}: group {} (sequence {}) complete, {} ranks", links.engine.id(), t.groupId, t.seq, t.size);
+    LOG.debug("{}: group {} (sequence {}) complete, {} ranks", links.engineId, t.groupId, t.seq, t.size);
     int sp = links.localSp;
     if (sp < 0 || conflicted.test(t.groupId)) {
       return; // a conflict holds: the members were told, they get the group once it is over

@@ -100,7 +100,7 @@ final class Reach {
           + a.port() + ", not " + sp);
       return;
     }
-    handles.put(new Handle(sp, ctx, peer, null, oneSided));
+    handles.put(new HandleImpl(sp, ctx, peer, null, oneSided));
     if (directorySeen.remove(peer) != null) {
       done(sp);
     } else {
