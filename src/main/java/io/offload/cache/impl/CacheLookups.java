@@ -35,6 +35,26 @@ abstract class CacheLookups implements GroupCache {
   /** Host id of this process, or -1 while unknown. */
   abstract int selfHost();
 
+  /** The table of a group; throws {@link CacheMissException} if it is not here. */
+  final GroupTable group(int groupId) {
+    GroupTable t = tables.table(groupId);
+    if (t == null) {
+      throw new CacheMissException("group " + groupId + " is not in the cache");
+    }
+    return t;
+  }
+
+  /** The index of a whole group; throws {@link CacheMissException} while it is not whole. */
+  final GroupIndex index(int groupId) {
+    GroupTable t = group(groupId);
+    GroupIndex i = t.index;
+    if (i == null) {
+      throw new CacheMissException("group " + groupId + " is not complete here yet (" + t.known + " of " + t.size
+          + " known)");
+    }
+    return i;
+  }
+
   /** The data, for tests and metrics. */
   public CacheTables tables() {
     return tables;
@@ -48,7 +68,7 @@ abstract class CacheLookups implements GroupCache {
 
   @Override
   public int serviceProcessOf(int groupId, int rank) {
-    GroupTable t = tables.group(groupId);
+    GroupTable t = group(groupId);
     checkRank(t, rank);
     int sp = t.spAcquire(rank);
     if (sp < 0) {
@@ -60,7 +80,7 @@ abstract class CacheLookups implements GroupCache {
 
   @Override
   public int serviceProcessOf(int groupId, int rank, int index) {
-    GroupTable t = tables.group(groupId);
+    GroupTable t = group(groupId);
     checkRank(t, rank);
     if (index < 0 || index >= t.width) {
       throw new CacheMissException("group " + groupId + " has " + t.width + " service process(es) per rank, no index "
@@ -76,7 +96,7 @@ abstract class CacheLookups implements GroupCache {
 
   @Override
   public int serviceProcessesPerRank(int groupId) {
-    return tables.group(groupId).width;
+    return group(groupId).width;
   }
 
   @Override
@@ -87,7 +107,7 @@ abstract class CacheLookups implements GroupCache {
 
   @Override
   public int hostOf(int groupId, int rank) {
-    GroupTable t = tables.group(groupId);
+    GroupTable t = group(groupId);
     checkRank(t, rank);
     int h = t.host(rank);
     if (h < 0) {
@@ -139,32 +159,32 @@ abstract class CacheLookups implements GroupCache {
 
   @Override
   public IntView ranksServedBy(int groupId, int serviceProcessId) {
-    return tables.index(groupId).ranksServedBy(serviceProcessId);
+    return index(groupId).ranksServedBy(serviceProcessId);
   }
 
   @Override
   public IntView serviceProcesses(int groupId) {
-    return tables.index(groupId).serviceProcesses;
+    return index(groupId).serviceProcesses;
   }
 
   @Override
   public IntView hosts(int groupId) {
-    return tables.index(groupId).hosts;
+    return index(groupId).hosts;
   }
 
   @Override
   public IntView ranksOnHost(int groupId, int hostId) {
-    return tables.index(groupId).ranksOnHost(hostId);
+    return index(groupId).ranksOnHost(hostId);
   }
 
   @Override
   public int hostIndex(int groupId, int hostId) {
-    return tables.index(groupId).hostIndex(hostId);
+    return index(groupId).hostIndex(hostId);
   }
 
   @Override
   public IntView ranksOnHostIndex(int groupId, int hostIndex) {
-    return tables.index(groupId).ranksOnHostIndex(hostIndex);
+    return index(groupId).ranksOnHostIndex(hostIndex);
   }
 
   @Override
@@ -174,31 +194,31 @@ abstract class CacheLookups implements GroupCache {
 
   @Override
   public IntView serviceProcessesOnHostIndex(int groupId, int hostIndex) {
-    return tables.index(groupId).serviceProcessesOnHostIndex(hostIndex);
+    return index(groupId).serviceProcessesOnHostIndex(hostIndex);
   }
 
   @Override
   public IntView localServiceProcesses(int groupId) {
-    GroupIndex i = tables.index(groupId);
+    GroupIndex i = index(groupId);
     int host = selfHost();
     return host < 0 ? IntView.EMPTY : i.serviceProcessesOnHost(host);
   }
 
   @Override
   public int serviceProcessGroupIndex(int groupId, int serviceProcessId) {
-    return tables.index(groupId).serviceProcessIndex(serviceProcessId);
+    return index(groupId).serviceProcessIndex(serviceProcessId);
   }
 
   @Override
   public int serviceProcessLocalIndex(int groupId, int serviceProcessId) {
-    return tables.index(groupId).serviceProcessLocalIndex(serviceProcessId);
+    return index(groupId).serviceProcessLocalIndex(serviceProcessId);
   }
 
   // ---------------------------------------------------------------- groups
 
   @Override
   public int groupSize(int groupId) {
-    return tables.group(groupId).size;
+    return group(groupId).size;
   }
 
   @Override
@@ -215,12 +235,12 @@ abstract class CacheLookups implements GroupCache {
 
   @Override
   public long sequence(int groupId) {
-    return tables.group(groupId).seq;
+    return group(groupId).seq;
   }
 
   @Override
   public List<RankInfo> members(int groupId) {
-    GroupTable t = tables.group(groupId);
+    GroupTable t = group(groupId);
     List<RankInfo> out = new ArrayList<>(Math.min(t.size, t.known));
     for (int r = t.nextKnown(0); r >= 0; r = t.nextKnown(r + 1)) {
       RankInfo ri = t.rankInfo(r);
@@ -243,7 +263,7 @@ abstract class CacheLookups implements GroupCache {
 
   @Override
   public String digest(int groupId) {
-    GroupTable t = tables.group(groupId);
+    GroupTable t = group(groupId);
     CacheDigest d = new CacheDigest(groupId, t.size);
     for (int r = t.nextKnown(0); r >= 0; r = t.nextKnown(r + 1)) {
       RankInfo ri = t.rankInfo(r);

@@ -7,7 +7,6 @@ import io.offload.cache.ServiceProcessAddress;
 import io.offload.context.ClientOptions;
 import io.offload.context.ServerOptions;
 import io.offload.context.ExecutionContext;
-import io.offload.cache.RemoteRegion;
 import io.offload.topology.RankInfo;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
@@ -15,10 +14,8 @@ import io.offload.context.impl.OnCaller;
 import io.offload.context.impl.Transport;
 import io.offload.engine.EngineOptions;
 import io.vertx.core.Vertx;
-import io.offload.notify.EventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
 import org.openucx.jucx.ucp.UcpEndpoint;
 import org.slf4j.Logger;
@@ -26,7 +23,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
@@ -59,6 +55,7 @@ public final class CacheService extends CacheLookups {
   private final Directory directory;
   private final Reach reach;
   private final Conflicts conflicts;
+  private final ProgressCalls calls;
 
   /**
    * The cache of engine {@code engineId}, within the limits of its {@code options};
@@ -71,6 +68,7 @@ public final class CacheService extends CacheLookups {
     this.engineId = engineId;
     this.vertx = vertx;
     this.transport = transport;
+    this.calls = new ProgressCalls(vertx, transport.ucx());
     this.links = new Links(engineId, options.getRankInfo(), vertx, transport.notifications(), this::onLoop);
     this.oneSided = new OneSided(transport.ucx(), this::onLoop);
     tables.persistent(options.isPersistentGroups());
@@ -81,11 +79,12 @@ public final class CacheService extends CacheLookups {
         options.isRankAddresses(), options.getMaxAddressLength());
     this.directory = new Directory(links);
     this.reach = new Reach(links, handles, directory, oneSided, connector, this::onLoop);
-    this.conflicts = new Conflicts(links, tables);
+    this.conflicts = new Conflicts(links, tables, outbox);
     outbox.conflicted = conflicts::holds;
     this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches, outbox, addresses, directory,
         reach, conflicts);
-    new Inbox(links, exchange, revocations, fetches, addresses, directory, reach, conflicts)
+    Arrivals arrivals = new Arrivals(links, tables, handles, revocations, fetches, outbox, conflicts, exchange);
+    new Inbox(links, arrivals, revocations, fetches, addresses, directory, reach, conflicts)
         .register(transport.notifications());
   }
 
@@ -111,29 +110,14 @@ public final class CacheService extends CacheLookups {
     });
   }
 
-  /**
-   * A server context listens (called once it does): a rank server of this service process goes
-   * into the directory with its address; a server's rank info (a mesh server's says who this
-   * service process is) tells this process's host.
-   */
+  /** A server context listens at {@code port} (see {@link Directory#listening}). */
   public void listening(ServerOptions options, int port) {
-    onLoop(() -> {
-      RankInfo self = options.getRankInfo();
-      if (self != null && links.selfHost < 0) {
-        links.selfHost = self.hostId();
-        directory.ownHost(self.hostId());
-      }
-      if (options.getScope() == Scope.HOST_SERVICE) {
-        directory.own(options.getServiceProcessId(), options.getHost(), port);
-      }
-    });
+    onLoop(() -> directory.listening(options, port));
   }
 
-  /** A client context starts: a rank's link to its primary service process lends its options to link-only contexts. */
+  /** A client context starts (see {@link Reach#clientStarting}). */
   public void clientStarting(ClientOptions options) {
-    if (options.getScope() == Scope.HOST_SERVICE && options.getServiceProcessIndex() == 0) {
-      links.clientTemplate = new ClientOptions(options);
-    }
+    reach.clientStarting(options);
   }
 
   /** Global id of the service process this engine is, or -1. */
@@ -176,31 +160,8 @@ public final class CacheService extends CacheLookups {
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);
     }
-    Promise<Void> applied = ((ContextInternal) vertx.getOrCreateContext()).promise();
-    onLoop(() -> {
-      PeerImpl server = links.server;
-      if (server == null) {
-        applied.fail(new IllegalStateException("join needs a bootstrapped link to a service process (a rank's client "
-            + "context)"));
-        return;
-      }
-      Runnable apply = () -> {
-        int sp = server.serviceProcessId();
-        links.myRanks.put(member.groupId(), member.rank());
-        tables.put(member.groupId(), sequence, member.groupSize(), member.rank(), member.localRank(),
-            member.localSize(), member.hostId(), sp);
-        links.send(server, EventTypes.CACHE_ENTRIES, CacheMessages.entry(member.groupId(), sequence,
-            member.groupSize(), member.rank(), member.localRank(), member.localSize(), member.hostId(), sp));
-        applied.complete();
-      };
-      GroupTable t = tables.table(member.groupId());
-      if (revocations.revoking(member.groupId()) && (t == null || sequence > t.seq)) {
-        revocations.afterRevoke(member.groupId(), apply); // a re-add during our revoke waits for it
-      } else {
-        apply.run();
-      }
-    });
-    return applied.future().compose(v -> whenComplete(member.groupId()));
+    return calls.compose(() -> revocations.join(member, sequence, links))
+        .compose(v -> whenComplete(member.groupId()));
   }
 
   /**
@@ -210,14 +171,14 @@ public final class CacheService extends CacheLookups {
    */
   @Override
   public Future<Void> revoke(int groupId) {
-    return onProgress(() -> {
+    return calls.compose(() -> {
       Integer me = links.myRanks.get(groupId);
       if (links.server == null || me == null) {
         throw new IllegalStateException("only a member rank revokes a group (through its service process); this "
             + "process is not a member of group " + groupId);
       }
       return revocations.revoke(groupId, me, links.server);
-    }).compose(this::onCaller);
+    });
   }
 
   @Override
@@ -226,7 +187,7 @@ public final class CacheService extends CacheLookups {
       throw new IllegalArgumentException("sequence and serviceProcessId must be >= 0, got " + sequence + ", "
           + serviceProcessId);
     }
-    return onProgress(() -> {
+    return calls.call(() -> {
       EntryOutcome o = tables.put(entry.groupId(), sequence, entry.groupSize(), entry.rank(), entry.localRank(),
           entry.localSize(), entry.hostId(), serviceProcessId);
       fetches.arrived(entry.groupId(), entry.rank());
@@ -236,7 +197,7 @@ public final class CacheService extends CacheLookups {
 
   @Override
   public Future<Void> send(int groupId, ExecutionContext context, int peerId) {
-    return onProgress(() -> {
+    return calls.call(() -> {
       PeerImpl p = (PeerImpl) context.peer(peerId).orElseThrow(() -> new IllegalArgumentException("no peer " + peerId
           + " in " + context.id()));
       int[] groups = groupId < 0 ? tables.groups() : new int[] {groupId};
@@ -261,7 +222,7 @@ public final class CacheService extends CacheLookups {
     if (sp >= 0) {
       return Future.succeededFuture(sp); // known: no hop
     }
-    return onProgress(() -> fetches.fetch(groupId, rank)).compose(this::onCaller);
+    return calls.compose(() -> fetches.fetch(groupId, rank));
   }
 
   @Override
@@ -278,7 +239,7 @@ public final class CacheService extends CacheLookups {
     if (h != null) {
       return Future.succeededFuture(h); // linked: no hop
     }
-    return onProgress(() -> reach.connect(serviceProcessId)).compose(this::onCaller);
+    return calls.compose(() -> reach.connect(serviceProcessId));
   }
 
   @Override
@@ -286,7 +247,7 @@ public final class CacheService extends CacheLookups {
     if (groupId < 0 || rank < 0) {
       throw new IllegalArgumentException("group and rank must be >= 0, got " + groupId + ", " + rank);
     }
-    return onProgress(() -> addresses.endpoint(groupId, rank)).compose(this::onCaller);
+    return calls.compose(() -> addresses.endpoint(groupId, rank));
   }
 
   @Override
@@ -299,16 +260,12 @@ public final class CacheService extends CacheLookups {
     if (bytes < 1) {
       throw new IllegalArgumentException("bytes must be >= 1, got " + bytes);
     }
-    return onProgress(() -> {
+    return calls.call(() -> {
       int sp = links.localSp;
       if (sp < 0) {
         throw new IllegalStateException("only a service process (an engine with a server context) exposes memory");
       }
-      RemoteRegion region = oneSided.register(sp, bytes);
-      handles.putRegion(region);
-      Buffer msg = CacheMessages.region(region);
-      links.localRanks.forEach(p -> links.send(p, EventTypes.MEMORY_REGION, msg));
-      links.toMesh(EventTypes.MEMORY_REGION, msg);
+      outbox.publish(oneSided.register(sp, bytes));
       return oneSided.buffer();
     });
   }
@@ -329,27 +286,8 @@ public final class CacheService extends CacheLookups {
     return done.future();
   }
 
-  // ------------------------------------------------------------------ plumbing
-
-  /**
-   * Runs {@code task} on the progress thread inside its Vert.x context, so that futures made
-   * there (sends) reuse that one context instead of creating one per call (shared/README §1).
-   */
   private void onLoop(Runnable task) {
-    ContextInternal ctx = transport.ucx().context();
-    transport.ucx().execute(() -> ctx.dispatch(task));
-  }
-
-  private <T> Future<T> onProgress(Callable<T> task) {
-    Promise<T> p = ((ContextInternal) vertx.getOrCreateContext()).promise();
-    onLoop(() -> {
-      try {
-        p.complete(task.call());
-      } catch (Throwable t) {
-        p.fail(t);
-      }
-    });
-    return p.future();
+    calls.run(task);
   }
 
   private <T> Future<T> onCaller(Future<T> f) {

@@ -32,13 +32,13 @@ public final class CacheTables {
   private final Sequences sequences = new Sequences();
   private final Map<Integer, Promise<Void>> waiting = new HashMap<>();
 
+  /** Most service processes per rank (primary and shadows), as in the C original. */
+  static final int MAX_WIDTH = 8;
+
   /**
    * @param onComplete   called (after the lock is released) each time a group becomes whole
    * @param maxGroupSize entries of larger groups are refused ({@link EntryOutcome#TOO_LARGE})
    */
-  /** Most service processes per rank (primary and shadows), as in the C original. */
-  static final int MAX_WIDTH = 8;
-
   public CacheTables(Consumer<GroupTable> onComplete, int maxGroupSize) {
     if (maxGroupSize < 1) {
       throw new IllegalArgumentException("maxGroupSize must be >= 1, got " + maxGroupSize);
@@ -140,36 +140,12 @@ public final class CacheTables {
       return EntryOutcome.CONFLICT;
     }
     if (index > 0) {
-      return putShadow(t, rank, serviceProcessId, index);
+      return t.putShadow(rank, serviceProcessId, index);
     }
     boolean known = t.spAcquire(rank) >= 0;
-    boolean same = known && t.same(rank, hostId, localRank, localSize, serviceProcessId);
-    if (!same) {
-      t.write(rank, hostId, localRank, localSize, serviceProcessId);
-      if (!known) {
-        t.known++;
-        entryCount++;
-      } else if (t.index != null) {
-        t.index = new GroupIndex(t);
-      }
-    }
-    if (t.index == null && t.known == t.size && t.shadowsComplete()) { // (kept entries in persistent mode: also on UNCHANGED)
-      t.index = new GroupIndex(t);
-      return EntryOutcome.COMPLETED;
-    }
-    return same ? EntryOutcome.UNCHANGED : known ? EntryOutcome.CHANGED : EntryOutcome.ADDED;
-  }
-
-  private EntryOutcome putShadow(GroupTable t, int rank, int sp, int index) {
-    int old = t.shadows.get(rank, index);
-    if (old != sp) {
-      t.shadows.set(rank, index, sp);
-    }
-    if (t.index == null && t.known == t.size && t.shadowsComplete()) {
-      t.index = new GroupIndex(t);
-      return EntryOutcome.COMPLETED;
-    }
-    return old == sp ? EntryOutcome.UNCHANGED : old < 0 ? EntryOutcome.ADDED : EntryOutcome.CHANGED;
+    EntryOutcome o = t.putPrimary(rank, hostId, localRank, localSize, serviceProcessId);
+    entryCount += known ? 0 : 1;
+    return o;
   }
 
   /**
@@ -191,15 +167,7 @@ public final class CacheTables {
     if (t == null || t.seq != seq || rank < 0 || rank >= t.size) {
       return false;
     }
-    boolean removed = false;
-    if (t.shadows != null) {
-      for (int i = 1; i < t.width; i++) {
-        int s = t.shadows.get(rank, i);
-        if (s >= 0 && (servedBy < 0 || s == servedBy)) {
-          removed |= t.shadows.clear(rank, i);
-        }
-      }
-    }
+    boolean removed = t.clearShadows(rank, servedBy);
     int sp = t.spAcquire(rank);
     if (sp >= 0 && (servedBy < 0 || sp == servedBy)) {
       t.clear(rank);
@@ -230,16 +198,9 @@ public final class CacheTables {
     if (t == null || t.seq != seq) {
       return 0;
     }
-    org.agrona.collections.IntArrayList ranks = new org.agrona.collections.IntArrayList();
-    for (int r : t.knownRanks()) {
-      ranks.addInt(r);
-    }
-    if (t.shadows != null) {
-      t.shadows.forEachRank(ranks::addInt);
-    }
     int n = 0;
-    for (int i = 0; i < ranks.size(); i++) {
-      if (remove(groupId, seq, ranks.getInt(i), serviceProcessId)) {
+    for (int r : t.ranksWithAnyEntry()) {
+      if (remove(groupId, seq, r, serviceProcessId)) {
         n++;
       }
     }
@@ -280,39 +241,7 @@ public final class CacheTables {
    * process lost the link through which its groups fill).
    */
   public void failPending(String reason) {
-    List<Promise<Void>> failed = new ArrayList<>();
-    synchronized (this) {
-      failed.addAll(waiting.values());
-      waiting.clear();
-      for (int g : groups.keys()) {
-        GroupTable t = groups.get(g);
-        if (t.index == null) {
-          failed.add(t.completion);
-          t.completion = Promise.promise();
-        }
-      }
-    }
-    CacheMissException e = new CacheMissException(reason);
-    failed.forEach(p -> p.tryFail(e));
-  }
-
-  /**
-   * Keeps the worker address of {@code rank} of the group (rank-to-rank endpoints) if its entry
-   * is known here; it goes with the entry. Returns whether it was kept.
-   */
-  public synchronized boolean putAddress(int groupId, int rank, byte[] address) {
-    GroupTable t = groups.get(groupId);
-    if (t == null || rank < 0 || rank >= t.size || t.spAcquire(rank) < 0) {
-      return false;
-    }
-    t.address(rank, address);
-    return true;
-  }
-
-  /** The worker address of {@code rank} of the group kept here, or null. */
-  public synchronized byte[] address(int groupId, int rank) {
-    GroupTable t = groups.get(groupId);
-    return t == null || rank < 0 || rank >= t.size ? null : t.address(rank);
+    failPending(-1, reason);
   }
 
   /**
@@ -320,21 +249,24 @@ public final class CacheTables {
    * calls wait afresh, so the group completes for them if the conflict goes.
    */
   public void failPending(int groupId, String reason) {
-    Promise<Void> failed;
+    List<Promise<Void>> failed = new ArrayList<>();
     synchronized (this) {
-      GroupTable t = groups.get(groupId);
-      if (t != null && t.index == null) {
-        failed = t.completion;
-        t.completion = Promise.promise();
-      } else if (t == null) {
-        failed = waiting.remove(groupId);
-      } else {
-        return;
+      for (int g : groupId < 0 ? groups.keys() : new int[] {groupId}) {
+        GroupTable t = groups.get(g);
+        if (t != null && t.index == null) {
+          failed.add(t.completion);
+          t.completion = Promise.promise();
+        }
+      }
+      if (groupId < 0) {
+        failed.addAll(waiting.values());
+        waiting.clear();
+      } else if (waiting.containsKey(groupId)) {
+        failed.add(waiting.remove(groupId));
       }
     }
-    if (failed != null) {
-      failed.tryFail(new CacheMissException(reason));
-    }
+    CacheMissException e = new CacheMissException(reason);
+    failed.forEach(p -> p.tryFail(e));
   }
 
   // ------------------------------------------------------------------ reads (lock-free)
@@ -342,26 +274,6 @@ public final class CacheTables {
   /** The table of a group, or null. */
   public GroupTable table(int groupId) {
     return groups.get(groupId);
-  }
-
-  /** The table of a group; throws {@link CacheMissException} if it is not here. */
-  GroupTable group(int groupId) {
-    GroupTable t = groups.get(groupId);
-    if (t == null) {
-      throw new CacheMissException("group " + groupId + " is not in the cache");
-    }
-    return t;
-  }
-
-  /** The index of a whole group; throws {@link CacheMissException} while it is not whole. */
-  GroupIndex index(int groupId) {
-    GroupTable t = group(groupId);
-    GroupIndex i = t.index;
-    if (i == null) {
-      throw new CacheMissException("group " + groupId + " is not complete here yet (" + t.known + " of " + t.size
-          + " known)");
-    }
-    return i;
   }
 
   /** Ids of the groups present, ascending (allocates). */

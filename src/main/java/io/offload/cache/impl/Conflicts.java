@@ -35,9 +35,12 @@ final class Conflicts {
   /** On a rank: per group, the conflict its service process reported (read by whenComplete on any thread). */
   private final Map<Integer, String> told = new java.util.concurrent.ConcurrentHashMap<>();
 
-  Conflicts(Links links, CacheTables tables) {
+  private final Outbox outbox;
+
+  Conflicts(Links links, CacheTables tables, Outbox outbox) {
     this.links = links;
     this.tables = tables;
+    this.outbox = outbox;
   }
 
   /**
@@ -101,6 +104,14 @@ final class Conflicts {
   boolean clear(int groupId) {
     told.remove(groupId);
     return reported.remove(groupId) != null;
+  }
+
+  /** A conflict of the group may be over (it lost an entry): the members get the group if it is whole here. */
+  void resolved(int groupId) {
+    GroupTable t = tables.table(groupId);
+    if (clear(groupId) && t != null && t.index != null) {
+      links.members.of(groupId).forEach(m -> outbox.sendGroup(m, t));
+    }
   }
 
   /** On a rank: why the group cannot become whole, as its service process said, or null. Any thread. */

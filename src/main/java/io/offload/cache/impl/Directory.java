@@ -52,6 +52,22 @@ final class Directory {
     return out;
   }
 
+  /**
+   * A server context listens at {@code port}: a rank server of this service process goes into
+   * the directory with its address; a server's rank info (a mesh server's says who this service
+   * process is) tells this process's host.
+   */
+  void listening(io.offload.context.ServerOptions options, int port) {
+    io.offload.topology.RankInfo self = options.getRankInfo();
+    if (self != null && links.selfHost < 0) {
+      links.selfHost = self.hostId();
+      ownHost(self.hostId());
+    }
+    if (options.getScope() == Scope.HOST_SERVICE) {
+      own(options.getServiceProcessId(), options.getHost(), port);
+    }
+  }
+
   /** This service process's rank server listens at {@code host:port}. */
   void own(int serviceProcessId, String host, int port) {
     own = new ServiceProcessAddress(serviceProcessId, links.selfHost, host, port);

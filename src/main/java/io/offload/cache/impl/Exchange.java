@@ -1,8 +1,6 @@
 package io.offload.cache.impl;
 
 import io.offload.cache.EntryOutcome;
-import io.offload.cache.Handle;
-import io.offload.cache.RemoteRegion;
 import io.offload.context.BootstrapPhase;
 import io.offload.topology.RankInfo;
 import io.offload.context.Role;
@@ -13,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 
 /**
  * How the cache fills and empties over the network.
@@ -27,6 +24,7 @@ import java.util.List;
  *       its ranks' entries with it.</li>
  *   <li>A rank keeps a handle of its service process and fills its tables from what it sends.</li>
  * </ul>
+ * This class handles links coming up and going down; {@link Arrivals} the messages.
  *
  * <p>Thread safety: the engine's UCX progress thread only.
  */
@@ -132,7 +130,7 @@ final class Exchange {
    * Adds a local rank's entry (as its primary, or its shadow: {@code slot}), tells the mesh, and
    * hands it the group if the group is already whole.
    */
-  private EntryOutcome addLocal(PeerImpl p, int g, long seq, int size, int rank, int lr, int ls, int host, int slot) {
+  EntryOutcome addLocal(PeerImpl p, int g, long seq, int size, int rank, int lr, int ls, int host, int slot) {
     if (p.phase() == BootstrapPhase.DISCONNECTED) {
       return EntryOutcome.STALE;
     }
@@ -166,7 +164,7 @@ final class Exchange {
       for (long k : links.members.drop(p)) {
         int g = LocalMembers.group(k);
         int rank = LocalMembers.rank(k);
-        resolved(g);
+        conflicts.resolved(g);
         GroupTable t = tables.table(g);
         if (t != null && tables.remove(g, t.seq, rank, links.localSp)) {
           Buffer remove = CacheMessages.revoke(g, t.seq, rank, links.localSp);
@@ -222,106 +220,4 @@ final class Exchange {
     RankInfo ri = p.rank();
     return ri == null ? -1 : ri.rank(); // on mesh links the rank field carries the global id
   }
-
-  // ---------------------------------------------------------------- messages
-
-  /** CACHE_ENTRIES: from a local rank, it joins a group through us; else entries of the exchange. */
-  void onEntries(PeerImpl from, Buffer payload) {
-    boolean fromRank = from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.SERVER;
-    if (fromRank && from.serviceIndex() < 0) {
-      LOG.warn("{}: dropped cache entries from {}: a link-only rank joins nothing here", id(), from);
-      return;
-    }
-    onEntries(from, payload, fromRank);
-  }
-
-  /**
-   * CACHE_GROUP: entries as they are, from anyone: a service process sending a whole group to
-   * its rank, or an application sending what it knows ({@code GroupCache.send}). The sequence,
-   * conflict and maximum-size rules apply; nothing is passed on.
-   */
-  void onGroup(PeerImpl from, Buffer payload) {
-    if (from == links.server && payload.length() >= 4) {
-      conflicts.clear(payload.getInt(0)); // the group, whole at our service process: no conflict holds
-    }
-    onEntries(from, payload, false);
-  }
-
-  private void onEntries(PeerImpl from, Buffer payload, boolean fromLocalRank) {
-    CacheMessages.Entries m = CacheMessages.decodeEntries(payload);
-    if (revocations.queueIfRevoking(m.groupId(), m.seq(), () -> onEntries(from, payload, fromLocalRank))) {
-      return; // a newer sequence of a group being revoked: replayed once the revocation is done
-    }
-    int[] e = m.entries();
-    boolean fromMesh = from.context().scope() == Scope.INTER_SERVICE;
-    for (int i = 0; i < e.length; i += CacheMessages.INTS) {
-      int index = CacheMessages.slotIndex(e[i + 5]);
-      int width = CacheMessages.slotWidth(e[i + 5]);
-      if (width < 1 || width > CacheTables.MAX_WIDTH || index >= width) {
-        throw new IllegalArgumentException("entry of rank " + e[i] + " has service process " + index + " of " + width);
-      }
-      if (fromLocalRank) { // a rank joins a group through us: we serve it (as its only one), whatever it says
-        addLocal(from, m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3], CacheMessages.PRIMARY);
-      } else if (!fromMesh || !conflicts.claimedHere(m.groupId(), m.seq(), e[i], index, e[i + 4])) {
-        EntryOutcome o = tables.put(m.groupId(), m.seq(), m.groupSize(), e[i], e[i + 1], e[i + 2], e[i + 3],
-            e[i + 4], index, width);
-        if (o == EntryOutcome.CONFLICT) {
-          LOG.debug("{}: conflicting entry for group {} rank {} from {}", id(), m.groupId(), e[i], from);
-          if (fromMesh) {
-            conflicts.sizeConflict(m.groupId(), m.seq(), m.groupSize(), width, e[i], e[i + 4]);
-          }
-        } else {
-          fetches.arrived(m.groupId(), e[i]);
-        }
-      }
-    }
-  }
-
-  /** A region published by a mesh peer, or by this rank's service process, for itself only. */
-  void onRegion(PeerImpl from, Buffer payload) {
-    RemoteRegion r = CacheMessages.decodeRegion(payload);
-    // from the mesh, or from a service process this rank connected to (maybe before peerReady ran here)
-    boolean linked = from.context().scope() == Scope.INTER_SERVICE
-        || (from.context().scope() == Scope.HOST_SERVICE && from.context().role() == Role.CLIENT);
-    if (!linked || remoteServiceProcess(from) != r.serviceProcessId()) {
-      LOG.warn("{}: dropped a memory region of service process {} from {}", id(), r.serviceProcessId(), from);
-      return;
-    }
-    handles.putRegion(r);
-  }
-
-  /** A process left (REMOVE from the mesh, or from a rank's service process). */
-  /** A conflict of the group may be over: the members get the group if it is whole here. */
-  private void resolved(int g) {
-    GroupTable t = tables.table(g);
-    if (conflicts.clear(g) && t != null && t.index != null) {
-      links.members.of(g).forEach(m -> outbox.sendGroup(m, t));
-    }
-  }
-
-  void onRemove(PeerImpl from, boolean fromMesh, CacheMessages.Revoke r) {
-    List<PeerImpl> locals = links.members.of(r.groupId());
-    resolved(r.groupId());
-    if (r.rank() >= 0) {
-      GroupTable t = tables.table(r.groupId());
-      if (!tables.remove(r.groupId(), r.seq(), r.rank(), r.serviceProcess()) && fromMesh && links.localSp >= 0
-          && t != null && t.seq == r.seq()) {
-        // The sender held an entry we never took (a conflicting claim pinned its copy): now that
-        // it is gone, the sender may have freed the group, so it gets our entries again.
-        outbox.sendOwnEntries(from, r.groupId());
-      }
-    } else {
-      tables.removeServedBy(r.groupId(), r.seq(), r.serviceProcess());
-    }
-    if (links.localSp < 0) {
-      return; // a rank: nothing to pass on
-    }
-    Buffer copy = CacheMessages.revoke(r.groupId(), r.seq(), r.rank(), r.serviceProcess());
-    for (PeerImpl l : locals) {
-      if (l != from) {
-        links.send(l, EventTypes.CACHE_REVOKE, copy);
-      }
-    }
-  }
-
 }

@@ -1,5 +1,6 @@
 package io.offload.cache.impl;
 
+import io.offload.cache.EntryOutcome;
 import io.offload.topology.RankInfo;
 import io.vertx.core.Promise;
 
@@ -53,12 +54,8 @@ final class GroupTable {
   volatile GroupIndex index;
   /** Bytes of the pages; guarded by the tables' lock. */
   private volatile long pageBytes;
-  /**
-   * Worker addresses of known ranks, only those fetched here (rank-to-rank endpoints), so a
-   * group costs nothing more without them; guarded by the tables' lock.
-   */
-  private java.util.HashMap<Integer, byte[]> addresses;
-  private long addressBytes;
+  /** Worker addresses fetched here (rank-to-rank endpoints); they go with their entries. */
+  private final AddressBook addresses = new AddressBook();
 
   GroupTable(int groupId, long seq, int size, Promise<Void> completion) {
     this(groupId, seq, size, 1, completion);
@@ -145,7 +142,7 @@ final class GroupTable {
       return false;
     }
     INTS.setRelease(l, s, -1);
-    address(rank, null);
+    addresses.drop(rank);
     if (--l[COUNT] == 0) {
       LEAVES.setRelease(top[rank >>> TOP_SHIFT], (rank >>> LEAF_BITS) & (MID - 1), (int[]) null);
       pageBytes -= LEAF_BYTES;
@@ -228,29 +225,75 @@ final class GroupTable {
     return new RankInfo(groupId, rank, size, l[s + 2], l[s + 3], l[s + 1]);
   }
 
-  /** Sets (or with null removes) the worker address of a known rank. Under the lock. */
-  void address(int rank, byte[] address) {
-    if (address == null) {
-      byte[] old = addresses == null ? null : addresses.remove(rank);
-      addressBytes -= old == null ? 0 : 48 + old.length;
-      return;
-    }
-    if (addresses == null) {
-      addresses = new java.util.HashMap<>();
-    }
-    byte[] old = addresses.put(rank, address);
-    addressBytes += 48 + address.length - (old == null ? 0 : 48 + old.length);
+  /** Keeps the worker address of {@code rank} if its entry is known (see {@link AddressBook}); false if not. */
+  boolean keepAddress(int rank, byte[] address) {
+    return rank >= 0 && rank < size && spAcquire(rank) >= 0 && addresses.keep(rank, address);
   }
 
-  /** The worker address of {@code rank}, if fetched here. Under the lock. */
+  /** The worker address of {@code rank}, if fetched here. */
   byte[] address(int rank) {
-    return addresses == null ? null : addresses.get(rank);
+    return addresses.get(rank);
+  }
+
+  /**
+   * Sets the entry (primary) of {@code rank}: ADDED, CHANGED, UNCHANGED, or COMPLETED when the
+   * group became whole (with kept entries in persistent mode, also on an unchanged one). Under
+   * the lock.
+   */
+  EntryOutcome putPrimary(int rank, int hostId, int lr, int ls, int spId) {
+    boolean wasKnown = spAcquire(rank) >= 0;
+    boolean unchanged = wasKnown && same(rank, hostId, lr, ls, spId);
+    if (!unchanged) {
+      write(rank, hostId, lr, ls, spId);
+      if (!wasKnown) {
+        known++;
+      } else if (index != null) {
+        index = new GroupIndex(this);
+      }
+    }
+    if (index == null && known == size && shadowsComplete()) {
+      index = new GroupIndex(this);
+      return EntryOutcome.COMPLETED;
+    }
+    return unchanged ? EntryOutcome.UNCHANGED
+        : wasKnown ? EntryOutcome.CHANGED : EntryOutcome.ADDED;
+  }
+
+  /** Sets shadow {@code index} of {@code rank}; completes the group when it was the last missing. Under the lock. */
+  EntryOutcome putShadow(int rank, int sp, int index) {
+    int old = shadows.get(rank, index);
+    if (old != sp) {
+      shadows.set(rank, index, sp);
+    }
+    if (this.index == null && known == size && shadowsComplete()) {
+      this.index = new GroupIndex(this);
+      return EntryOutcome.COMPLETED;
+    }
+    return old == sp ? EntryOutcome.UNCHANGED
+        : old < 0 ? EntryOutcome.ADDED : EntryOutcome.CHANGED;
+  }
+
+  /** Clears the shadows of {@code rank} that {@code servedBy} (-1: any) is; returns whether any was. Under the lock. */
+  boolean clearShadows(int rank, int servedBy) {
+    boolean cleared = false;
+    for (int i = 1; shadows != null && i < width; i++) {
+      int s = shadows.get(rank, i);
+      if (s >= 0 && (servedBy < 0 || s == servedBy)) {
+        cleared |= shadows.clear(rank, i);
+      }
+    }
+    return cleared;
+  }
+
+  /** The ranks with an entry or a shadow, ascending (allocates). */
+  int[] ranksWithAnyEntry() {
+    return shadows == null ? knownRanks() : shadows.union(knownRanks());
   }
 
   /** Bytes held: this object, the directory, the pages, the index once whole, fetched addresses. */
   long bytes() {
     GroupIndex i = index;
-    return OBJECT_BYTES + 16 + 4L * top.length + pageBytes + (i == null ? 0 : i.bytes()) + addressBytes
+    return OBJECT_BYTES + 16 + 4L * top.length + pageBytes + (i == null ? 0 : i.bytes()) + addresses.bytes()
         + (shadows == null ? 0 : shadows.bytes());
   }
 }

@@ -25,7 +25,7 @@ final class Inbox {
   private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
 
   private final Links links;
-  private final Exchange exchange;
+  private final Arrivals arrivals;
   private final Revocations revocations;
   private final Fetches fetches;
   private final RankAddresses addresses;
@@ -33,23 +33,23 @@ final class Inbox {
   private final Reach reach;
   private final Conflicts conflicts;
 
-  Inbox(Links links, Exchange exchange, Revocations revocations, Fetches fetches, RankAddresses addresses,
+  Inbox(Links links, Arrivals arrivals, Revocations revocations, Fetches fetches, RankAddresses addresses,
       Directory directory, Reach reach, Conflicts conflicts) {
     this.addresses = addresses;
     this.directory = directory;
     this.reach = reach;
     this.conflicts = conflicts;
     this.links = links;
-    this.exchange = exchange;
+    this.arrivals = arrivals;
     this.revocations = revocations;
     this.fetches = fetches;
   }
 
   void register(NotificationService<PeerImpl> n) {
-    n.onInternal(EventTypes.CACHE_ENTRIES, safely("entries", exchange::onEntries));
-    n.onInternal(EventTypes.CACHE_GROUP, safely("group", exchange::onGroup));
+    n.onInternal(EventTypes.CACHE_ENTRIES, safely("entries", arrivals::onEntries));
+    n.onInternal(EventTypes.CACHE_GROUP, safely("group", arrivals::onGroup));
     n.onInternal(EventTypes.CACHE_REVOKE, safely("revoke", this::onRevoke));
-    n.onInternal(EventTypes.MEMORY_REGION, safely("region", exchange::onRegion));
+    n.onInternal(EventTypes.MEMORY_REGION, safely("region", arrivals::onRegion));
     n.onInternal(EventTypes.CACHE_FETCH, safely("fetch", (p, b) -> {
       int[] f = CacheMessages.decodeFetch(b);
       fetches.onFetch(p, f[0], f[1], fromLocalRank(p));
@@ -107,7 +107,7 @@ final class Inbox {
       }
       default -> {
         if (!fromLocalRank(from)) {
-          exchange.onRemove(from, fromMesh, r);
+          arrivals.onRemove(from, fromMesh, r);
         }
       }
     }

@@ -124,6 +124,14 @@ final class Outbox {
         : new int[] {ri.localRank(), ri.localSize(), ri.hostId()};
   }
 
+  /** This service process publishes {@code region}: to its ranks and the mesh. */
+  void publish(RemoteRegion region) {
+    handles.putRegion(region);
+    Buffer msg = CacheMessages.region(region);
+    links.localRanks.forEach(p -> links.send(p, EventTypes.MEMORY_REGION, msg));
+    links.toMesh(EventTypes.MEMORY_REGION, msg);
+  }
+
   Optional<RemoteRegion> ownRegion() {
     return links.localSp < 0 || !oneSided.exposes() ? Optional.empty() : handles.region(links.localSp);
   }

@@ -100,7 +100,8 @@ final class RankAddresses {
 
   /** The address of (group, rank): kept here, this service process's own rank, or asked for. */
   private Future<AddressAnswer> resolve(int groupId, int rank) {
-    byte[] kept = tables.address(groupId, rank);
+    GroupTable held = tables.table(groupId);
+    byte[] kept = held == null ? null : held.address(rank);
     if (kept != null) {
       return Future.succeededFuture(new AddressAnswer(rank, ReachMessages.ADDRESS_OK, kept));
     }
@@ -193,7 +194,8 @@ final class RankAddresses {
     List<AddressAnswer> now = new ArrayList<>();
     for (int rank : f.ranks()) {
       PeerImpl local = links.members.peer(g, rank);
-      byte[] kept = tables.address(g, rank);
+      GroupTable held = tables.table(g);
+      byte[] kept = held == null ? null : held.address(rank);
       if (local != null) {
         now.add(own(local, rank));
       } else if (kept != null) {
@@ -228,7 +230,10 @@ final class RankAddresses {
       askedOf.remove(k);
       List<Promise<AddressAnswer>> w = waiting.remove(k);
       if (a.status() == ReachMessages.ADDRESS_OK) {
-        tables.putAddress(g, a.rank(), a.address());
+        GroupTable t = tables.table(g);
+        if (t != null) {
+          t.keepAddress(a.rank(), a.address());
+        }
       }
       if (w != null) {
         w.forEach(p -> p.tryComplete(a));

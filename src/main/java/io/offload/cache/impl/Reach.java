@@ -56,6 +56,13 @@ final class Reach {
     this.later = later;
   }
 
+  /** A client context starts: a rank's link to its primary service process lends its options (any thread). */
+  void clientStarting(ClientOptions options) {
+    if (options.getScope() == io.offload.context.Scope.HOST_SERVICE && options.getServiceProcessIndex() == 0) {
+      links.clientTemplate = new ClientOptions(options);
+    }
+  }
+
   /** The handle of {@code sp}: known, or once linked. */
   Future<Handle> connect(int sp) {
     Handle known = handles.find(sp).orElse(null);

@@ -4,6 +4,7 @@ import io.offload.cache.CacheMissException;
 import io.offload.context.impl.PeerImpl;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.offload.topology.RankInfo;
 import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +98,34 @@ final class Revocations {
       wire.send(server, CacheMessages.revoke(CacheMessages.VOTE, groupId, t.seq, t.size, rank, -1, new int[0], 0));
     }
     return p.future();
+  }
+
+  /**
+   * On a rank: joins {@code member}'s group at {@code sequence} through its service process
+   * (CACHE_ENTRIES); a re-add during this rank's own revocation of the group waits for it.
+   */
+  Future<Void> join(RankInfo member, long sequence, Links links) {
+    PeerImpl server = links.server;
+    if (server == null) {
+      throw new IllegalStateException("join needs a bootstrapped link to a service process (a rank's client context)");
+    }
+    Promise<Void> applied = Promise.promise();
+    Runnable apply = () -> {
+      int sp = server.serviceProcessId();
+      links.myRanks.put(member.groupId(), member.rank());
+      tables.put(member.groupId(), sequence, member.groupSize(), member.rank(), member.localRank(),
+          member.localSize(), member.hostId(), sp);
+      links.send(server, io.offload.notify.EventTypes.CACHE_ENTRIES, CacheMessages.entry(member.groupId(), sequence,
+          member.groupSize(), member.rank(), member.localRank(), member.localSize(), member.hostId(), sp));
+      applied.complete();
+    };
+    GroupTable t = tables.table(member.groupId());
+    if (revoking(member.groupId()) && (t == null || sequence > t.seq)) {
+      afterRevoke(member.groupId(), apply);
+    } else {
+      apply.run();
+    }
+    return applied.future();
   }
 
   /** On a rank: whether {@code groupId} is being revoked by this rank (its joins of a newer sequence wait). */

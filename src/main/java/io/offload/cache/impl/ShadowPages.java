@@ -138,6 +138,16 @@ final class ShadowPages {
     }
   }
 
+  /** {@code ranks} (ascending) and every rank with a shadow, ascending, each once (allocates). */
+  int[] union(int[] ranks) {
+    java.util.TreeSet<Integer> all = new java.util.TreeSet<>();
+    for (int r : ranks) {
+      all.add(r);
+    }
+    forEachRank(all::add);
+    return all.stream().mapToInt(Integer::intValue).toArray();
+  }
+
   long bytes() {
     return 32 + 16 + 4L * top.length + pageBytes;
   }
