@@ -87,16 +87,12 @@ public interface GroupCache {
   Optional<Handle> findHandle(int serviceProcessId);
 
   /**
-   * Any service process reachable: the handle of {@code serviceProcessId}, at once if this
-   * process is linked to it, else once a link is made. A rank links on first use to any service
-   * process of the {@link #directory()}: a link-only client context (it serves nothing for this
-   * rank there) to its rank port, with the options of the rank's own client context (secret,
-   * timeouts). The link bootstraps on the engine's event loop and UCX thread, hence the future;
-   * afterwards {@link #handle} answers at once, and the handle carries the region the service
-   * process published, if any (notifications through {@code handle.context().notify(
-   * handle.peerId(), ...)}, one-sided {@link Handle#put}/{@link Handle#get}). Fails with
-   * {@link CacheMissException} for a service process not in the directory, or when the link
-   * fails. A service process reaches the others through the mesh.
+   * Any service process reachable: its handle, at once if linked, else once a rank has linked
+   * to it (first use) by a link-only client context to its rank port from the
+   * {@link #directory()}, with the options (secret, timeouts) of the rank's own client context;
+   * it serves nothing for the rank there. The handle then carries its region, if any; afterwards
+   * {@link #handle} answers at once. Fails ({@link CacheMissException}) for a service process not
+   * in the directory, or when the link fails. Service processes reach each other by the mesh.
    */
   Future<Handle> connectHandle(int serviceProcessId);
 
@@ -113,23 +109,17 @@ public interface GroupCache {
   }
 
   /**
-   * Rank-to-rank endpoints (the C original's {@code GET_CLIENT_BY_RANK}): a UCX endpoint from
-   * this engine's worker to the worker of {@code rank} of {@code groupId}. Needs
-   * {@code EngineOptions.setRankAddresses(true)} on the service processes (off by default; then
-   * the future fails saying so). The first call for a rank asks this process's service process
-   * for the rank's worker address (the misses of one burst go as one request), which answers for
-   * its own ranks or asks the service process that serves the rank (waiting for the rank's entry
-   * if it does not know it yet, as {@link #fetchServiceProcessOf} does); the address then stays
-   * with the rank's entry and later calls answer at once. One endpoint per remote worker, shared
-   * by every group it is in; the engine closes it on {@code close()}: never close it yourself.
-   *
-   * <p>Use the endpoint only on the engine's UCX thread ({@code OffloadEngine.ucxContext()}):
-   * tag messages are the way ({@code sendTaggedNonBlocking}; the target posts
-   * {@code recvTaggedNonBlocking} on its own {@code ucpWorker()}, on its {@code ucxContext()}).
-   * The library's notifications do not travel on it (they need a bootstrapped context).
-   *
-   * <p>Fails with {@link CacheMissException} when the rank's service process hands out no
-   * addresses, does not know the rank, or the link to it is lost.
+   * Rank-to-rank endpoints (the C original's {@code GET_CLIENT_BY_RANK}), with
+   * {@code EngineOptions.setRankAddresses(true)} on the service processes (off by default: the
+   * future fails saying so): a UCX endpoint from this engine's worker to that of {@code rank}.
+   * The first call asks this process's service process for the rank's worker address (a burst
+   * of misses as one request), which asks the rank's own service process if need be (waiting for
+   * its entry like {@link #fetchServiceProcessOf}); the address stays with the entry. One
+   * endpoint per remote worker, closed by the engine: never close it. Use it only on
+   * {@code OffloadEngine.ucxContext()}, for tag messages ({@code sendTaggedNonBlocking}; the
+   * target posts {@code recvTaggedNonBlocking} on its {@code ucpWorker()}); notifications do not
+   * travel on it. Fails with {@link CacheMissException} when the address is refused or unknown,
+   * or the link to the service process is lost.
    */
   Future<UcpEndpoint> rankEndpoint(int groupId, int rank);
 
