@@ -6,6 +6,7 @@ import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.context.ServerOptions;
 import io.offload.engine.impl.EngineImpl;
+import io.offload.job.Job;
 import io.offload.notify.NotifyStats;
 import io.vertx.core.Context;
 import io.offload.notify.Notification;
@@ -132,11 +133,29 @@ public interface OffloadEngine {
   /** Counters of this engine's notifications. */
   NotifyStats notificationStats();
 
+  /**
+   * Makes this engine, a service process, serve one job of {@code ranks} ranks in all (over its
+   * mesh, or its own without one): the returned {@link Job} says when the job is over, the service
+   * processes of the mesh agreeing. Ranks that bootstrapped before this call count too. Once per
+   * engine.
+   *
+   * @throws IllegalArgumentException for {@code ranks < 1}
+   * @throws IllegalStateException    when called a second time, or on a closed engine
+   */
+  Job job(int ranks);
+
   /** Closes every context, then UCX. Idempotent. */
   Future<Void> close();
 
   /** Where the engine is in its life: running, finalizing (after {@link #close()}) or terminated. */
   EngineState state();
+
+  /**
+   * Where each change of {@link #state()} is published (local only), the new state as the body:
+   * {@code FINALIZING} when the first {@link #close()} begins, then {@code TERMINATED}, in that
+   * order, once each. {@code RUNNING} is the state at creation and is never published.
+   */
+  String stateAddress();
 
   /**
    * Completes when the engine has terminated, whoever closed it; never fails. Completes on the

@@ -18,6 +18,8 @@ import io.offload.context.impl.PeerLink;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
+import io.offload.job.Job;
+import io.offload.job.impl.JobService;
 import io.offload.notify.Addresses;
 import io.offload.notify.EventTypes;
 import io.offload.notify.LocalCodec;
@@ -71,6 +73,7 @@ public final class EngineImpl implements OffloadEngine {
   private UcxRuntime ucx;
   private NotificationService notifications;
   private CacheService cache;
+  private JobService jobs;
   private ContextImpl self;
   private final Promise<Void> closed = Promise.promise();
   private volatile EngineMetrics metrics;
@@ -101,6 +104,7 @@ public final class EngineImpl implements OffloadEngine {
     }
     EngineImpl engine = new EngineImpl(vertx, options);
     LocalCodec.register(vertx.eventBus(), PhaseChange.class);
+    LocalCodec.register(vertx.eventBus(), EngineState.class);
     if (options.getUcpWorker() != null) {
       return engine.createCallerDriven();
     }
@@ -139,6 +143,8 @@ public final class EngineImpl implements OffloadEngine {
     notifications = new NotificationService(vertx, runtime, options.getMaxInFlight(), options.getMaxQueued(),
         options.getMaxPending(), options.getMaxPendingBytes());
     cache = new CacheService(this);
+    ContextInternal ucxContext = runtime.context();
+    jobs = new JobService(id, vertx, notifications, task -> runtime.execute(() -> ucxContext.dispatch(task)));
     metrics = new EngineMetrics(id, notifications, cache);
     notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
       if (ch.owner() instanceof PeerImpl peer && peer.link() != null) {
@@ -241,10 +247,19 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   @Override
+  public Job job(int ranks) {
+    checkOpen();
+    return jobs.start(ranks);
+  }
+
+  @Override
   public Future<Void> close() {
     synchronized (this) {
       if (state == EngineState.RUNNING) {
         state = EngineState.FINALIZING;
+        // before anything can terminate, so that observers see FINALIZING first
+        vertx.eventBus().publish(stateAddress(), EngineState.FINALIZING, LOCAL_ONLY);
+        jobs.close();
         cache.close()
             .transform(x -> {
               List<Future<Void>> all = new ArrayList<>();
@@ -278,7 +293,13 @@ public final class EngineImpl implements OffloadEngine {
   private void terminate() {
     LOG.debug("engine {} closed", id);
     state = EngineState.TERMINATED;
+    vertx.eventBus().publish(stateAddress(), EngineState.TERMINATED, LOCAL_ONLY);
     closed.tryComplete();
+  }
+
+  @Override
+  public String stateAddress() {
+    return Addresses.state(id);
   }
 
   @Override
@@ -390,14 +411,16 @@ public final class EngineImpl implements OffloadEngine {
     vertx.eventBus().publish(phaseAddress(), change, LOCAL_ONLY);
   }
 
-  /** A peer is gone for good: the cache revokes what it brought. */
+  /** A peer is gone for good: the cache revokes what it brought, the job counts how it left. */
   public void peerLost(PeerImpl peer) {
     cache.peerLost(peer);
+    jobs.peerLost(peer);
   }
 
-  /** A peer reached BOOTSTRAP_DONE: the cache adds it. */
+  /** A peer reached BOOTSTRAP_DONE: the cache adds it, the job counts it. */
   public void peerReady(PeerImpl peer) {
     cache.peerReady(peer);
+    jobs.peerReady(peer);
   }
 
   private void checkOpen() {
