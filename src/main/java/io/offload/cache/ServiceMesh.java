@@ -1,6 +1,7 @@
 package io.offload.cache;
 
 import io.offload.context.ClientOptions;
+import io.offload.context.Departure;
 import io.offload.context.ExecutionContext;
 import io.offload.context.RankInfo;
 import io.offload.context.Scope;
@@ -121,6 +122,14 @@ public final class ServiceMesh {
     return !closed && engine.state() == EngineState.RUNNING;
   }
 
+  private static Departure departure(ExecutionContext ctx) {
+    try {
+      return ctx.peer(0).flatMap(p -> p.departure()).orElse(Departure.LOST);
+    } catch (IllegalStateException closed) {
+      return Departure.CLOSED; // the engine is closing it
+    }
+  }
+
   /** The client side of one link, kept up. */
   private final class Link {
     final int target;
@@ -182,9 +191,14 @@ public final class ServiceMesh {
       if (current == ctx) {
         current = null;
       }
+      Departure how = departure(ctx);
       ctx.close();
       if (running()) {
-        LOG.warn("service process {}: mesh link to service process {} lost; reconnecting", id, target);
+        if (how == Departure.LOST) {
+          LOG.warn("service process {}: mesh link to service process {} lost; reconnecting", id, target);
+        } else {
+          LOG.info("service process {}: service process {} finalized its mesh link; reconnecting", id, target);
+        }
         connect();
       }
     }

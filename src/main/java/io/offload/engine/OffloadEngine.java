@@ -134,15 +134,20 @@ public interface OffloadEngine {
   NotifyStats notificationStats();
 
   /**
-   * Makes this engine, a service process, serve one job of {@code ranks} ranks in all (over its
-   * mesh, or its own without one): the returned {@link Job} says when the job is over, the service
-   * processes of the mesh agreeing. Ranks that bootstrapped before this call count too. Once per
-   * engine.
+   * Makes this engine, a service process, serve one job of {@code ranks} ranks in all, with
+   * {@code serviceProcesses} service processes taking part (the mesh's, this one included; 1 without
+   * a mesh): the returned {@link Job} says when the job is over, the service processes agreeing over
+   * the mesh. Ranks that bootstrapped before this call count too. Once per engine.
    *
-   * @throws IllegalArgumentException for {@code ranks < 1}
+   * @throws IllegalArgumentException for {@code ranks < 1} or {@code serviceProcesses < 1}
    * @throws IllegalStateException    when called a second time, or on a closed engine
    */
-  Job job(int ranks);
+  Job job(int ranks, int serviceProcesses);
+
+  /** {@link #job(int, int)} for a service process without a mesh. */
+  default Job job(int ranks) {
+    return job(ranks, 1);
+  }
 
   /** Closes every context, then UCX. Idempotent. */
   Future<Void> close();

@@ -16,9 +16,11 @@ import io.vertx.core.Future;
  * own. A service process lost from the mesh takes its connected ranks with it (they count as
  * lost); one restarted during the job counts afresh.
  *
- * <p>{@link #over()} completes once the job is over and every mesh peer linked then has
- * acknowledged that (or its link went down), so that closing the engine right after cannot
- * overtake the message; at most {@link #ACK_TIMEOUT_MS} ms after the job ended. The job only
+ * <p>{@link #over()} completes once the job is over and every other service process of the job
+ * knows: it acknowledged the message (a mesh link that comes up later gets it too), or its link
+ * went down since (it is ending too, or gone). So closing the engine right after cannot overtake
+ * the message, nor leave a service process behind whose link was not up yet when the job ended.
+ * At most {@link #ACK_TIMEOUT_MS} ms after the job ended (a service process that never links). The job only
  * tells: closing the engine is the caller's decision (the CLI's {@code offload service --job N}
  * closes and exits 0, or 6 when a rank was lost).
  *

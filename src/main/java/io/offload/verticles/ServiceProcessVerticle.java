@@ -73,7 +73,8 @@ public class ServiceProcessVerticle extends VerticleBase {
     return OffloadEngine.create(vertx, engineOptions)
         .compose(e -> {
           engine = e;
-          job = jobRanks > 0 ? e.job(jobRanks) : null; // before any rank can connect: every one counts
+          // before any rank can connect: every one counts
+          job = jobRanks > 0 ? e.job(jobRanks, topology == null ? 1 : topology.serviceProcessCount()) : null;
           return startEcho(e);
         })
         .compose(v -> engine.listen(serverOptions))
@@ -83,6 +84,11 @@ public class ServiceProcessVerticle extends VerticleBase {
         })
         .compose(v -> topology == null ? Future.succeededFuture()
             : ServiceMesh.start(engine, topology, id, serverOptions.getSecret(), meshTimeout).map(m -> mesh = m))
+        .onSuccess(v -> {
+          if (job != null && mesh != null) {
+            job.over().onSuccess(s -> mesh.close()); // the job is over: its peers are ending, do not call them back
+          }
+        })
         .onSuccess(v -> {
           if (conf.getBoolean("report", false)) {
             System.out.println("service process " + id + " listening " + serverOptions.getHost() + ":"

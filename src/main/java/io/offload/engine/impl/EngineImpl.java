@@ -247,9 +247,9 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   @Override
-  public Job job(int ranks) {
+  public Job job(int ranks, int serviceProcesses) {
     checkOpen();
-    return jobs.start(ranks);
+    return jobs.start(ranks, serviceProcesses);
   }
 
   @Override

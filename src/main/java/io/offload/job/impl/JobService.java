@@ -57,7 +57,9 @@ public final class JobService {
   /** Set once the job is over here. */
   private JobStatus finalStatus;
   private long overSeq = -1;
-  private final Set<PeerImpl> waiting = new HashSet<>();
+  /** Other service processes of the job (the mesh), and those that know it is over (acknowledged, or gone). */
+  private int others;
+  private final Set<Integer> told = new HashSet<>();
 
   private static final class MeshPeer {
     final int sp;
@@ -88,9 +90,12 @@ public final class JobService {
   }
 
   /** {@code OffloadEngine.job(ranks)}. */
-  public Job start(int jobRanks) {
+  public Job start(int jobRanks, int serviceProcesses) {
     if (jobRanks < 1) {
       throw new IllegalArgumentException("a job has at least 1 rank, got " + jobRanks);
+    }
+    if (serviceProcesses < 1) {
+      throw new IllegalArgumentException("a job has at least 1 service process (this one), got " + serviceProcesses);
     }
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("engine " + engineId + " already serves a job");
@@ -98,6 +103,7 @@ public final class JobService {
     snapshot = new JobStatus(jobRanks, 0, 0, 0, 0, false, -1);
     onUcx.accept(() -> {
       ranks = jobRanks;
+      others = serviceProcesses - 1;
       if (!evaluate()) {
         mesh.keySet().forEach(this::sendTo);
       }
@@ -133,7 +139,7 @@ public final class JobService {
         if (sp >= 0) {
           mesh.put(p, new MeshPeer(sp));
           if (ranks > 0) {
-            sendTo(p); // what it missed, or that the job is over
+            sendTo(p); // what it missed, or that the job is over (its acknowledgement is awaited)
           }
         }
       }
@@ -148,12 +154,15 @@ public final class JobService {
         if (counts.rankLeft(p, how)) {
           localChange();
         }
-      } else if (mesh.remove(p) != null) {
-        counts.linkLost(p); // its connected ranks count as lost, as its cache entries go
-        if (waiting.remove(p) && waiting.isEmpty()) {
-          finish();
+      } else {
+        MeshPeer m = mesh.remove(p);
+        if (m != null) {
+          counts.linkLost(p); // its connected ranks count as lost, as its cache entries go
+          if (finalStatus != null) {
+            tell(m.sp); // ending too (its answer may be overtaken by its close), or dead: nothing more to tell
+          }
+          evaluate();
         }
-        evaluate();
       }
     });
   }
@@ -179,8 +188,8 @@ public final class JobService {
             m.ranks(), ranks);
       }
     }
-    if (overSeq >= 0 && m.ack() >= overSeq && waiting.remove(p) && waiting.isEmpty()) {
-      finish();
+    if (overSeq >= 0 && m.ack() >= overSeq) {
+      tell(from.sp);
     }
     if (m.over()) {
       from.lastOverSeq = m.seq();
@@ -229,24 +238,25 @@ public final class JobService {
     snapshot = status;
     LOG.info("{}: job over: {}", engineId, status);
     overSeq = seq + 1;
-    waiting.addAll(mesh.keySet());
     new ArrayList<>(mesh.keySet()).forEach(this::sendTo);
-    if (waiting.isEmpty()) {
-      finish();
+    if (told.size() >= others) {
+      ended.tryComplete(finalStatus);
     } else {
       vertx.setTimer(Job.ACK_TIMEOUT_MS, id -> onUcx.accept(() -> {
-        if (!waiting.isEmpty()) {
-          LOG.warn("{}: job over, but {} mesh peer(s) did not acknowledge within {} ms", engineId, waiting.size(),
-              Job.ACK_TIMEOUT_MS);
-          waiting.clear();
-          finish();
+        if (!ended.future().isComplete()) {
+          LOG.warn("{}: job over, but {} of {} other service process(es) did not acknowledge within {} ms", engineId,
+              others - told.size(), others, Job.ACK_TIMEOUT_MS);
+          ended.tryComplete(finalStatus);
         }
       }));
     }
   }
 
-  private void finish() {
-    ended.tryComplete(finalStatus);
+  /** Service process {@code sp} knows the job is over (or is gone); once all do, {@link Job#over()} completes. */
+  private void tell(int sp) {
+    if (told.add(sp) && told.size() >= others) {
+      ended.tryComplete(finalStatus);
+    }
   }
 
   /** Our status (or, once over, the job's totals) to one mesh peer, answering its OVER if it sent one. */
