@@ -1,9 +1,9 @@
 package io.offload.cli;
 
 import io.offload.cache.GroupCache;
-import io.offload.cache.Topology;
 import io.offload.job.Job;
 import io.offload.job.JobStatus;
+import io.offload.topology.Topology;
 import io.offload.verticles.ServiceProcessVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;

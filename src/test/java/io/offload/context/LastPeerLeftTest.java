@@ -3,6 +3,7 @@ package io.offload.context;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.testkit.Await;
+import io.offload.topology.RankInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;

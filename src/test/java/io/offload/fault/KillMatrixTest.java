@@ -4,7 +4,7 @@ import io.offload.context.BootstrapPhase;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.context.PhaseChange;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
 import io.offload.context.impl.PeerImpl;
 import io.offload.engine.EngineOptions;
@@ -67,7 +67,7 @@ class KillMatrixTest {
     bystander = sp.connect(RankInfo.of(1, RANKS.incrementAndGet(), 1000));
     Await.until("server sees the bystander", () -> sp.livePeers() == 1
         && sp.peerRecords().stream().anyMatch(p -> p.phase() == BootstrapPhase.BOOTSTRAP_DONE), 10, TimeUnit.SECONDS);
-    baselineChannels = sp.impl().notifications().channelCount();
+    baselineChannels = sp.engine.notificationStats().channels();
   }
 
   @AfterEach
@@ -116,8 +116,8 @@ class KillMatrixTest {
 
   void assertEndpointReleased(PeerImpl peer) {
     assertThrows(IllegalStateException.class, peer::endpoint, "endpoint of a lost peer");
-    Await.until(() -> "channels back to " + baselineChannels + ", now " + sp.impl().notifications().channelCount(),
-        () -> sp.impl().notifications().channelCount() == baselineChannels - 0, 10, TimeUnit.SECONDS);
+    Await.until(() -> "channels back to " + baselineChannels + ", now " + sp.engine.notificationStats().channels(),
+        () -> sp.engine.notificationStats().channels() == baselineChannels - 0, 10, TimeUnit.SECONDS);
   }
 
   static void signal(Jvm jvm, String signal) throws Exception {

@@ -1,8 +1,8 @@
 package io.offload.job;
 
-import io.offload.cache.Topology;
+import io.offload.topology.Topology;
 import io.offload.context.ClientOptions;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.testkit.Await;

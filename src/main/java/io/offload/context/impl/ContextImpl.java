@@ -6,11 +6,10 @@ import io.offload.context.Peer;
 import io.offload.context.PhaseChange;
 import io.offload.context.Role;
 import io.offload.context.Scope;
-import io.offload.engine.impl.EngineImpl;
 import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
-import io.offload.notify.Routes;
+import io.offload.notify.impl.Routes;
 import io.vertx.core.Handler;
 import io.offload.notify.NotificationException;
 import io.vertx.core.Future;
@@ -33,7 +32,7 @@ import java.util.function.Supplier;
  */
 public final class ContextImpl implements ExecutionContext {
 
-  private final EngineImpl engine;
+  private final ContextSite site;
   private final String id;
   private final Role role;
   private final Scope scope;
@@ -58,23 +57,23 @@ public final class ContextImpl implements ExecutionContext {
   /** Waiting for the last peer to leave ({@link #lastPeerLeft}); guarded by {@code this}. */
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
 
-  public ContextImpl(EngineImpl engine, String id, Role role, Scope scope) {
-    this.engine = engine;
+  public ContextImpl(ContextSite site, String id, Role role, Scope scope) {
+    this.site = site;
     this.id = id;
     this.role = role;
     this.scope = scope;
-    this.routes = engine.notifications().routes(this, id);
+    this.routes = site.transport().notifications().routes(this, id);
   }
 
   /** Adds a peer with its own UCX channel. */
   public PeerImpl addPeer(int peerId) {
-    PeerImpl peer = new PeerImpl(this, peerId, engine.notifications().newChannel(routes, peerId));
+    PeerImpl peer = new PeerImpl(this, peerId, site.transport().notifications().newChannel(routes, peerId));
     peers.put(peerId, peer);
     return peer;
   }
 
   /** The self context's one peer, 0: this process, with a UCX endpoint to its own worker. */
-  public void addSelfPeer(io.offload.context.RankInfo rank, org.openucx.jucx.ucp.UcpEndpoint endpoint) {
+  public void addSelfPeer(io.offload.topology.RankInfo rank, org.openucx.jucx.ucp.UcpEndpoint endpoint) {
     peers.put(0, PeerImpl.self(this, rank, endpoint));
   }
 
@@ -128,7 +127,7 @@ public final class ContextImpl implements ExecutionContext {
     if (role == Role.SELF) {
       return Future.failedFuture(new IllegalStateException("the self context's one peer, this process, never leaves"));
     }
-    io.vertx.core.internal.ContextInternal caller = (io.vertx.core.internal.ContextInternal) engine.vertx()
+    io.vertx.core.internal.ContextInternal caller = (io.vertx.core.internal.ContextInternal) site.vertx()
         .getOrCreateContext();
     synchronized (this) {
       if (closedDone || (everReady && ready == 0)) {
@@ -140,8 +139,9 @@ public final class ContextImpl implements ExecutionContext {
     }
   }
 
-  public EngineImpl engine() {
-    return engine;
+  /** Where this context lives. */
+  public ContextSite site() {
+    return site;
   }
 
   @Override
@@ -244,7 +244,7 @@ public final class ContextImpl implements ExecutionContext {
     PeerImpl p = peerForSend(peerId);
     String refusal = refusal(p);
     return refusal != null ? Future.failedFuture(new NotificationException(refusal))
-        : engine.notifications().send(p.channel(), type, payload);
+        : site.transport().notifications().send(p.channel(), type, payload);
   }
 
   @Override
@@ -259,14 +259,14 @@ public final class ContextImpl implements ExecutionContext {
     PeerImpl p = peerForSend(peerId);
     String refusal = refusal(p);
     return refusal != null ? Future.failedFuture(new NotificationException(refusal))
-        : engine.notifications().sendDirect(p.channel(), type, payload);
+        : site.transport().notifications().sendDirect(p.channel(), type, payload);
   }
 
   private Future<Void> notifySelf(int peerId, int type, Buffer payload) {
     if (peerId != 0) {
       throw new IllegalArgumentException("the self context has one peer, 0; got " + peerId);
     }
-    engine.notifications().deliverSelf(routes, type, engine.selfRank(), selfEventIds.getAndIncrement(), payload);
+    site.transport().notifications().deliverSelf(routes, type, site.selfRank(), selfEventIds.getAndIncrement(), payload);
     return Future.succeededFuture();
   }
 
@@ -295,7 +295,7 @@ public final class ContextImpl implements ExecutionContext {
   public NotificationConsumer consumer(int type, Handler<Notification> handler) {
     checkOpen();
     EventTypes.checkUserType(type);
-    return engine.notifications().consumer(routes, type, handler);
+    return site.transport().notifications().consumer(routes, type, handler);
   }
 
   @Override
@@ -316,10 +316,9 @@ public final class ContextImpl implements ExecutionContext {
     Future.join(ends)
         .transform(v -> onClose.get())
         .onComplete(v -> {
-          engine.forget(this);
-          engine.notifications().closeRoutes(routes);
-          engine.publishPhase(new PhaseChange(engine.id(), id, role, -1, null, BootstrapPhase.BOOTSTRAP_DONE,
-              BootstrapPhase.DISCONNECTED, "closed", null));
+          site.transport().notifications().closeRoutes(routes);
+          site.events().contextClosed(this, new PhaseChange(site.engineId(), id, role, -1, null,
+              BootstrapPhase.BOOTSTRAP_DONE, BootstrapPhase.DISCONNECTED, "closed", null));
           List<Promise<Void>> wake;
           synchronized (this) {
             closedDone = true;
@@ -332,10 +331,7 @@ public final class ContextImpl implements ExecutionContext {
   }
 
   private Future<Void> onCaller(Future<Void> f) {
-    io.vertx.core.internal.ContextInternal caller = (io.vertx.core.internal.ContextInternal) engine.vertx().getOrCreateContext();
-    Promise<Void> p = caller.promise();
-    f.onComplete(p);
-    return p.future();
+    return OnCaller.complete(site.vertx(), f);
   }
 
   @Override
@@ -346,7 +342,7 @@ public final class ContextImpl implements ExecutionContext {
   /** Throws the finalized-context error. */
   public void checkOpen() {
     if (closing) {
-      throw new IllegalStateException("execution context " + id + " of engine " + engine.id()
+      throw new IllegalStateException("execution context " + id + " of engine " + site.engineId()
           + " is finalized; create a new one");
     }
   }

@@ -4,8 +4,8 @@ import io.offload.context.BootstrapPhase;
 import io.offload.context.Departure;
 import io.offload.context.Peer;
 import io.offload.context.PhaseChange;
-import io.offload.context.RankInfo;
-import io.offload.notify.Channel;
+import io.offload.topology.RankInfo;
+import io.offload.notify.impl.Channel;
 import org.openucx.jucx.ucp.UcpEndpoint;
 
 import java.util.Optional;
@@ -18,7 +18,7 @@ public final class PeerImpl implements Peer {
 
   private final ContextImpl context;
   private final int id;
-  private final Channel channel;
+  private final Channel<PeerImpl> channel;
   private final long createdNanos = System.nanoTime();
   private volatile RankInfo rankInfo;
   private volatile BootstrapPhase phase = BootstrapPhase.BOOTSTRAP_NOT_INITIATED;
@@ -31,7 +31,7 @@ public final class PeerImpl implements Peer {
   private volatile PeerLink link;
 
   /** @param channel its notification channel; null for the self context's peer (delivered locally) */
-  PeerImpl(ContextImpl context, int id, Channel channel) {
+  PeerImpl(ContextImpl context, int id, Channel<PeerImpl> channel) {
     this.context = context;
     this.id = id;
     this.channel = channel;
@@ -105,10 +105,11 @@ public final class PeerImpl implements Peer {
       context.retire(this);
     }
     context.peerMoved(from, next);
-    context.engine().peerPhaseChanged(new PhaseChange(context.engine().id(), context.id(), context.role(), id,
-        rankInfo, from, next, reason, how), createdNanos);
+    PeerEvents events = context.site().events();
+    events.phaseChanged(new PhaseChange(context.site().engineId(), context.id(), context.role(), id, rankInfo, from,
+        next, reason, how), createdNanos);
     if (next == BootstrapPhase.BOOTSTRAP_DONE) {
-      context.engine().peerReady(this);
+      events.ready(this);
     }
     return true;
   }
@@ -151,7 +152,7 @@ public final class PeerImpl implements Peer {
     this.endpoint = endpoint;
   }
 
-  public Channel channel() {
+  public Channel<PeerImpl> channel() {
     return channel;
   }
 
@@ -165,6 +166,14 @@ public final class PeerImpl implements Peer {
 
   public void link(PeerLink link) {
     this.link = link;
+  }
+
+  /** Its UCX probe arrived (progress thread): the bootstrap running this peer checks it on its event loop. */
+  public void probeArrived(io.vertx.core.buffer.Buffer payload) {
+    PeerLink l = link;
+    if (l != null) {
+      l.onProbe(payload);
+    }
   }
 
   @Override

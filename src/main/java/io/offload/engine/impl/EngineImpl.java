@@ -1,20 +1,25 @@
 package io.offload.engine.impl;
 
-import io.offload.bootstrap.ClientBootstrap;
+import io.offload.bootstrap.impl.ClientBootstrap;
 import io.offload.cache.GroupCache;
 import io.offload.cache.impl.CacheService;
-import io.offload.bootstrap.ServerBootstrap;
+import io.offload.bootstrap.impl.ServerBootstrap;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.context.PhaseChange;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.context.ServerOptions;
 import io.offload.context.impl.ContextImpl;
 import io.offload.context.impl.PeerImpl;
-import io.offload.context.impl.PeerLink;
+import io.offload.context.impl.ContextSite;
+import io.offload.context.impl.OnCaller;
+import io.offload.context.impl.PeerEvents;
+import io.offload.context.impl.Transport;
+import io.offload.bootstrap.impl.BootstrapSite;
+import io.offload.bootstrap.impl.ProbeNonce;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
@@ -22,13 +27,13 @@ import io.offload.job.Job;
 import io.offload.job.impl.JobService;
 import io.offload.notify.Addresses;
 import io.offload.notify.EventTypes;
-import io.offload.notify.LocalCodec;
+import io.offload.notify.impl.LocalCodec;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
-import io.offload.notify.NotificationService;
+import io.offload.notify.impl.NotificationService;
 import io.vertx.core.Handler;
 import io.offload.notify.NotifyStats;
-import io.offload.ucx.UcxRuntime;
+import io.offload.ucx.impl.UcxRuntime;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -71,9 +76,11 @@ public final class EngineImpl implements OffloadEngine {
   private final AtomicInteger contextNumbers = new AtomicInteger(1);
   private final RankInfo selfRank;
   private UcxRuntime ucx;
-  private NotificationService notifications;
+  private NotificationService<PeerImpl> notifications;
   private CacheService cache;
   private JobService jobs;
+  private ContextSite contextSite;
+  private BootstrapSite bootstrapSite;
   private ContextImpl self;
   private final Promise<Void> closed = Promise.promise();
   private volatile EngineMetrics metrics;
@@ -140,17 +147,17 @@ public final class EngineImpl implements OffloadEngine {
 
   private void init(UcxRuntime runtime) {
     ucx = runtime;
-    notifications = new NotificationService(vertx, runtime, options.getMaxInFlight(), options.getMaxQueued(),
+    notifications = new NotificationService<>(vertx, runtime, options.getMaxInFlight(), options.getMaxQueued(),
         options.getMaxPending(), options.getMaxPendingBytes());
-    cache = new CacheService(this);
-    ContextInternal ucxContext = runtime.context();
-    jobs = new JobService(id, vertx, notifications, task -> runtime.execute(() -> ucxContext.dispatch(task)));
+    Transport transport = new Transport(runtime, notifications);
+    cache = new CacheService(id, vertx, transport, options);
+    jobs = new JobService(id, vertx, transport);
     metrics = new EngineMetrics(id, notifications, cache);
-    notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
-      if (ch.owner() instanceof PeerImpl peer && peer.link() != null) {
-        loop.runOnContext(v -> probeArrived(peer, n.payload()));
-      }
-    });
+    PeerEvents events = new Events();
+    contextSite = new ContextSite(id, vertx, selfRank, transport, events);
+    bootstrapSite = new BootstrapSite(id, vertx, loop, options, transport, events, new Contexts(), cache::refusal,
+        new ProbeNonce());
+    notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (peer, n) -> peer.probeArrived(n.payload()));
   }
 
   /** On the UCX thread: the notification handler, and the self peer's endpoint to this very worker. */
@@ -160,23 +167,11 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   private OffloadEngine started(UcpEndpoint selfEndpoint) {
-    self = new ContextImpl(this, "self", Role.SELF, Scope.SELF);
+    self = new ContextImpl(contextSite, "self", Role.SELF, Scope.SELF);
     self.addSelfPeer(selfRank, selfEndpoint);
     self.onClose(() -> ucx.call(() -> ucx.closeEndpoint(selfEndpoint, false)).compose(f -> f));
     LOG.debug("engine {} started{}", id, ucx.callerDriven() ? " (caller-driven)" : "");
     return this;
-  }
-
-  private void probeArrived(PeerImpl peer, Buffer payload) {
-    PeerLink link = peer.link();
-    if (link instanceof ProbeListener l) {
-      l.onProbe(payload);
-    }
-  }
-
-  /** Implemented by the bootstrap's connections: the peer's UCX probe arrived (the bootstrap checks the payload). */
-  public interface ProbeListener {
-    void onProbe(Buffer payload);
   }
 
   @Override
@@ -199,13 +194,13 @@ public final class EngineImpl implements OffloadEngine {
   public Future<ExecutionContext> listen(ServerOptions options) {
     checkOpen();
     cache.serveAs(options.getServiceProcessId());
-    return onCaller(ServerBootstrap.start(this, options).map(c -> (ExecutionContext) c));
+    return onCaller(ServerBootstrap.start(bootstrapSite, options).map(c -> (ExecutionContext) c));
   }
 
   @Override
   public Future<ExecutionContext> connect(ClientOptions options) {
     checkOpen();
-    return onCaller(ClientBootstrap.connect(this, options).map(c -> (ExecutionContext) c));
+    return onCaller(ClientBootstrap.connect(bootstrapSite, options).map(c -> (ExecutionContext) c));
   }
 
   @Override
@@ -318,6 +313,17 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   @Override
+  public byte[] workerAddress() {
+    checkNotTerminated();
+    return ucx.workerAddress().clone();
+  }
+
+  /** Per-hop timestamps of the notification path (bench mode {@code -Doffload.hops=true}). */
+  public io.vertx.core.json.JsonObject hopTable() {
+    return notifications.hops().toJson();
+  }
+
+  @Override
   public UcpWorker ucpWorker() {
     checkNotTerminated();
     return ucx.worker();
@@ -335,73 +341,43 @@ public final class EngineImpl implements OffloadEngine {
     }
   }
 
-  // ------------------------------------------------------------------ for the implementation
-
-  public EngineOptions options() {
-    return options;
-  }
-
-  /** The event loop that runs this engine's bootstrap state machines. */
-  public ContextInternal loop() {
-    return loop;
-  }
-
-  public UcxRuntime ucx() {
-    return ucx;
-  }
-
-  public NotificationService notifications() {
-    return notifications;
-  }
-
-  public RankInfo selfRank() {
-    return selfRank;
-  }
-
-  public int nextContextNumber() {
-    return contextNumbers.getAndIncrement();
-  }
-
-  public ContextImpl register(ContextImpl context) {
-    contexts.put(context.id(), context);
-    return context;
-  }
-
-  public void forget(ContextImpl context) {
-    contexts.remove(context.id(), context);
-  }
-
-  /** Runs {@code task} on the engine's loop; the result completes there. */
-  public <T> Future<T> onLoop(Supplier<Future<T>> task) {
-    Promise<T> p = loop.promise();
-    loop.runOnContext(v -> {
-      try {
-        task.get().onComplete(p);
-      } catch (Throwable t) {
-        p.fail(t);
-      }
-    });
-    return p.future();
-  }
-
   /** Re-completes {@code f} on the caller's Vert.x context. */
   private <T> Future<T> onCaller(Future<T> f) {
-    ContextInternal caller = vertx.getOrCreateContext();
-    Promise<T> p = caller.promise();
-    f.onComplete(p);
-    return p.future();
+    return OnCaller.complete(vertx, f);
   }
 
-  /** A peer changed phase: metrics, log, event bus. */
-  public void peerPhaseChanged(PhaseChange change, long peerCreatedNanos) {
-    EngineMetrics m = metrics;
-    if (m != null) {
-      m.phaseReached(change, peerCreatedNanos);
+  /** The contexts' and peers' events, fanned out to the metrics, the phase address and the cache. */
+  private final class Events implements PeerEvents {
+
+    @Override
+    public void phaseChanged(PhaseChange change, long peerCreatedNanos) {
+      EngineMetrics m = metrics;
+      if (m != null) {
+        m.phaseReached(change, peerCreatedNanos);
+      }
+      publishPhase(change);
     }
-    publishPhase(change);
+
+    @Override
+    public void ready(PeerImpl peer) {
+      cache.peerReady(peer);
+      jobs.peerReady(peer); // the job counts it
+    }
+
+    @Override
+    public void lost(PeerImpl peer) {
+      cache.peerLost(peer);
+      jobs.peerLost(peer); // the job counts how it left
+    }
+
+    @Override
+    public void contextClosed(ContextImpl context, PhaseChange change) {
+      contexts.remove(context.id(), context);
+      publishPhase(change);
+    }
   }
 
-  public void publishPhase(PhaseChange change) {
+  private void publishPhase(PhaseChange change) {
     if (change.to() == BootstrapPhase.DISCONNECTED && change.reason() != null) {
       PHASES.info("{} {}/peer {} {} -> {} ({})", id, change.contextId(), change.peerId(), change.from(), change.to(),
           change.reason());
@@ -411,16 +387,20 @@ public final class EngineImpl implements OffloadEngine {
     vertx.eventBus().publish(phaseAddress(), change, LOCAL_ONLY);
   }
 
-  /** A peer is gone for good: the cache revokes what it brought, the job counts how it left. */
-  public void peerLost(PeerImpl peer) {
-    cache.peerLost(peer);
-    jobs.peerLost(peer);
-  }
+  /** The bootstrap's view of this engine's contexts. */
+  private final class Contexts implements BootstrapSite.Contexts {
 
-  /** A peer reached BOOTSTRAP_DONE: the cache adds it, the job counts it. */
-  public void peerReady(PeerImpl peer) {
-    cache.peerReady(peer);
-    jobs.peerReady(peer);
+    @Override
+    public int nextNumber() {
+      return contextNumbers.getAndIncrement();
+    }
+
+    @Override
+    public ContextImpl open(String contextId, Role role, Scope scope) {
+      ContextImpl c = new ContextImpl(contextSite, contextId, role, scope);
+      contexts.put(contextId, c);
+      return c;
+    }
   }
 
   private void checkOpen() {

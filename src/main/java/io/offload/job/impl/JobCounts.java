@@ -1,7 +1,7 @@
 package io.offload.job.impl;
 
 import io.offload.context.Departure;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.impl.PeerImpl;
 import io.offload.job.impl.JobMessages.Counts;
 

@@ -1,16 +1,17 @@
 package io.offload.job.impl;
 
 import io.offload.context.Departure;
-import io.offload.context.RankInfo;
 import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
+import io.offload.context.impl.Transport;
 import io.offload.job.Job;
 import io.offload.job.JobStatus;
 import io.offload.job.impl.JobMessages.Counts;
 import io.offload.job.impl.JobMessages.Message;
 import io.offload.notify.EventTypes;
-import io.offload.notify.NotificationService;
+import io.offload.notify.impl.NotificationService;
+import io.offload.topology.RankInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -25,14 +26,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * An engine's part in a job ({@link Job}): its own ranks' counts, what its mesh peers said, and
  * the end of the job agreed over the mesh ({@link JobMessages}). Tracks peers from the engine's
  * creation, so that ranks that bootstrapped before {@code job(ranks)} was called count too.
  *
- * <p>Thread safety: the state lives on the engine's UCX progress thread ({@code onUcx}); peer
+ * <p>Thread safety: the state lives on the engine's UCX progress thread ({@link #onUcx}); peer
  * events and {@link #start} may come from any thread; {@link Job#status()} reads a snapshot.
  */
 public final class JobService {
@@ -40,8 +40,8 @@ public final class JobService {
   private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
   private final String engineId;
   private final Vertx vertx;
-  private final NotificationService notifications;
-  private final Consumer<Runnable> onUcx;
+  private final Transport transport;
+  private final NotificationService<PeerImpl> notifications;
   private final long incarnation = new SecureRandom().nextLong();
   private final AtomicBoolean started = new AtomicBoolean();
   private final Promise<JobStatus> ended = Promise.promise();
@@ -72,21 +72,24 @@ public final class JobService {
     }
   }
 
-  /** @param onUcx runs a task on the engine's UCX progress thread, in its Vert.x context */
-  public JobService(String engineId, Vertx vertx, NotificationService notifications, Consumer<Runnable> onUcx) {
+  public JobService(String engineId, Vertx vertx, Transport transport) {
     this.engineId = engineId;
     this.vertx = vertx;
-    this.notifications = notifications;
-    this.onUcx = onUcx;
-    notifications.onInternal(EventTypes.JOB_STATUS, (ch, n) -> {
-      if (ch.owner() instanceof PeerImpl p) {
-        try {
-          onMessage(p, JobMessages.decode(n.payload()));
-        } catch (RuntimeException e) {
-          LOG.warn("{}: dropped a job message from {}: {}", engineId, p, e.getMessage());
-        }
+    this.transport = transport;
+    this.notifications = transport.notifications();
+    notifications.onInternal(EventTypes.JOB_STATUS, (p, n) -> {
+      try {
+        onMessage(p, JobMessages.decode(n.payload()));
+      } catch (RuntimeException e) {
+        LOG.warn("{}: dropped a job message from {}: {}", engineId, p, e.getMessage());
       }
     });
+  }
+
+  /** Runs {@code task} on the progress thread inside its Vert.x context (futures made there reuse it). */
+  private void onUcx(Runnable task) {
+    ContextInternal ctx = transport.ucx().context();
+    transport.ucx().execute(() -> ctx.dispatch(task));
   }
 
   /** {@code OffloadEngine.job(ranks)}. */
@@ -101,7 +104,7 @@ public final class JobService {
       throw new IllegalStateException("engine " + engineId + " already serves a job");
     }
     snapshot = new JobStatus(jobRanks, 0, 0, 0, 0, false, -1);
-    onUcx.accept(() -> {
+    onUcx(() -> {
       ranks = jobRanks;
       others = serviceProcesses - 1;
       if (!evaluate()) {
@@ -130,7 +133,7 @@ public final class JobService {
 
   /** A peer reached BOOTSTRAP_DONE (any thread). */
   public void peerReady(PeerImpl p) {
-    onUcx.accept(() -> {
+    onUcx(() -> {
       if (isRank(p)) {
         counts.rankReady(p);
         localChange();
@@ -149,7 +152,7 @@ public final class JobService {
   /** A peer is gone for good (any thread). */
   public void peerLost(PeerImpl p) {
     Departure how = p.departure().orElse(Departure.LOST);
-    onUcx.accept(() -> {
+    onUcx(() -> {
       if (isRank(p)) {
         if (counts.rankLeft(p, how)) {
           localChange();
@@ -169,7 +172,7 @@ public final class JobService {
 
   /** The engine closes: whoever waits on the job learns where it stood. */
   public void close() {
-    onUcx.accept(() -> ended.tryComplete(finalStatus != null ? finalStatus : snapshot));
+    onUcx(() -> ended.tryComplete(finalStatus != null ? finalStatus : snapshot));
   }
 
   // ------------------------------------------------------------------ progress thread
@@ -207,7 +210,7 @@ public final class JobService {
   private void localChange() {
     if (!evaluate() && ranks > 0 && !flushScheduled) {
       flushScheduled = true; // one status per burst of changes
-      onUcx.accept(() -> {
+      onUcx(() -> {
         flushScheduled = false;
         if (finalStatus == null) {
           mesh.keySet().forEach(this::sendTo);
@@ -242,7 +245,7 @@ public final class JobService {
     if (told.size() >= others) {
       ended.tryComplete(finalStatus);
     } else {
-      vertx.setTimer(Job.ACK_TIMEOUT_MS, id -> onUcx.accept(() -> {
+      vertx.setTimer(Job.ACK_TIMEOUT_MS, id -> onUcx(() -> {
         if (!ended.future().isComplete()) {
           LOG.warn("{}: job over, but {} of {} other service process(es) did not acknowledge within {} ms", engineId,
               others - told.size(), others, Job.ACK_TIMEOUT_MS);

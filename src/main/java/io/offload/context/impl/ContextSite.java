@@ -1,0 +1,8 @@
+package io.offload.context.impl;
+
+import io.offload.topology.RankInfo;
+import io.vertx.core.Vertx;
+
+/** Where a context lives: its engine's id, Vert.x, rank, transport, and who hears its peers' events. */
+public record ContextSite(String engineId, Vertx vertx, RankInfo selfRank, Transport transport, PeerEvents events) {
+}
