@@ -107,8 +107,13 @@ class JobCliTest {
     for (OffloadEngine e : ranks) {
       e.close().await(30, TimeUnit.SECONDS);
     }
+    long t0 = System.nanoTime();
     assertEquals(OffloadCli.OK, sp0.awaitExit(60, TimeUnit.SECONDS), sp0.output());
+    long exit0 = System.nanoTime() - t0;
     assertEquals(OffloadCli.OK, sp1.awaitExit(60, TimeUnit.SECONDS), sp1.output());
+    long exit1 = System.nanoTime() - t0;
+    System.out.printf("last rank finalized -> exit: service process 0 %.1f ms, 1 (told over the mesh) %.1f ms%n",
+        exit0 / 1e6, exit1 / 1e6);
     assertTrue(sp0.lines().contains("job over: 2 of 2 ranks bootstrapped, 2 finalized, 0 lost"), sp0.output());
     assertTrue(sp1.lines().contains("job over: 2 of 2 ranks bootstrapped, 2 finalized, 0 lost (told by service "
         + "process 0)"), "service process 1 served no rank: it learnt it over the mesh\n" + sp1.output());
