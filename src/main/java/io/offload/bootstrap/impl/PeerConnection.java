@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 abstract class PeerConnection implements PeerLink {
 
   static final Logger LOG = LoggerFactory.getLogger("io.offload.bootstrap");
+  private static final Logger STEPS = LoggerFactory.getLogger("io.offload.bootstrap.steps");
   /** Lines a remote peer can cause (refusals, its ERROR frames): at most 20 a minute, the rest counted. */
   static final RateLimitedLog PEER_WARNINGS = new RateLimitedLog(LOG, 20, java.time.Duration.ofMinutes(1));
 
@@ -44,6 +45,8 @@ abstract class PeerConnection implements PeerLink {
   private boolean ended;
   private long lastHeard = System.nanoTime();
   private long handshakeTimer = -1;
+  /** How long UCX took to create our endpoint (progress thread), for the steps log. */
+  private volatile long endpointNanos;
   private long heartbeatTimer = -1;
 
   PeerConnection(BootstrapSite site, PeerImpl peer, NetSocket socket, long handshakeTimeoutMs) {
@@ -174,7 +177,9 @@ abstract class PeerConnection implements PeerLink {
     probe = site.probes().issue();
     Buffer probePayload = Buffer.buffer(probe);
     return site.transport().ucx().call(() -> {
+      long t0 = System.nanoTime();
       var ep = site.transport().ucx().connect(address, name);
+      endpointNanos = System.nanoTime() - t0;
       peer.channel().endpoint(ep);
       site.transport().notifications().send(peer.channel(), EventTypes.BOOTSTRAP_PROBE, probePayload)
           .onFailure(e -> loop.runOnContext(v -> failed("UCX probe failed: " + e.getMessage())));
@@ -257,6 +262,10 @@ abstract class PeerConnection implements PeerLink {
         handshakeTimer = -1;
       }
       startHeartbeats();
+      if (STEPS.isDebugEnabled()) {
+        STEPS.debug("{} bootstrap steps (µs after the socket): {}; creating the UCX endpoint took {} µs", peer,
+            steps.timeline(), endpointNanos / 1000);
+      }
       onBootstrapDone();
     }
   }
