@@ -21,14 +21,16 @@ public final class EventTypes {
   public static final int MEMORY_REGION = 19;
   /** Group cache: a request for one entry not known yet (entries on demand). */
   public static final int CACHE_FETCH = 20;
+  /** Job: a service process's counts of its job's ranks, and the job's end (mesh links). */
+  public static final int JOB_STATUS = 21;
   /** Group cache: a request for ranks' worker addresses (rank-to-rank endpoints). */
-  public static final int CACHE_ADDRESS_FETCH = 21;
+  public static final int CACHE_ADDRESS_FETCH = 22;
   /** Group cache: ranks' worker addresses, the answer to {@link #CACHE_ADDRESS_FETCH}. */
-  public static final int CACHE_ADDRESSES = 22;
+  public static final int CACHE_ADDRESSES = 23;
   /** Group cache: the directory of service processes (where to reach each). */
-  public static final int CACHE_DIRECTORY = 23;
+  public static final int CACHE_DIRECTORY = 24;
   /** Group cache: a group cannot become whole, conflicting claims (service process to its ranks). */
-  public static final int CACHE_CONFLICT = 24;
+  public static final int CACHE_CONFLICT = 25;
 
   private EventTypes() {
   }
