@@ -2,6 +2,7 @@ package io.offload.cache;
 
 import io.offload.context.ExecutionContext;
 import io.offload.context.RankInfo;
+import io.offload.memory.PeerRegion;
 import io.vertx.core.Future;
 
 import java.nio.ByteBuffer;
@@ -70,6 +71,18 @@ public interface GroupCache {
 
   /** The region service process {@code serviceProcessId} published, if known. */
   Optional<RemoteRegion> region(int serviceProcessId);
+
+  /**
+   * On a service process: region {@code regionId} that rank {@code rank} of {@code groupId}
+   * exposed to this process ({@code ExecutionContext.expose}), while it is exposed. The group and
+   * rank are those the rank told at bootstrap; only the process a region was exposed to knows it.
+   *
+   * @throws CacheMissException when no such region is exposed here (never, or withdrawn, or lost)
+   */
+  PeerRegion rankRegion(int groupId, int rank, int regionId);
+
+  /** As {@link #rankRegion}, empty instead of throwing. */
+  Optional<PeerRegion> findRankRegion(int groupId, int rank, int regionId);
 
   /**
    * The ranks of {@code groupId} served by {@code serviceProcessId}, ascending (empty when it

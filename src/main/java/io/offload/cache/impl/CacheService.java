@@ -8,6 +8,7 @@ import io.offload.context.RankInfo;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
 import io.offload.engine.impl.EngineImpl;
+import io.offload.memory.PeerRegion;
 import io.offload.notify.EventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -225,6 +227,16 @@ public final class CacheService extends CacheLookups {
       links.toMesh(EventTypes.MEMORY_REGION, msg);
       return oneSided.buffer();
     });
+  }
+
+  @Override
+  public PeerRegion rankRegion(int groupId, int rank, int regionId) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public Optional<PeerRegion> findRankRegion(int groupId, int rank, int regionId) {
+    throw new UnsupportedOperationException("not yet");
   }
 
   /** Releases remote keys and the registered region; before the endpoints and the worker close. */

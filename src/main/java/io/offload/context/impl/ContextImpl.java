@@ -7,6 +7,8 @@ import io.offload.context.PhaseChange;
 import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.engine.impl.EngineImpl;
+import io.offload.memory.ExposedRegion;
+import io.offload.memory.PeerRegion;
 import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
@@ -246,6 +248,26 @@ public final class ContextImpl implements ExecutionContext {
     checkOpen();
     EventTypes.checkUserType(type);
     return engine.notifications().consumer(routes, type, handler);
+  }
+
+  @Override
+  public Future<ExposedRegion> expose(int peerId, ByteBuffer memory) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public Future<ExposedRegion> expose(int peerId, long address, long length) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public Optional<PeerRegion> peerRegion(int peerId, int regionId) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public List<PeerRegion> peerRegions(int peerId) {
+    throw new UnsupportedOperationException("not yet");
   }
 
   @Override
