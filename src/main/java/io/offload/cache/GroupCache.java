@@ -79,7 +79,10 @@ public interface GroupCache {
    *
    * @throws CacheMissException when no such region is exposed here (never, or withdrawn, or lost)
    */
-  PeerRegion rankRegion(int groupId, int rank, int regionId);
+  default PeerRegion rankRegion(int groupId, int rank, int regionId) {
+    return findRankRegion(groupId, rank, regionId).orElseThrow(() -> new CacheMissException("rank " + rank
+        + " of group " + groupId + " exposes no region " + regionId + " to this process (never, not yet, or no more)"));
+  }
 
   /** As {@link #rankRegion}, empty instead of throwing. */
   Optional<PeerRegion> findRankRegion(int groupId, int rank, int regionId);

@@ -9,6 +9,7 @@ import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
 import io.offload.engine.impl.EngineImpl;
 import io.offload.memory.PeerRegion;
+import io.offload.memory.impl.MemoryService;
 import io.offload.notify.EventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -45,10 +46,12 @@ public final class CacheService extends CacheLookups {
   private final Exchange exchange;
   private final Fetches fetches;
   private final Outbox outbox;
+  private final MemoryService memory;
 
-  public CacheService(EngineImpl engine) {
+  public CacheService(EngineImpl engine, MemoryService memory) {
     super(engine.options().getMaxGroupSize());
     this.engine = engine;
+    this.memory = memory;
     this.links = new Links(engine, this::onLoop);
     this.oneSided = new OneSided(engine.ucx(), this::onLoop);
     tables.persistent(engine.options().isPersistentGroups());
@@ -230,13 +233,8 @@ public final class CacheService extends CacheLookups {
   }
 
   @Override
-  public PeerRegion rankRegion(int groupId, int rank, int regionId) {
-    throw new UnsupportedOperationException("not yet");
-  }
-
-  @Override
   public Optional<PeerRegion> findRankRegion(int groupId, int rank, int regionId) {
-    throw new UnsupportedOperationException("not yet");
+    return memory.rankRegion(groupId, rank, regionId);
   }
 
   /** Releases remote keys and the registered region; before the endpoints and the worker close. */

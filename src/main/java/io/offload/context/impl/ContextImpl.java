@@ -252,22 +252,50 @@ public final class ContextImpl implements ExecutionContext {
 
   @Override
   public Future<ExposedRegion> expose(int peerId, ByteBuffer memory) {
-    throw new UnsupportedOperationException("not yet");
+    checkOpen();
+    if (memory == null || !memory.isDirect() || !memory.hasRemaining()) {
+      throw new IllegalArgumentException("a region is exposed from a direct ByteBuffer with at least one byte"
+          + " between position and limit, got " + memory);
+    }
+    PeerImpl p = peerForExposure(peerId);
+    String refusal = refusal(p);
+    return refusal != null ? Future.failedFuture(new IllegalStateException(refusal))
+        : engine.memory().expose(p, memory);
   }
 
   @Override
   public Future<ExposedRegion> expose(int peerId, long address, long length) {
-    throw new UnsupportedOperationException("not yet");
+    checkOpen();
+    if (address == 0 || length < 1 || address + length < address) {
+      throw new IllegalArgumentException("a region needs a non-null address and at least one byte, got 0x"
+          + Long.toHexString(address) + " + " + length);
+    }
+    PeerImpl p = peerForExposure(peerId);
+    String refusal = refusal(p);
+    return refusal != null ? Future.failedFuture(new IllegalStateException(refusal))
+        : engine.memory().expose(p, address, length);
+  }
+
+  private PeerImpl peerForExposure(int peerId) {
+    if (role == Role.SELF) {
+      throw new IllegalArgumentException("the self context exposes no memory: expose it to a peer of a client or "
+          + "server context");
+    }
+    return peerForSend(peerId);
   }
 
   @Override
   public Optional<PeerRegion> peerRegion(int peerId, int regionId) {
-    throw new UnsupportedOperationException("not yet");
+    checkOpen();
+    PeerImpl p = peers.get(peerId);
+    return p == null ? Optional.empty() : engine.memory().peerRegion(p, regionId);
   }
 
   @Override
   public List<PeerRegion> peerRegions(int peerId) {
-    throw new UnsupportedOperationException("not yet");
+    checkOpen();
+    PeerImpl p = peers.get(peerId);
+    return p == null ? new ArrayList<>() : engine.memory().peerRegions(p);
   }
 
   @Override

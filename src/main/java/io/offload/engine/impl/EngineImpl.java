@@ -18,6 +18,7 @@ import io.offload.context.impl.PeerLink;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
+import io.offload.memory.impl.MemoryService;
 import io.offload.notify.Addresses;
 import io.offload.notify.EventTypes;
 import io.offload.notify.LocalCodec;
@@ -71,6 +72,7 @@ public final class EngineImpl implements OffloadEngine {
   private UcxRuntime ucx;
   private NotificationService notifications;
   private CacheService cache;
+  private MemoryService memory;
   private ContextImpl self;
   private final Promise<Void> closed = Promise.promise();
   private volatile EngineMetrics metrics;
@@ -138,7 +140,8 @@ public final class EngineImpl implements OffloadEngine {
     ucx = runtime;
     notifications = new NotificationService(vertx, runtime, options.getMaxInFlight(), options.getMaxQueued(),
         options.getMaxPending(), options.getMaxPendingBytes());
-    cache = new CacheService(this);
+    memory = new MemoryService(vertx, runtime, notifications);
+    cache = new CacheService(this, memory);
     metrics = new EngineMetrics(id, notifications, cache);
     notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
       if (ch.owner() instanceof PeerImpl peer && peer.link() != null) {
@@ -254,6 +257,7 @@ public final class EngineImpl implements OffloadEngine {
               return Future.join(all);
             })
             .transform(v -> self.close())
+            .transform(v -> memory.close()) // no endpoint left: no peer reaches a region any more
             .transform(v -> {
               metrics.close();
               return ucx.stop();
@@ -333,6 +337,10 @@ public final class EngineImpl implements OffloadEngine {
     return notifications;
   }
 
+  public MemoryService memory() {
+    return memory;
+  }
+
   public RankInfo selfRank() {
     return selfRank;
   }
@@ -390,9 +398,10 @@ public final class EngineImpl implements OffloadEngine {
     vertx.eventBus().publish(phaseAddress(), change, LOCAL_ONLY);
   }
 
-  /** A peer is gone for good: the cache revokes what it brought. */
+  /** A peer is gone for good: the cache revokes what it brought, the regions exposed either way go. */
   public void peerLost(PeerImpl peer) {
     cache.peerLost(peer);
+    memory.peerLost(peer);
   }
 
   /** A peer reached BOOTSTRAP_DONE: the cache adds it. */
