@@ -1,8 +1,8 @@
 package io.offload.cache;
 
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
 import io.offload.memory.PeerRegion;
+import io.offload.topology.RankInfo;
 import io.vertx.core.Future;
 
 import java.nio.ByteBuffer;

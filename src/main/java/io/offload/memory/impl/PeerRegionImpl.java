@@ -1,11 +1,11 @@
 package io.offload.memory.impl;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.impl.PeerImpl;
 import io.offload.memory.PeerRegion;
 import io.offload.memory.RegionWithdrawnException;
-import io.offload.ucx.Rma;
-import io.offload.ucx.UcxRuntime;
+import io.offload.ucx.impl.Rma;
+import io.offload.ucx.impl.UcxRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.openucx.jucx.UcxUtils;

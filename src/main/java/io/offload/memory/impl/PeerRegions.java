@@ -1,13 +1,13 @@
 package io.offload.memory.impl;
 
 import io.offload.context.BootstrapPhase;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
 import io.offload.memory.PeerRegion;
-import io.offload.ucx.Rma;
-import io.offload.ucx.UcxRuntime;
+import io.offload.ucx.impl.Rma;
+import io.offload.ucx.impl.UcxRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.openucx.jucx.ucp.UcpEndpoint;
