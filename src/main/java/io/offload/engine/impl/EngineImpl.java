@@ -14,6 +14,7 @@ import io.offload.context.Scope;
 import io.offload.context.ServerOptions;
 import io.offload.context.impl.ContextImpl;
 import io.offload.context.impl.PeerImpl;
+import io.offload.context.impl.PeerMemory;
 import io.offload.context.impl.PeerLink;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
@@ -337,7 +338,8 @@ public final class EngineImpl implements OffloadEngine {
     return notifications;
   }
 
-  public MemoryService memory() {
+  /** Memory exposed between this engine's peers (for the contexts). */
+  public PeerMemory memory() {
     return memory;
   }
 

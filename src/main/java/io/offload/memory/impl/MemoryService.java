@@ -1,6 +1,7 @@
 package io.offload.memory.impl;
 
 import io.offload.context.impl.PeerImpl;
+import io.offload.context.impl.PeerMemory;
 import io.offload.memory.ExposedRegion;
 import io.offload.memory.PeerRegion;
 import io.offload.notify.impl.Channel;
@@ -30,7 +31,7 @@ import java.util.Optional;
  * <p>Thread safety: the API calls from any thread; messages and changes on the UCX progress
  * thread.
  */
-public final class MemoryService {
+public final class MemoryService implements PeerMemory {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemoryService.class);
 
@@ -49,21 +50,23 @@ public final class MemoryService {
     notifications.onInternal(EventTypes.PEER_MEMORY, this::onMessage);
   }
 
-  /** Exposes {@code memory} (direct, position to limit) to {@code peer}; the caller checked the arguments. */
+  @Override
   public Future<ExposedRegion> expose(PeerImpl peer, ByteBuffer memory) {
     long address = UcxUtils.getAddress(memory) + memory.position();
     return exposures.expose(peer, address, memory.remaining(), memory.slice(memory.position(), memory.remaining()));
   }
 
-  /** Exposes {@code length} bytes at {@code address} to {@code peer}; the caller checked the arguments. */
+  @Override
   public Future<ExposedRegion> expose(PeerImpl peer, long address, long length) {
     return exposures.expose(peer, address, length, null);
   }
 
+  @Override
   public Optional<PeerRegion> peerRegion(PeerImpl peer, int regionId) {
     return regions.find(peer, regionId);
   }
 
+  @Override
   public List<PeerRegion> peerRegions(PeerImpl peer) {
     return regions.of(peer);
   }
