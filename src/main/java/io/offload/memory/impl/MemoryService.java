@@ -52,7 +52,7 @@ public final class MemoryService implements PeerMemory {
 
   @Override
   public Future<ExposedRegion> expose(PeerImpl peer, ByteBuffer memory) {
-    long address = UcxUtils.getAddress(memory) + memory.position();
+    long address = UcxUtils.getAddress(memory); // of its position already
     return exposures.expose(peer, address, memory.remaining(), memory.slice(memory.position(), memory.remaining()));
   }
 
