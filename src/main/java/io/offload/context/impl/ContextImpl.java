@@ -12,6 +12,7 @@ import io.offload.memory.PeerRegion;
 import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
+import io.offload.notify.PayloadAllocator;
 import io.offload.notify.impl.Routes;
 import io.vertx.core.Handler;
 import io.offload.notify.NotificationException;
@@ -248,6 +249,17 @@ public final class ContextImpl implements ExecutionContext {
     checkOpen();
     EventTypes.checkUserType(type);
     return engine.notifications().consumer(routes, type, handler);
+  }
+
+  @Override
+  public NotificationConsumer consumer(int type, PayloadAllocator allocator, Handler<Notification> handler) {
+    checkOpen();
+    EventTypes.checkUserType(type);
+    if (allocator == null) {
+      throw new IllegalArgumentException("a consumer with application memory needs a PayloadAllocator; without one,"
+          + " use consumer(type, handler)");
+    }
+    return engine.notifications().consumer(routes, type, allocator, handler);
   }
 
   @Override

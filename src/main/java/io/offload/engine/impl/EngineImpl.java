@@ -25,6 +25,7 @@ import io.offload.notify.EventTypes;
 import io.offload.notify.impl.LocalCodec;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
+import io.offload.notify.PayloadAllocator;
 import io.offload.notify.impl.NotificationService;
 import io.vertx.core.Handler;
 import io.offload.notify.NotifyStats;
@@ -227,6 +228,17 @@ public final class EngineImpl implements OffloadEngine {
     checkOpen();
     EventTypes.checkUserType(type);
     return notifications.consumer(null, type, handler);
+  }
+
+  @Override
+  public NotificationConsumer consumer(int type, PayloadAllocator allocator, Handler<Notification> handler) {
+    checkOpen();
+    EventTypes.checkUserType(type);
+    if (allocator == null) {
+      throw new IllegalArgumentException("a consumer with application memory needs a PayloadAllocator; without one,"
+          + " use consumer(type, handler)");
+    }
+    return notifications.consumer(null, type, allocator, handler);
   }
 
   @Override
