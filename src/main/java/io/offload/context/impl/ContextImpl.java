@@ -254,41 +254,21 @@ public final class ContextImpl implements ExecutionContext {
   @Override
   public NotificationConsumer consumer(int type, PayloadAllocator allocator, Handler<Notification> handler) {
     checkOpen();
-    EventTypes.checkUserType(type);
-    if (allocator == null) {
-      throw new IllegalArgumentException("a consumer with application memory needs a PayloadAllocator; without one,"
-          + " use consumer(type, handler)");
-    }
-    return engine.notifications().consumer(routes, type, allocator, handler);
+    return engine.notifications().consumer(routes, EventTypes.checkUserType(type), allocator, handler);
   }
 
   @Override
   public Future<ExposedRegion> expose(int peerId, ByteBuffer memory) {
-    checkOpen();
-    if (memory == null || !memory.isDirect() || !memory.hasRemaining()) {
-      throw new IllegalArgumentException("a region is exposed from a direct ByteBuffer with at least one byte"
-          + " between position and limit, got " + memory);
-    }
-    PeerImpl p = peerForExposure(peerId);
-    String refusal = refusal(p);
-    return refusal != null ? Future.failedFuture(new IllegalStateException(refusal))
-        : engine.memory().expose(p, memory);
+    return engine.memory().expose(peerForExposure(peerId), memory);
   }
 
   @Override
   public Future<ExposedRegion> expose(int peerId, long address, long length) {
-    checkOpen();
-    if (address == 0 || length < 1 || address + length < address) {
-      throw new IllegalArgumentException("a region needs a non-null address and at least one byte, got 0x"
-          + Long.toHexString(address) + " + " + length);
-    }
-    PeerImpl p = peerForExposure(peerId);
-    String refusal = refusal(p);
-    return refusal != null ? Future.failedFuture(new IllegalStateException(refusal))
-        : engine.memory().expose(p, address, length);
+    return engine.memory().expose(peerForExposure(peerId), address, length);
   }
 
   private PeerImpl peerForExposure(int peerId) {
+    checkOpen();
     if (role == Role.SELF) {
       throw new IllegalArgumentException("the self context exposes no memory: expose it to a peer of a client or "
           + "server context");
@@ -299,15 +279,13 @@ public final class ContextImpl implements ExecutionContext {
   @Override
   public Optional<PeerRegion> peerRegion(int peerId, int regionId) {
     checkOpen();
-    PeerImpl p = peers.get(peerId);
-    return p == null ? Optional.empty() : engine.memory().peerRegion(p, regionId);
+    return engine.memory().peerRegion(peers.get(peerId), regionId);
   }
 
   @Override
   public List<PeerRegion> peerRegions(int peerId) {
     checkOpen();
-    PeerImpl p = peers.get(peerId);
-    return p == null ? new ArrayList<>() : engine.memory().peerRegions(p);
+    return engine.memory().peerRegions(peers.get(peerId));
   }
 
   @Override

@@ -233,12 +233,7 @@ public final class EngineImpl implements OffloadEngine {
   @Override
   public NotificationConsumer consumer(int type, PayloadAllocator allocator, Handler<Notification> handler) {
     checkOpen();
-    EventTypes.checkUserType(type);
-    if (allocator == null) {
-      throw new IllegalArgumentException("a consumer with application memory needs a PayloadAllocator; without one,"
-          + " use consumer(type, handler)");
-    }
-    return notifications.consumer(null, type, allocator, handler);
+    return notifications.consumer(null, EventTypes.checkUserType(type), allocator, handler);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.offload.memory.impl;
 
+import io.offload.context.BootstrapPhase;
 import io.offload.context.impl.PeerImpl;
 import io.offload.context.impl.PeerMemory;
 import io.offload.memory.ExposedRegion;
@@ -52,23 +53,43 @@ public final class MemoryService implements PeerMemory {
 
   @Override
   public Future<ExposedRegion> expose(PeerImpl peer, ByteBuffer memory) {
+    if (memory == null || !memory.isDirect() || !memory.hasRemaining()) {
+      throw new IllegalArgumentException("a region is exposed from a direct ByteBuffer with at least one byte"
+          + " between position and limit, got " + memory);
+    }
     long address = UcxUtils.getAddress(memory); // of its position already
-    return exposures.expose(peer, address, memory.remaining(), memory.slice(memory.position(), memory.remaining()));
+    return exposable(peer) ? exposures.expose(peer, address, memory.remaining(),
+        memory.slice(memory.position(), memory.remaining())) : notExposable(peer);
   }
 
   @Override
   public Future<ExposedRegion> expose(PeerImpl peer, long address, long length) {
-    return exposures.expose(peer, address, length, null);
+    if (address == 0 || length < 1 || address + length < address) {
+      throw new IllegalArgumentException("a region needs a non-null address and at least one byte, got 0x"
+          + Long.toHexString(address) + " + " + length);
+    }
+    return exposable(peer) ? exposures.expose(peer, address, length, null) : notExposable(peer);
+  }
+
+  private static boolean exposable(PeerImpl peer) {
+    BootstrapPhase ph = peer.phase();
+    return ph != BootstrapPhase.DISCONNECTED && ph.ordinal() >= BootstrapPhase.UCX_CONNECT_DONE.ordinal();
+  }
+
+  private <T> Future<T> notExposable(PeerImpl peer) {
+    return onCaller(Future.failedFuture(new IllegalStateException(peer.phase() == BootstrapPhase.DISCONNECTED
+        ? peer + " disconnected: " + peer.disconnectReason()
+        : peer + " cannot take memory regions yet (phase " + peer.phase() + ")")));
   }
 
   @Override
   public Optional<PeerRegion> peerRegion(PeerImpl peer, int regionId) {
-    return regions.find(peer, regionId);
+    return peer == null ? Optional.empty() : regions.find(peer, regionId);
   }
 
   @Override
   public List<PeerRegion> peerRegions(PeerImpl peer) {
-    return regions.of(peer);
+    return peer == null ? new java.util.ArrayList<>() : regions.of(peer);
   }
 
   /** A region rank {@code rank} of {@code groupId} (its bootstrap identity) exposed to this process. */

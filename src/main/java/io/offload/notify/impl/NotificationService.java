@@ -98,6 +98,10 @@ public final class NotificationService {
   /** As {@link #consumer(Routes, int, Handler)}, its payloads received into buffers from {@code allocator}. */
   public NotificationConsumer consumer(Routes routes, int type, PayloadAllocator allocator,
                                        Handler<Notification> handler) {
+    if (allocator == null) {
+      throw new IllegalArgumentException("a consumer with application memory needs a PayloadAllocator; without one,"
+          + " use consumer(type, handler)");
+    }
     return delivery.register(routes, type, allocator, handler);
   }
 
