@@ -5,7 +5,6 @@ import io.offload.cache.GroupCache;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.context.ServerOptions;
-import io.offload.engine.impl.EngineImpl;
 import io.offload.notify.NotifyStats;
 import io.vertx.core.Context;
 import io.offload.notify.Notification;
@@ -74,7 +73,7 @@ public interface OffloadEngine {
    * the application's thread; the future is complete when it returns, see above).
    */
   static Future<OffloadEngine> create(Vertx vertx, EngineOptions options) {
-    return EngineImpl.create(vertx, options);
+    return Factories.ENGINE.create(vertx, options);
   }
 
   /** Id used in event-bus addresses. */
@@ -164,6 +163,14 @@ public interface OffloadEngine {
    *                               engine with its own progress thread
    */
   int progress();
+
+  /**
+   * This engine's UCX worker address (a copy; any thread): what a peer needs to make an endpoint
+   * to it, for an application's own wire-up beside the bootstrap.
+   *
+   * @throws IllegalStateException once the engine terminated
+   */
+  byte[] workerAddress();
 
   /**
    * The engine's UCX worker, for code on {@link #ucxContext()} (its progress thread, or in

@@ -6,11 +6,10 @@ import io.offload.context.Peer;
 import io.offload.context.PhaseChange;
 import io.offload.context.Role;
 import io.offload.context.Scope;
-import io.offload.engine.impl.EngineImpl;
-import io.offload.memory.ExposedRegion;
-import io.offload.memory.PeerRegion;
 import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
+import io.offload.memory.ExposedRegion;
+import io.offload.memory.PeerRegion;
 import io.offload.notify.NotificationConsumer;
 import io.offload.notify.PayloadAllocator;
 import io.offload.notify.impl.Routes;
@@ -36,7 +35,7 @@ import java.util.function.Supplier;
  */
 public final class ContextImpl implements ExecutionContext {
 
-  private final EngineImpl engine;
+  private final ContextSite site;
   private final String id;
   private final Role role;
   private final Scope scope;
@@ -54,17 +53,17 @@ public final class ContextImpl implements ExecutionContext {
   private volatile Supplier<Future<Void>> onClose = Future::succeededFuture;
   private final Routes routes;
 
-  public ContextImpl(EngineImpl engine, String id, Role role, Scope scope) {
-    this.engine = engine;
+  public ContextImpl(ContextSite site, String id, Role role, Scope scope) {
+    this.site = site;
     this.id = id;
     this.role = role;
     this.scope = scope;
-    this.routes = engine.notifications().routes(this, id);
+    this.routes = site.transport().notifications().routes(this, id);
   }
 
   /** Adds a peer with its own UCX channel. */
   public PeerImpl addPeer(int peerId) {
-    PeerImpl peer = new PeerImpl(this, peerId, engine.notifications().newChannel(routes, peerId));
+    PeerImpl peer = new PeerImpl(this, peerId, site.transport().notifications().newChannel(routes, peerId));
     peers.put(peerId, peer);
     return peer;
   }
@@ -93,8 +92,9 @@ public final class ContextImpl implements ExecutionContext {
     }
   }
 
-  public EngineImpl engine() {
-    return engine;
+  /** Where this context lives. */
+  public ContextSite site() {
+    return site;
   }
 
   @Override
@@ -197,7 +197,7 @@ public final class ContextImpl implements ExecutionContext {
     PeerImpl p = peerForSend(peerId);
     String refusal = refusal(p);
     return refusal != null ? Future.failedFuture(new NotificationException(refusal))
-        : engine.notifications().send(p.channel(), type, payload);
+        : site.transport().notifications().send(p.channel(), type, payload);
   }
 
   @Override
@@ -212,14 +212,14 @@ public final class ContextImpl implements ExecutionContext {
     PeerImpl p = peerForSend(peerId);
     String refusal = refusal(p);
     return refusal != null ? Future.failedFuture(new NotificationException(refusal))
-        : engine.notifications().sendDirect(p.channel(), type, payload);
+        : site.transport().notifications().sendDirect(p.channel(), type, payload);
   }
 
   private Future<Void> notifySelf(int peerId, int type, Buffer payload) {
     if (peerId != 0) {
       throw new IllegalArgumentException("the self context has one peer, 0; got " + peerId);
     }
-    engine.notifications().deliverSelf(routes, type, engine.selfRank(), selfEventIds.getAndIncrement(), payload);
+    site.transport().notifications().deliverSelf(routes, type, site.selfRank(), selfEventIds.getAndIncrement(), payload);
     return Future.succeededFuture();
   }
 
@@ -248,23 +248,23 @@ public final class ContextImpl implements ExecutionContext {
   public NotificationConsumer consumer(int type, Handler<Notification> handler) {
     checkOpen();
     EventTypes.checkUserType(type);
-    return engine.notifications().consumer(routes, type, handler);
+    return site.transport().notifications().consumer(routes, type, handler);
   }
 
   @Override
   public NotificationConsumer consumer(int type, PayloadAllocator allocator, Handler<Notification> handler) {
     checkOpen();
-    return engine.notifications().consumer(routes, EventTypes.checkUserType(type), allocator, handler);
+    return site.transport().notifications().consumer(routes, EventTypes.checkUserType(type), allocator, handler);
   }
 
   @Override
   public Future<ExposedRegion> expose(int peerId, ByteBuffer memory) {
-    return engine.memory().expose(peerForExposure(peerId), memory);
+    return site.memory().expose(peerForExposure(peerId), memory);
   }
 
   @Override
   public Future<ExposedRegion> expose(int peerId, long address, long length) {
-    return engine.memory().expose(peerForExposure(peerId), address, length);
+    return site.memory().expose(peerForExposure(peerId), address, length);
   }
 
   private PeerImpl peerForExposure(int peerId) {
@@ -279,13 +279,13 @@ public final class ContextImpl implements ExecutionContext {
   @Override
   public Optional<PeerRegion> peerRegion(int peerId, int regionId) {
     checkOpen();
-    return engine.memory().peerRegion(peers.get(peerId), regionId);
+    return site.memory().peerRegion(peers.get(peerId), regionId);
   }
 
   @Override
   public List<PeerRegion> peerRegions(int peerId) {
     checkOpen();
-    return engine.memory().peerRegions(peers.get(peerId));
+    return site.memory().peerRegions(peers.get(peerId));
   }
 
   @Override
@@ -306,20 +306,16 @@ public final class ContextImpl implements ExecutionContext {
     Future.join(ends)
         .transform(v -> onClose.get())
         .onComplete(v -> {
-          engine.forget(this);
-          engine.notifications().closeRoutes(routes);
-          engine.publishPhase(new PhaseChange(engine.id(), id, role, -1, null, BootstrapPhase.BOOTSTRAP_DONE,
-              BootstrapPhase.DISCONNECTED, "closed"));
+          site.transport().notifications().closeRoutes(routes);
+          site.events().contextClosed(this, new PhaseChange(site.engineId(), id, role, -1, null,
+              BootstrapPhase.BOOTSTRAP_DONE, BootstrapPhase.DISCONNECTED, "closed"));
           closed.tryComplete();
         });
     return onCaller(closed.future());
   }
 
   private Future<Void> onCaller(Future<Void> f) {
-    io.vertx.core.internal.ContextInternal caller = (io.vertx.core.internal.ContextInternal) engine.vertx().getOrCreateContext();
-    Promise<Void> p = caller.promise();
-    f.onComplete(p);
-    return p.future();
+    return OnCaller.complete(site.vertx(), f);
   }
 
   @Override
@@ -330,7 +326,7 @@ public final class ContextImpl implements ExecutionContext {
   /** Throws the finalized-context error. */
   public void checkOpen() {
     if (closing) {
-      throw new IllegalStateException("execution context " + id + " of engine " + engine.id()
+      throw new IllegalStateException("execution context " + id + " of engine " + site.engineId()
           + " is finalized; create a new one");
     }
   }

@@ -3,9 +3,10 @@ package io.offload.memory.impl;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.impl.PeerImpl;
 import io.offload.context.impl.PeerMemory;
+import io.offload.context.impl.Transport;
+import io.offload.context.impl.OnCaller;
 import io.offload.memory.ExposedRegion;
 import io.offload.memory.PeerRegion;
-import io.offload.notify.impl.Channel;
 import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
 import io.offload.notify.impl.NotificationService;
@@ -38,14 +39,14 @@ public final class MemoryService implements PeerMemory {
 
   private final Vertx vertx;
   private final UcxRuntime ucx;
-  private final NotificationService notifications;
+  private final NotificationService<PeerImpl> notifications;
   private final Exposures exposures;
   private final PeerRegions regions;
 
-  public MemoryService(Vertx vertx, UcxRuntime ucx, NotificationService notifications) {
+  public MemoryService(Vertx vertx, Transport transport) {
     this.vertx = vertx;
-    this.ucx = ucx;
-    this.notifications = notifications;
+    this.ucx = transport.ucx();
+    this.notifications = transport.notifications();
     this.exposures = new Exposures(this, ucx);
     this.regions = new PeerRegions(this, ucx);
     notifications.onInternal(EventTypes.PEER_MEMORY, this::onMessage);
@@ -118,10 +119,7 @@ public final class MemoryService implements PeerMemory {
 
   // ---------------------------------------------------------------- plumbing
 
-  private void onMessage(Channel ch, Notification n) {
-    if (!(ch.owner() instanceof PeerImpl from)) {
-      return;
-    }
+  private void onMessage(PeerImpl from, Notification n) {
     MemoryMessages.Message m;
     try {
       m = MemoryMessages.decode(n.payload());
@@ -155,8 +153,6 @@ public final class MemoryService implements PeerMemory {
   }
 
   <T> Future<T> onCaller(Future<T> f) {
-    Promise<T> p = callerPromise();
-    f.onComplete(p);
-    return p.future();
+    return OnCaller.complete(vertx, f);
   }
 }

@@ -35,7 +35,7 @@ final class AllocatedPayload extends UnpooledDirectByteBuf {
   final Buffer view;
   private boolean released;
   // a rendezvous in progress: where to deliver it
-  Channel channel;
+  Channel<?> channel;
   int type;
   long eventId;
 
@@ -115,7 +115,7 @@ final class AllocatedPayload extends UnpooledDirectByteBuf {
   }
 
   /** The UCX callback of a rendezvous receive into this memory. */
-  UcxCallback receive(NotificationService service, Channel channel, int type, long eventId) {
+  UcxCallback receive(NotificationService<?> service, Channel<?> channel, int type, long eventId) {
     this.channel = channel;
     this.type = type;
     this.eventId = eventId;

@@ -40,7 +40,7 @@ import java.util.function.BiConsumer;
  *
  * <p>Thread safety: {@code send*} from any thread; the rest runs on the progress thread.
  */
-public final class NotificationService {
+public final class NotificationService<O> {
 
   private static final Logger LOG = LoggerFactory.getLogger(NotificationService.class);
 
@@ -54,11 +54,11 @@ public final class NotificationService {
   private final UcxRuntime ucx;
   private final int maxInFlight;
   private final int maxQueued;
-  private final StatsCounters stats = new StatsCounters();
+  private final StatsCounters stats = new StatsCounters(this);
   private final BufferPool buffers = new BufferPool();
   private final ManyToManyConcurrentArrayQueue<SendEvent> events = new ManyToManyConcurrentArrayQueue<>(SEND_EVENTS_KEPT);
-  private final ChannelTable channels = new ChannelTable();
-  private final Map<Integer, BiConsumer<Channel, Notification>> internal = new ConcurrentHashMap<>();
+  private final ChannelTable<O> channels = new ChannelTable<>();
+  private final Map<Integer, BiConsumer<O, Notification>> internal = new ConcurrentHashMap<>();
   private final Delivery delivery;
   // The arrival path's reused objects (progress thread only): nothing allocated per message.
   private final AmHeader header = new AmHeader();
@@ -111,8 +111,8 @@ public final class NotificationService {
   }
 
   /** A channel for a new peer; its id goes to the peer during bootstrap. */
-  public Channel newChannel(Routes routes, int peerId) {
-    Channel ch = new Channel(this, channels.reserve(), routes, peerId);
+  public Channel<O> newChannel(Routes routes, int peerId) {
+    Channel<O> ch = new Channel<>(this, channels.reserve(), routes, peerId);
     channels.add(ch);
     return ch;
   }
@@ -121,7 +121,7 @@ public final class NotificationService {
    * Fails the channel's sends, forgets it and closes its endpoint (forced when the peer is
    * gone). Runs on the progress thread; the future completes once the endpoint is closed.
    */
-  public Future<Void> closeChannel(Channel ch, String reason, boolean peerGone) {
+  public Future<Void> closeChannel(Channel<O> ch, String reason, boolean peerGone) {
     return ucx.call(() -> {
       ch.fail(reason);
       channels.remove(ch);
@@ -131,14 +131,14 @@ public final class NotificationService {
   }
 
   /** Handles reserved type {@code type} on the progress thread; the handler owns what it is given. */
-  public void onInternal(int type, BiConsumer<Channel, Notification> handler) {
+  public void onInternal(int type, BiConsumer<O, Notification> handler) {
     internal.put(type, handler);
   }
 
   // ------------------------------------------------------------------ sending
 
   /** Sends a copy of {@code payload}; the caller may reuse its buffer at once. */
-  public Future<Void> send(Channel ch, int type, Buffer payload) {
+  public Future<Void> send(Channel<O> ch, int type, Buffer payload) {
     if (payload instanceof LentPayload lent && lent.owner.holds > 0 && ucx.onProgressThread()
         && lent.length() == lent.owner.length) {
       // a received large payload sent on from its handler: send the received memory itself
@@ -160,14 +160,14 @@ public final class NotificationService {
    * Sends {@code payload} (a direct buffer, position to limit) without copying. The caller
    * must not touch it until the returned future completes.
    */
-  public Future<Void> sendDirect(Channel ch, int type, ByteBuffer payload) {
+  public Future<Void> sendDirect(Channel<O> ch, int type, ByteBuffer payload) {
     if (!payload.isDirect()) {
       return Future.failedFuture(new IllegalArgumentException("user-managed payloads must be direct ByteBuffers"));
     }
     return submit(ch, type, payload, false, null);
   }
 
-  private Future<Void> submit(Channel ch, int type, ByteBuffer payload, boolean libraryOwned,
+  private Future<Void> submit(Channel<O> ch, int type, ByteBuffer payload, boolean libraryOwned,
                               RendezvousReceive held) {
     ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
     Promise<Void> promise = caller.promise();
@@ -238,7 +238,7 @@ public final class NotificationService {
     int type = h.type();
     long eventId = h.eventId();
     long size = h.payloadSize();
-    Channel ch = channels.get(h.dstChannel());
+    Channel<O> ch = channels.get(h.dstChannel());
     if (ch == null) {
       stats.unknownChannel.increment();
       LOG.debug("dropped notification type {} for unknown channel {}", type, h.dstChannel());
@@ -275,7 +275,7 @@ public final class NotificationService {
    * Receives a payload straight into the application's memory: copied from UCX's eager buffer, or
    * pulled there by rendezvous. False when the allocator gave no buffer (the library's memory then).
    */
-  private boolean receiveInto(PayloadAllocator allocator, Channel ch, int type, long eventId, int length,
+  private boolean receiveInto(PayloadAllocator allocator, Channel<O> ch, int type, long eventId, int length,
                               UcpAmData data) {
     AllocatedPayload p = AllocatedPayload.allocate(allocator, length);
     if (p == null) {
@@ -294,8 +294,9 @@ public final class NotificationService {
   }
 
   /** A rendezvous into application memory is done. */
+  @SuppressWarnings("unchecked")
   void allocatedReceived(AllocatedPayload p, String error) {
-    Channel ch = p.channel;
+    Channel<O> ch = (Channel<O>) p.channel; // set by receiveInto, from this service's channels
     p.channel = null;
     if (error == null) {
       received(ch, p.type, p.eventId, p.view, false);
@@ -347,14 +348,14 @@ public final class NotificationService {
     }
   }
 
-  private void received(Channel ch, int type, long eventId, Buffer payload, boolean lentPayload) {
+  private void received(Channel<O> ch, int type, long eventId, Buffer payload, boolean lentPayload) {
     stats.received.increment();
     stats.receivedBytes.add(payload.length());
     ch.arrived(type, eventId, payload, lentPayload);
   }
 
   /** In order, from {@link Channel#arrived}. {@code lentPayload}: reused after this returns. */
-  void dispatch(Channel ch, int type, long eventId, Buffer payload, boolean lentPayload) {
+  void dispatch(Channel<O> ch, int type, long eventId, Buffer payload, boolean lentPayload) {
     if (EventTypes.isUserType(type)) {
       Routes routes = ch.routes();
       if (lentPayload) {
@@ -368,12 +369,16 @@ public final class NotificationService {
       }
       return;
     }
-    BiConsumer<Channel, Notification> handler = internal.get(type);
+    BiConsumer<O, Notification> handler = internal.get(type);
     if (handler == null) {
       LOG.warn("no library handler for reserved type {} on {}", type, ch);
       return;
     }
-    handler.accept(ch, new NotificationImpl(type, ch.routes().context, ch.contextId(), ch.peerId(), ch.remoteRank(),
+    O owner = ch.owner();
+    if (owner == null) {
+      return; // the channel's peer is not set up yet: nothing can answer for it
+    }
+    handler.accept(owner, new NotificationImpl(type, ch.routes().context, ch.contextId(), ch.peerId(), ch.remoteRank(),
         eventId, lentPayload ? payload.copy() : payload));
   }
 
@@ -404,7 +409,7 @@ public final class NotificationService {
   /** Sends UCX holds now, over all peers (a gauge: read racily from any thread). */
   public int inFlight() {
     int n = 0;
-    for (Channel ch : channels.snapshot()) {
+    for (Channel<?> ch : channels.snapshot()) {
       n += ch == null ? 0 : ch.inFlight();
     }
     return n;
@@ -413,7 +418,7 @@ public final class NotificationService {
   /** Sends waiting for a flow-control slot, over all peers (a gauge). */
   public int queued() {
     int n = 0;
-    for (Channel ch : channels.snapshot()) {
+    for (Channel<?> ch : channels.snapshot()) {
       n += ch == null ? 0 : ch.queued();
     }
     return n;
