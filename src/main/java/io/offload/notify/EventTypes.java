@@ -23,14 +23,16 @@ public final class EventTypes {
   public static final int CACHE_FETCH = 20;
   /** Job: a service process's counts of its job's ranks, and the job's end (mesh links). */
   public static final int JOB_STATUS = 21;
+  /** Peer memory: a region exposed to a peer, its acknowledgement, refusal and withdrawal. */
+  public static final int PEER_MEMORY = 22;
   /** Group cache: a request for ranks' worker addresses (rank-to-rank endpoints). */
-  public static final int CACHE_ADDRESS_FETCH = 22;
+  public static final int CACHE_ADDRESS_FETCH = 32;
   /** Group cache: ranks' worker addresses, the answer to {@link #CACHE_ADDRESS_FETCH}. */
-  public static final int CACHE_ADDRESSES = 23;
+  public static final int CACHE_ADDRESSES = 33;
   /** Group cache: the directory of service processes (where to reach each). */
-  public static final int CACHE_DIRECTORY = 24;
+  public static final int CACHE_DIRECTORY = 34;
   /** Group cache: a group cannot become whole, conflicting claims (service process to its ranks). */
-  public static final int CACHE_CONFLICT = 25;
+  public static final int CACHE_CONFLICT = 35;
 
   private EventTypes() {
   }

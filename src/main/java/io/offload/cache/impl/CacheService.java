@@ -14,6 +14,7 @@ import io.offload.context.impl.OnCaller;
 import io.offload.context.impl.Transport;
 import io.offload.engine.EngineOptions;
 import io.vertx.core.Vertx;
+import io.offload.memory.PeerRegion;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -56,15 +58,18 @@ public final class CacheService extends CacheLookups {
   private final Reach reach;
   private final Conflicts conflicts;
   private final ProgressCalls calls;
+  private final RankRegions rankRegions;
 
   /**
    * The cache of engine {@code engineId}, within the limits of its {@code options};
-   * {@code connector} starts a client context (the engine's {@code connect}), for link-only
-   * contexts to service processes ({@link Reach}).
+   * {@code rankRegions} finds the regions ranks exposed, {@code connector} starts a client
+   * context (the engine's {@code connect}), for link-only contexts to service processes
+   * ({@link Reach}).
    */
   public CacheService(String engineId, Vertx vertx, Transport transport, EngineOptions options,
-      Function<ClientOptions, Future<ExecutionContext>> connector) {
+      RankRegions rankRegions, Function<ClientOptions, Future<ExecutionContext>> connector) {
     super(options.getMaxGroupSize());
+    this.rankRegions = rankRegions;
     this.engineId = engineId;
     this.vertx = vertx;
     this.transport = transport;
@@ -197,19 +202,7 @@ public final class CacheService extends CacheLookups {
 
   @Override
   public Future<Void> send(int groupId, ExecutionContext context, int peerId) {
-    return calls.call(() -> {
-      PeerImpl p = (PeerImpl) context.peer(peerId).orElseThrow(() -> new IllegalArgumentException("no peer " + peerId
-          + " in " + context.id()));
-      int[] groups = groupId < 0 ? tables.groups() : new int[] {groupId};
-      int sent = 0;
-      for (int g : groups) {
-        sent += outbox.sendKnown(p, g) ? 1 : 0;
-      }
-      if (groupId >= 0 && sent == 0) {
-        throw new CacheMissException("group " + groupId + " has no entries here");
-      }
-      return null;
-    });
+    return calls.call(() -> outbox.sendKnown(groupId, context, peerId));
   }
 
   @Override
@@ -268,6 +261,11 @@ public final class CacheService extends CacheLookups {
       outbox.publish(oneSided.register(sp, bytes));
       return oneSided.buffer();
     });
+  }
+
+  @Override
+  public Optional<PeerRegion> findRankRegion(int groupId, int rank, int regionId) {
+    return rankRegions.find(groupId, rank, regionId);
   }
 
   /** Releases remote keys and the registered region; before the endpoints and the worker close. */

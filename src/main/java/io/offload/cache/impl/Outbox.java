@@ -61,6 +61,23 @@ final class Outbox {
     }
   }
 
+  /**
+   * Application-driven fill: every known entry of group {@code groupId} (every group if < 0) to
+   * peer {@code peerId} of {@code context}; throws if it is no peer there, or the group has no entries here.
+   */
+  Void sendKnown(int groupId, io.offload.context.ExecutionContext context, int peerId) {
+    PeerImpl p = (PeerImpl) context.peer(peerId).orElseThrow(() -> new IllegalArgumentException("no peer " + peerId
+        + " in " + context.id()));
+    int sent = 0;
+    for (int g : groupId < 0 ? tables.groups() : new int[] {groupId}) {
+      sent += sendKnown(p, g) ? 1 : 0;
+    }
+    if (groupId >= 0 && sent == 0) {
+      throw new io.offload.cache.CacheMissException("group " + groupId + " has no entries here");
+    }
+    return null;
+  }
+
   /** Application-driven fill: every known entry of the group to {@code p} (CACHE_GROUP); false if none. */
   boolean sendKnown(PeerImpl p, int groupId) {
     GroupTable t = tables.table(groupId);
