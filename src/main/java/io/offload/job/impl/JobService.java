@@ -13,7 +13,6 @@ import io.offload.job.impl.JobMessages.Message;
 import io.offload.notify.EventTypes;
 import io.offload.notify.impl.NotificationService;
 import io.offload.topology.RankInfo;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
@@ -112,24 +111,7 @@ public final class JobService {
         mesh.keySet().forEach(this::sendTo);
       }
     });
-    return new Job() {
-      @Override
-      public int ranks() {
-        return jobRanks;
-      }
-
-      @Override
-      public JobStatus status() {
-        return snapshot;
-      }
-
-      @Override
-      public Future<JobStatus> over() {
-        Promise<JobStatus> p = ((ContextInternal) vertx.getOrCreateContext()).promise();
-        ended.future().onComplete(p);
-        return p.future();
-      }
-    };
+    return new JobHandle(jobRanks, () -> snapshot, vertx, ended.future());
   }
 
   /** A peer reached BOOTSTRAP_DONE (any thread). */
