@@ -45,7 +45,9 @@ final class ConsumerImpl implements NotificationConsumer {
         owner.reportException(t);
       }
     } else {
-      owner.execute(lent ? n.copy() : n, handler);
+      // emit, not execute: the handler runs inside its context (Vertx.currentContext(), its
+      // exception handler, its timers and futures), not merely on that context's thread
+      owner.emit(lent ? n.copy() : n, handler);
     }
   }
 
