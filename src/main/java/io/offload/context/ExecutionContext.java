@@ -15,7 +15,7 @@ import java.util.Optional;
  * One relationship between this process and others: a server (many peers), a client (one peer,
  * its server) or the engine's self context. After bootstrap the same calls serve every role.
  *
- * <p>After {@link #close()} every call except {@code id/role/scope/phase/isClosed/close} throws
+ * <p>After {@link #close()} every call except {@code id/role/scope/phase/isClosed/close/lastPeerLeft} throws
  * {@link IllegalStateException}.
  *
  * <p>Thread safety: all methods may be called from any thread; futures complete on the
@@ -82,6 +82,19 @@ public interface ExecutionContext extends Notifier {
    * registration. One consumer per type per context; the completion fails for a second one.
    */
   NotificationConsumer consumer(int type, Handler<Notification> handler);
+
+  /**
+   * Completes when this context's last peer has left: the moment no peer is at
+   * {@code BOOTSTRAP_DONE} any more after at least one was (each peer left by finalizing, being
+   * lost or being closed: {@link Peer#departure()}). At once when that is already so (peers came
+   * and all went, and no new one has bootstrapped since); pending while a peer is bootstrapped,
+   * or before any peer ever was. Peers still in their handshake do not count. Each call returns a
+   * new future, so a server can wait for every time it goes idle. Also completes once the context
+   * is closed. On a client the one peer is its server: it completes when the server is gone. On
+   * the self context it fails ({@code IllegalStateException}: its peer never leaves). May be
+   * called after {@link #close()}.
+   */
+  Future<Void> lastPeerLeft();
 
   /**
    * Finalizes the context: sends a termination to each peer, closes endpoints, then the

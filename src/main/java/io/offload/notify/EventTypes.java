@@ -21,6 +21,8 @@ public final class EventTypes {
   public static final int MEMORY_REGION = 19;
   /** Group cache: a request for one entry not known yet (entries on demand). */
   public static final int CACHE_FETCH = 20;
+  /** Job: a service process's counts of its job's ranks, and the job's end (mesh links). */
+  public static final int JOB_STATUS = 21;
 
   private EventTypes() {
   }

@@ -4,6 +4,7 @@ import io.offload.bootstrap.ProtocolException;
 
 import io.offload.bootstrap.impl.BootstrapSteps.Step;
 import io.offload.context.BootstrapPhase;
+import io.offload.context.Departure;
 import io.offload.context.impl.PeerImpl;
 import io.offload.context.impl.PeerLink;
 import io.offload.engine.EngineOptions;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 abstract class PeerConnection implements PeerLink {
 
   static final Logger LOG = LoggerFactory.getLogger("io.offload.bootstrap");
+  private static final Logger STEPS = LoggerFactory.getLogger("io.offload.bootstrap.steps");
   /** Lines a remote peer can cause (refusals, its ERROR frames): at most 20 a minute, the rest counted. */
   static final RateLimitedLog PEER_WARNINGS = new RateLimitedLog(LOG, 20, java.time.Duration.ofMinutes(1));
 
@@ -43,6 +45,8 @@ abstract class PeerConnection implements PeerLink {
   private boolean ended;
   private long lastHeard = System.nanoTime();
   private long handshakeTimer = -1;
+  /** How long UCX took to create our endpoint (progress thread), for the steps log. */
+  private volatile long endpointNanos;
   private long heartbeatTimer = -1;
 
   PeerConnection(BootstrapSite site, PeerImpl peer, NetSocket socket, long handshakeTimeoutMs) {
@@ -74,7 +78,8 @@ abstract class PeerConnection implements PeerLink {
       switch (frame.kind()) {
         case OobCodec.READY -> onReady(frame.body());
         case OobCodec.HEARTBEAT -> { }
-        case OobCodec.TERM -> lost("terminated by the peer: " + OobCodec.decodeTerm(frame.body()), false);
+        case OobCodec.TERM -> end("terminated by the peer: " + OobCodec.decodeTerm(frame.body()), false,
+            Departure.FINALIZED);
         case OobCodec.ERROR -> {
           OobCodec.ErrorFrame e = OobCodec.decodeError(frame.body());
           failed("the peer refused: " + e.text() + " (code " + e.code() + ")");
@@ -107,32 +112,28 @@ abstract class PeerConnection implements PeerLink {
     PEER_WARNINGS.warn("{}: dropping peer at {}: {}", peer.context().id() + "/peer " + peer.id(), socket.remoteAddress(),
         reason);
     socket.write(OobCodec.error(code, reason));
-    end(reason, true);
+    end(reason, true, Departure.CLOSED);
   }
 
   void failed(String reason) {
     PEER_WARNINGS.warn("{}: {}", peer, reason);
-    end(reason, true);
+    end(reason, true, Departure.LOST);
   }
 
   void lost(String reason) {
-    lost(reason, true);
-  }
-
-  private void lost(String reason, boolean abrupt) {
-    if (!ended && abrupt && peer.phase().isReady()) {
+    if (!ended && peer.phase().isReady()) {
       LOG.info("{}: peer lost: {}", peer, reason);
     }
-    end(reason, abrupt);
+    end(reason, true, Departure.LOST);
   }
 
-  private Future<Void> end(String reason, boolean peerGone) {
+  private Future<Void> end(String reason, boolean peerGone, Departure how) {
     if (ended) {
       return Future.succeededFuture();
     }
     ended = true;
     cancelTimers();
-    peer.advance(BootstrapPhase.DISCONNECTED, reason);
+    peer.disconnect(reason, how);
     Future<Void> closed = site.transport().notifications().closeChannel(peer.channel(), "peer " + peer.id() + " of "
         + peer.context().id() + " disconnected: " + reason, peerGone);
     Promise<Void> done = loop.promise();
@@ -159,7 +160,7 @@ abstract class PeerConnection implements PeerLink {
         return;
       }
       socket.write(OobCodec.term(reason));
-      end(reason, false).onComplete(done);
+      end(reason, false, Departure.CLOSED).onComplete(done);
     });
     return done.future();
   }
@@ -176,7 +177,9 @@ abstract class PeerConnection implements PeerLink {
     probe = site.probes().issue();
     Buffer probePayload = Buffer.buffer(probe);
     return site.transport().ucx().call(() -> {
+      long t0 = System.nanoTime();
       var ep = site.transport().ucx().connect(address, name);
+      endpointNanos = System.nanoTime() - t0;
       peer.channel().endpoint(ep);
       site.transport().notifications().send(peer.channel(), EventTypes.BOOTSTRAP_PROBE, probePayload)
           .onFailure(e -> loop.runOnContext(v -> failed("UCX probe failed: " + e.getMessage())));
@@ -259,6 +262,10 @@ abstract class PeerConnection implements PeerLink {
         handshakeTimer = -1;
       }
       startHeartbeats();
+      if (STEPS.isDebugEnabled()) {
+        STEPS.debug("{} bootstrap steps (µs after the socket): {}; creating the UCX endpoint took {} µs", peer,
+            steps.timeline(), endpointNanos / 1000);
+      }
       onBootstrapDone();
     }
   }

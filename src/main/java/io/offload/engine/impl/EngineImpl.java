@@ -23,6 +23,8 @@ import io.offload.bootstrap.impl.ProbeNonce;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
+import io.offload.job.Job;
+import io.offload.job.impl.JobService;
 import io.offload.notify.Addresses;
 import io.offload.notify.EventTypes;
 import io.offload.notify.impl.LocalCodec;
@@ -76,6 +78,7 @@ public final class EngineImpl implements OffloadEngine {
   private UcxRuntime ucx;
   private NotificationService<PeerImpl> notifications;
   private CacheService cache;
+  private JobService jobs;
   private ContextSite contextSite;
   private BootstrapSite bootstrapSite;
   private ContextImpl self;
@@ -108,6 +111,7 @@ public final class EngineImpl implements OffloadEngine {
     }
     EngineImpl engine = new EngineImpl(vertx, options);
     LocalCodec.register(vertx.eventBus(), PhaseChange.class);
+    LocalCodec.register(vertx.eventBus(), EngineState.class);
     if (options.getUcpWorker() != null) {
       return engine.createCallerDriven();
     }
@@ -147,6 +151,7 @@ public final class EngineImpl implements OffloadEngine {
         options.getMaxPending(), options.getMaxPendingBytes());
     Transport transport = new Transport(runtime, notifications);
     cache = new CacheService(id, vertx, transport, options);
+    jobs = new JobService(id, vertx, transport);
     metrics = new EngineMetrics(id, notifications, cache);
     PeerEvents events = new Events();
     contextSite = new ContextSite(id, vertx, selfRank, transport, events);
@@ -237,10 +242,19 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   @Override
+  public Job job(int ranks, int serviceProcesses) {
+    checkOpen();
+    return jobs.start(ranks, serviceProcesses);
+  }
+
+  @Override
   public Future<Void> close() {
     synchronized (this) {
       if (state == EngineState.RUNNING) {
         state = EngineState.FINALIZING;
+        // before anything can terminate, so that observers see FINALIZING first
+        vertx.eventBus().publish(stateAddress(), EngineState.FINALIZING, LOCAL_ONLY);
+        jobs.close();
         cache.close()
             .transform(x -> {
               List<Future<Void>> all = new ArrayList<>();
@@ -274,7 +288,13 @@ public final class EngineImpl implements OffloadEngine {
   private void terminate() {
     LOG.debug("engine {} closed", id);
     state = EngineState.TERMINATED;
+    vertx.eventBus().publish(stateAddress(), EngineState.TERMINATED, LOCAL_ONLY);
     closed.tryComplete();
+  }
+
+  @Override
+  public String stateAddress() {
+    return Addresses.state(id);
   }
 
   @Override
@@ -341,11 +361,13 @@ public final class EngineImpl implements OffloadEngine {
     @Override
     public void ready(PeerImpl peer) {
       cache.peerReady(peer);
+      jobs.peerReady(peer); // the job counts it
     }
 
     @Override
     public void lost(PeerImpl peer) {
       cache.peerLost(peer);
+      jobs.peerLost(peer); // the job counts how it left
     }
 
     @Override
