@@ -10,6 +10,7 @@ import io.offload.notify.NotifyStats;
 import io.vertx.core.Context;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
+import io.offload.notify.PayloadAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -115,6 +116,12 @@ public interface OffloadEngine {
    * {@link ExecutionContext#consumer}; reply through {@code n.context()}.
    */
   NotificationConsumer consumer(int type, Handler<Notification> handler);
+
+  /**
+   * As {@link #consumer(int, Handler)}, with the payloads of {@code type} received into buffers
+   * from {@code allocator} (see {@link PayloadAllocator}).
+   */
+  NotificationConsumer consumer(int type, PayloadAllocator allocator, Handler<Notification> handler);
 
   /**
    * The Micrometer registry holding this engine's meters ({@code offload.*}, tagged

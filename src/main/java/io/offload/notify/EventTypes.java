@@ -23,6 +23,8 @@ public final class EventTypes {
   public static final int CACHE_FETCH = 20;
   /** Job: a service process's counts of its job's ranks, and the job's end (mesh links). */
   public static final int JOB_STATUS = 21;
+  /** Peer memory: a region exposed to a peer, its acknowledgement, refusal and withdrawal. */
+  public static final int PEER_MEMORY = 22;
 
   private EventTypes() {
   }

@@ -11,6 +11,7 @@ import io.offload.context.impl.OnCaller;
 import io.offload.context.impl.Transport;
 import io.offload.engine.EngineOptions;
 import io.vertx.core.Vertx;
+import io.offload.memory.PeerRegion;
 import io.offload.notify.EventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -48,10 +50,13 @@ public final class CacheService extends CacheLookups {
   private final Exchange exchange;
   private final Fetches fetches;
   private final Outbox outbox;
+  private final RankRegions rankRegions;
 
   /** The cache of engine {@code engineId}, within the limits of its {@code options}. */
-  public CacheService(String engineId, Vertx vertx, Transport transport, EngineOptions options) {
+  public CacheService(String engineId, Vertx vertx, Transport transport, EngineOptions options,
+                      RankRegions rankRegions) {
     super(options.getMaxGroupSize());
+    this.rankRegions = rankRegions;
     this.engineId = engineId;
     this.vertx = vertx;
     this.transport = transport;
@@ -233,6 +238,11 @@ public final class CacheService extends CacheLookups {
       links.toMesh(EventTypes.MEMORY_REGION, msg);
       return oneSided.buffer();
     });
+  }
+
+  @Override
+  public Optional<PeerRegion> findRankRegion(int groupId, int rank, int regionId) {
+    return rankRegions.find(groupId, rank, regionId);
   }
 
   /** Releases remote keys and the registered region; before the endpoints and the worker close. */

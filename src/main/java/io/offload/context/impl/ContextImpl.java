@@ -8,7 +8,10 @@ import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
+import io.offload.memory.ExposedRegion;
+import io.offload.memory.PeerRegion;
 import io.offload.notify.NotificationConsumer;
+import io.offload.notify.PayloadAllocator;
 import io.offload.notify.impl.Routes;
 import io.vertx.core.Handler;
 import io.offload.notify.NotificationException;
@@ -296,6 +299,43 @@ public final class ContextImpl implements ExecutionContext {
     checkOpen();
     EventTypes.checkUserType(type);
     return site.transport().notifications().consumer(routes, type, handler);
+  }
+
+  @Override
+  public NotificationConsumer consumer(int type, PayloadAllocator allocator, Handler<Notification> handler) {
+    checkOpen();
+    return site.transport().notifications().consumer(routes, EventTypes.checkUserType(type), allocator, handler);
+  }
+
+  @Override
+  public Future<ExposedRegion> expose(int peerId, ByteBuffer memory) {
+    return site.memory().expose(peerForExposure(peerId), memory);
+  }
+
+  @Override
+  public Future<ExposedRegion> expose(int peerId, long address, long length) {
+    return site.memory().expose(peerForExposure(peerId), address, length);
+  }
+
+  private PeerImpl peerForExposure(int peerId) {
+    checkOpen();
+    if (role == Role.SELF) {
+      throw new IllegalArgumentException("the self context exposes no memory: expose it to a peer of a client or "
+          + "server context");
+    }
+    return peerForSend(peerId);
+  }
+
+  @Override
+  public Optional<PeerRegion> peerRegion(int peerId, int regionId) {
+    checkOpen();
+    return site.memory().peerRegion(peers.get(peerId), regionId);
+  }
+
+  @Override
+  public List<PeerRegion> peerRegions(int peerId) {
+    checkOpen();
+    return site.memory().peerRegions(peers.get(peerId));
   }
 
   @Override

@@ -23,6 +23,7 @@ import io.offload.bootstrap.impl.ProbeNonce;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
+import io.offload.memory.impl.MemoryService;
 import io.offload.job.Job;
 import io.offload.job.impl.JobService;
 import io.offload.notify.Addresses;
@@ -30,6 +31,7 @@ import io.offload.notify.EventTypes;
 import io.offload.notify.impl.LocalCodec;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
+import io.offload.notify.PayloadAllocator;
 import io.offload.notify.impl.NotificationService;
 import io.vertx.core.Handler;
 import io.offload.notify.NotifyStats;
@@ -78,6 +80,7 @@ public final class EngineImpl implements OffloadEngine {
   private UcxRuntime ucx;
   private NotificationService<PeerImpl> notifications;
   private CacheService cache;
+  private MemoryService memory;
   private JobService jobs;
   private ContextSite contextSite;
   private BootstrapSite bootstrapSite;
@@ -150,11 +153,12 @@ public final class EngineImpl implements OffloadEngine {
     notifications = new NotificationService<>(vertx, runtime, options.getMaxInFlight(), options.getMaxQueued(),
         options.getMaxPending(), options.getMaxPendingBytes());
     Transport transport = new Transport(runtime, notifications);
-    cache = new CacheService(id, vertx, transport, options);
+    memory = new MemoryService(vertx, transport);
+    cache = new CacheService(id, vertx, transport, options, memory::rankRegion);
     jobs = new JobService(id, vertx, transport);
     metrics = new EngineMetrics(id, notifications, cache);
     PeerEvents events = new Events();
-    contextSite = new ContextSite(id, vertx, selfRank, transport, events);
+    contextSite = new ContextSite(id, vertx, selfRank, transport, events, memory);
     bootstrapSite = new BootstrapSite(id, vertx, loop, options, transport, events, new Contexts(), cache::refusal,
         new ProbeNonce());
     notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (peer, n) -> peer.probeArrived(n.payload()));
@@ -227,6 +231,12 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   @Override
+  public NotificationConsumer consumer(int type, PayloadAllocator allocator, Handler<Notification> handler) {
+    checkOpen();
+    return notifications.consumer(null, EventTypes.checkUserType(type), allocator, handler);
+  }
+
+  @Override
   public MeterRegistry meterRegistry() {
     return metrics.registry();
   }
@@ -264,6 +274,7 @@ public final class EngineImpl implements OffloadEngine {
               return Future.join(all);
             })
             .transform(v -> self.close())
+            .transform(v -> memory.close()) // no endpoint left: no peer reaches a region any more
             .transform(v -> {
               metrics.close();
               return ucx.stop();
@@ -367,6 +378,7 @@ public final class EngineImpl implements OffloadEngine {
     @Override
     public void lost(PeerImpl peer) {
       cache.peerLost(peer);
+      memory.peerLost(peer); // the regions exposed either way go
       jobs.peerLost(peer); // the job counts how it left
     }
 

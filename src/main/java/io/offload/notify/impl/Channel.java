@@ -182,6 +182,7 @@ public final class Channel<O> {
       flying.promise.tryFail(error);
     }
     inFlight.clear();
+    early.values().forEach(n -> AllocatedPayload.releaseIfAllocated(n.payload()));
     early.clear();
   }
 
@@ -194,6 +195,7 @@ public final class Channel<O> {
   void arrived(int type, long eventId, Buffer payload, boolean lent) {
     if (eventId < nextReceiveId || (!early.isEmpty() && early.containsKey(eventId))) {
       service.counters().duplicates.increment();
+      AllocatedPayload.releaseIfAllocated(payload);
       return;
     }
     if (eventId != nextReceiveId) {

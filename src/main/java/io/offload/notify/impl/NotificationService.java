@@ -4,6 +4,7 @@ import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
 import io.offload.notify.NotifyStats;
+import io.offload.notify.PayloadAllocator;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -91,7 +92,17 @@ public final class NotificationService<O> {
 
   /** Registers a consumer of {@code type} on the caller's Vert.x context; {@code routes} null: engine-wide. */
   public NotificationConsumer consumer(Routes routes, int type, Handler<Notification> handler) {
-    return delivery.register(routes, type, handler);
+    return delivery.register(routes, type, null, handler);
+  }
+
+  /** As {@link #consumer(Routes, int, Handler)}, its payloads received into buffers from {@code allocator}. */
+  public NotificationConsumer consumer(Routes routes, int type, PayloadAllocator allocator,
+                                       Handler<Notification> handler) {
+    if (allocator == null) {
+      throw new IllegalArgumentException("a consumer with application memory needs a PayloadAllocator; without one,"
+          + " use consumer(type, handler)");
+    }
+    return delivery.register(routes, type, allocator, handler);
   }
 
   /** The context closed: its consumers and kept notifications go. */
@@ -239,6 +250,10 @@ public final class NotificationService<O> {
       return UcsConstants.STATUS.UCS_OK;
     }
     int length = (int) size;
+    PayloadAllocator allocator = EventTypes.isUserType(type) ? delivery.allocatorFor(ch.routes(), type) : null;
+    if (allocator != null && receiveInto(allocator, ch, type, eventId, length, data)) {
+      return UcsConstants.STATUS.UCS_OK;
+    }
     if (data.isDataValid()) {
       lentPayloadBuf.clear().ensureWritable(length);
       if (length > 0) {
@@ -254,6 +269,42 @@ public final class NotificationService<O> {
     r.start(ch, type, eventId, length);
     data.receive(r.address, r);
     return UcsConstants.STATUS.UCS_OK;
+  }
+
+  /**
+   * Receives a payload straight into the application's memory: copied from UCX's eager buffer, or
+   * pulled there by rendezvous. False when the allocator gave no buffer (the library's memory then).
+   */
+  private boolean receiveInto(PayloadAllocator allocator, Channel<O> ch, int type, long eventId, int length,
+                              UcpAmData data) {
+    AllocatedPayload p = AllocatedPayload.allocate(allocator, length);
+    if (p == null) {
+      return false;
+    }
+    if (data.isDataValid()) {
+      if (length > 0) {
+        eagerData.wrap(data.getDataAddress(), length);
+        eagerData.getBytes(0, p.memory, p.memory.position(), length);
+      }
+      received(ch, type, eventId, p.view, false);
+    } else {
+      data.receive(p.address, p.receive(this, ch, type, eventId));
+    }
+    return true;
+  }
+
+  /** A rendezvous into application memory is done. */
+  @SuppressWarnings("unchecked")
+  void allocatedReceived(AllocatedPayload p, String error) {
+    Channel<O> ch = (Channel<O>) p.channel; // set by receiveInto, from this service's channels
+    p.channel = null;
+    if (error == null) {
+      received(ch, p.type, p.eventId, p.view, false);
+    } else {
+      stats.malformed.increment();
+      LOG.error("receiving a {}-byte notification into application memory on {} failed: {}", p.size, ch, error);
+      p.giveBack();
+    }
   }
 
   private RendezvousReceive acquireReceive(int length) {

@@ -95,8 +95,13 @@ class DeliveryTest {
 
   /** A consumer registered from the progress thread's context: called inline, recorded in {@link #got}. */
   NotificationConsumer inline(String name, Routes routes, int type) {
-    return on(progress, () -> delivery.register(routes, type, n -> got.add(name + ":" + n.contextId() + ":"
+    return on(progress, () -> register(routes, type, n -> got.add(name + ":" + n.contextId() + ":"
         + n.eventId() + ":" + n.payload())));
+  }
+
+  /** Registers on the caller's context, payloads in the library's memory (no allocator). */
+  NotificationConsumer register(Routes routes, int type, io.vertx.core.Handler<Notification> handler) {
+    return delivery.register(routes, type, null, handler);
   }
 
   static NotificationImpl note(Routes r, int type, long id, String payload) {
@@ -302,12 +307,12 @@ class DeliveryTest {
     ContextInternal other = ((VertxInternal) vertx).createEventLoopContext();
     List<Notification> there = Collections.synchronizedList(new ArrayList<>());
     List<Boolean> onItsContext = Collections.synchronizedList(new ArrayList<>());
-    NotificationConsumer c = on(other, () -> delivery.register(x, T, n -> {
+    NotificationConsumer c = on(other, () -> register(x, T, n -> {
       there.add(n);
       onItsContext.add(((ContextInternal) vertx.getOrCreateContext()).unwrap() == other.unwrap());
     }));
     List<Notification> inlineGot = new ArrayList<>();
-    on(progress, () -> delivery.register(y, T, inlineGot::add));
+    on(progress, () -> register(y, T, inlineGot::add));
     runTasks();
 
     NotificationImpl lent = note(x, T, 7, "mine");
@@ -340,7 +345,7 @@ class DeliveryTest {
     ContextInternal other = ((VertxInternal) vertx).createEventLoopContext();
     Promise<Throwable> reported = Promise.promise();
     other.exceptionHandler(reported::tryComplete);
-    on(other, () -> delivery.register(x, T, n -> {
+    on(other, () -> register(x, T, n -> {
       throw new IllegalStateException("consumer bug " + n.eventId());
     }));
     runTasks();
@@ -352,7 +357,7 @@ class DeliveryTest {
   void shouldReportAnInlineConsumerFailureAndKeepDelivering() {
     List<Throwable> reported = new ArrayList<>();
     progress.exceptionHandler(reported::add);
-    on(progress, () -> delivery.register(x, T, n -> {
+    on(progress, () -> register(x, T, n -> {
       got.add("C:" + n.eventId());
       if (n.eventId() == 0) {
         throw new IllegalStateException("consumer bug");
