@@ -74,20 +74,19 @@ public final class ClientOptions {
   public ClientOptions(JsonObject json) {
     this();
     KEYS.check(json);
-    setHost(json.getString("host", DEFAULT_HOST));
-    setPort(json.getInteger("port", DEFAULT_PORT));
-    setScope(Scope.valueOf(json.getString("scope", DEFAULT_SCOPE.name())));
-    setConnectTimeout(Duration.ofMillis(json.getLong("connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT.toMillis())));
-    setHandshakeTimeout(Duration.ofMillis(json.getLong("handshakeTimeoutMs", DEFAULT_HANDSHAKE_TIMEOUT.toMillis())));
-    JsonObject r = json.getJsonObject("rank");
+    setHost(KEYS.getString(json, "host", DEFAULT_HOST));
+    setPort(KEYS.getInt(json, "port", DEFAULT_PORT));
+    setScope(KEYS.getEnum(json, "scope", Scope.class, DEFAULT_SCOPE));
+    setConnectTimeout(Duration.ofMillis(KEYS.getLong(json, "connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT.toMillis())));
+    setHandshakeTimeout(Duration.ofMillis(KEYS.getLong(json, "handshakeTimeoutMs",
+        DEFAULT_HANDSHAKE_TIMEOUT.toMillis())));
+    JsonObject r = KEYS.getObject(json, "rank");
     if (r != null) {
       setRankInfo(new RankInfo(r));
     }
-    if (json.getString("secret") != null) {
-      setSecret(json.getString("secret"));
-    }
-    setServiceProcessIndex(json.getInteger("serviceProcessIndex", DEFAULT_SERVICE_PROCESS_INDEX));
-    setServiceProcessCount(json.getInteger("serviceProcessCount", DEFAULT_SERVICE_PROCESS_COUNT));
+    setSecret(KEYS.getString(json, "secret", null));
+    setServiceProcessIndex(KEYS.getInt(json, "serviceProcessIndex", DEFAULT_SERVICE_PROCESS_INDEX));
+    setServiceProcessCount(KEYS.getInt(json, "serviceProcessCount", DEFAULT_SERVICE_PROCESS_COUNT));
   }
 
   public String getHost() {

@@ -77,7 +77,7 @@ public interface ExecutionContext extends Notifier {
 
   /**
    * Registers the handler of this context's notifications of {@code type}. It runs on the caller's
-   * Vert.x context. Registered from {@code engine.ucxContext()} it is the fast path: it runs on the
+   * Vert.x context, inside it (what it throws goes to that context's exception handler). Registered from {@code engine.ucxContext()} it is the fast path: it runs on the
    * UCX progress thread in the same pass as the arrival, is lent the notification for the call
    * (see {@link Notification}), and must never block. A context's own consumer of a type comes
    * before the engine-wide one; notifications that arrive before either is registered are kept

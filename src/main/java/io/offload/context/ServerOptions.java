@@ -37,8 +37,8 @@ public final class ServerOptions {
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
-  private Scope scope = Scope.HOST_SERVICE;
-  private int serviceProcessId = 0;
+  private Scope scope = DEFAULT_SCOPE;
+  private int serviceProcessId = DEFAULT_SERVICE_PROCESS_ID;
   private RankInfo rankInfo;
   private int maxPeers = DEFAULT_MAX_PEERS;
   private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
@@ -66,18 +66,18 @@ public final class ServerOptions {
   public ServerOptions(JsonObject json) {
     this();
     KEYS.check(json);
-    setHost(json.getString("host", DEFAULT_HOST));
-    setPort(json.getInteger("port", DEFAULT_PORT));
-    setScope(Scope.valueOf(json.getString("scope", DEFAULT_SCOPE.name())));
-    setServiceProcessId(json.getInteger("serviceProcessId", DEFAULT_SERVICE_PROCESS_ID));
-    if (json.getJsonObject("rankInfo") != null) {
-      setRankInfo(new RankInfo(json.getJsonObject("rankInfo")));
+    setHost(KEYS.getString(json, "host", DEFAULT_HOST));
+    setPort(KEYS.getInt(json, "port", DEFAULT_PORT));
+    setScope(KEYS.getEnum(json, "scope", Scope.class, DEFAULT_SCOPE));
+    setServiceProcessId(KEYS.getInt(json, "serviceProcessId", DEFAULT_SERVICE_PROCESS_ID));
+    JsonObject rank = KEYS.getObject(json, "rankInfo");
+    if (rank != null) {
+      setRankInfo(new RankInfo(rank));
     }
-    setMaxPeers(json.getInteger("maxPeers", DEFAULT_MAX_PEERS));
-    setHandshakeTimeout(Duration.ofMillis(json.getLong("handshakeTimeoutMs", DEFAULT_HANDSHAKE_TIMEOUT.toMillis())));
-    if (json.getString("secret") != null) {
-      setSecret(json.getString("secret"));
-    }
+    setMaxPeers(KEYS.getInt(json, "maxPeers", DEFAULT_MAX_PEERS));
+    setHandshakeTimeout(Duration.ofMillis(KEYS.getLong(json, "handshakeTimeoutMs",
+        DEFAULT_HANDSHAKE_TIMEOUT.toMillis())));
+    setSecret(KEYS.getString(json, "secret", null));
   }
 
   /**

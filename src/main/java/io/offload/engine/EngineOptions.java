@@ -67,9 +67,9 @@ public final class EngineOptions {
   private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
   private int maxAddressLength = DEFAULT_MAX_ADDRESS_LENGTH;
   private int maxGroupSize = DEFAULT_MAX_GROUP_SIZE;
-  private int worldGroupId;
-  private boolean persistentGroups;
-  private boolean rankAddresses;
+  private int worldGroupId = DEFAULT_WORLD_GROUP_ID;
+  private boolean persistentGroups = DEFAULT_PERSISTENT_GROUPS;
+  private boolean rankAddresses = DEFAULT_RANK_ADDRESSES;
   private UcpContext ucpContext;
   private UcpWorker ucpWorker;
 
@@ -104,25 +104,26 @@ public final class EngineOptions {
   public EngineOptions(JsonObject json) {
     this();
     KEYS.check(json);
-    if (json.getJsonObject("rankInfo") != null) {
-      setRankInfo(new RankInfo(json.getJsonObject("rankInfo")));
+    JsonObject rank = KEYS.getObject(json, "rankInfo");
+    if (rank != null) {
+      setRankInfo(new RankInfo(rank));
     }
-    if (json.getString("name") != null) {
-      setName(json.getString("name"));
-    }
-    setMaxInFlight(json.getInteger("maxInFlight", DEFAULT_MAX_IN_FLIGHT));
-    setMaxPending(json.getInteger("maxPending", DEFAULT_MAX_PENDING));
-    setMaxQueued(json.getInteger("maxQueued", DEFAULT_MAX_QUEUED));
-    setHeartbeatInterval(Duration.ofMillis(json.getLong("heartbeatIntervalMs", DEFAULT_HEARTBEAT_INTERVAL.toMillis())));
-    setHeartbeatTimeout(Duration.ofMillis(json.getLong("heartbeatTimeoutMs", DEFAULT_HEARTBEAT_TIMEOUT.toMillis())));
-    setMaxFrameLength(json.getInteger("maxFrameLength", DEFAULT_MAX_FRAME_LENGTH));
-    setMaxAddressLength(json.getInteger("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH));
-    setMaxGroupSize(json.getInteger("maxGroupSize", DEFAULT_MAX_GROUP_SIZE));
-    setWorldGroupId(json.getInteger("worldGroupId", DEFAULT_WORLD_GROUP_ID));
-    setPersistentGroups(json.getBoolean("persistentGroups", DEFAULT_PERSISTENT_GROUPS));
-    setRankAddresses(json.getBoolean("rankAddresses", DEFAULT_RANK_ADDRESSES));
+    setName(KEYS.getString(json, "name", null));
+    setMaxInFlight(KEYS.getInt(json, "maxInFlight", DEFAULT_MAX_IN_FLIGHT));
+    setMaxPending(KEYS.getInt(json, "maxPending", DEFAULT_MAX_PENDING));
+    setMaxQueued(KEYS.getInt(json, "maxQueued", DEFAULT_MAX_QUEUED));
+    setHeartbeatInterval(Duration.ofMillis(KEYS.getLong(json, "heartbeatIntervalMs",
+        DEFAULT_HEARTBEAT_INTERVAL.toMillis())));
+    setHeartbeatTimeout(Duration.ofMillis(KEYS.getLong(json, "heartbeatTimeoutMs",
+        DEFAULT_HEARTBEAT_TIMEOUT.toMillis())));
+    setMaxFrameLength(KEYS.getInt(json, "maxFrameLength", DEFAULT_MAX_FRAME_LENGTH));
+    setMaxAddressLength(KEYS.getInt(json, "maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH));
+    setMaxGroupSize(KEYS.getInt(json, "maxGroupSize", DEFAULT_MAX_GROUP_SIZE));
+    setWorldGroupId(KEYS.getInt(json, "worldGroupId", DEFAULT_WORLD_GROUP_ID));
+    setPersistentGroups(KEYS.getBoolean(json, "persistentGroups", DEFAULT_PERSISTENT_GROUPS));
+    setRankAddresses(KEYS.getBoolean(json, "rankAddresses", DEFAULT_RANK_ADDRESSES));
     setUcx(new UcxOptions(UcxOptions.JSON_KEYS.select(json)));
-    setMaxPendingBytes(json.getLong("maxPendingBytes", DEFAULT_MAX_PENDING_BYTES));
+    setMaxPendingBytes(KEYS.getLong(json, "maxPendingBytes", DEFAULT_MAX_PENDING_BYTES));
   }
 
   /** Every field, the UCX options included (read back by {@link #EngineOptions(JsonObject)}). */

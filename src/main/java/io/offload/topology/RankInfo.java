@@ -58,11 +58,11 @@ public record RankInfo(int groupId, int rank, int groupSize, int localRank, int 
 
   /** Reads the keys of {@link #toJson()}; see the class Javadoc for absent and unknown keys. */
   public RankInfo(JsonObject json) {
-    this(KEYS.check(json).getInteger("groupId", DEFAULT_GROUP_ID), json.getInteger("rank", DEFAULT_RANK),
-        json.getInteger("groupSize", DEFAULT_GROUP_SIZE),
-        json.getInteger("localRank", json.getInteger("rank", DEFAULT_RANK)),
-        json.getInteger("localSize", json.getInteger("groupSize", DEFAULT_GROUP_SIZE)),
-        json.getInteger("hostId", DEFAULT_HOST_ID));
+    this(KEYS.getInt(KEYS.check(json), "groupId", DEFAULT_GROUP_ID), KEYS.getInt(json, "rank", DEFAULT_RANK),
+        KEYS.getInt(json, "groupSize", DEFAULT_GROUP_SIZE),
+        KEYS.getInt(json, "localRank", KEYS.getInt(json, "rank", DEFAULT_RANK)),
+        KEYS.getInt(json, "localSize", KEYS.getInt(json, "groupSize", DEFAULT_GROUP_SIZE)),
+        KEYS.getInt(json, "hostId", DEFAULT_HOST_ID));
   }
 
   /** All six fields. */

@@ -54,9 +54,9 @@ public final class UcxOptions {
    */
   public UcxOptions(JsonObject json) {
     JSON_KEYS.check(json);
-    setSpinMicros(json.getLong("progressSpinMicros", DEFAULT_SPIN_MICROS));
-    setYieldMicros(json.getLong("progressYieldMicros", DEFAULT_YIELD_MICROS));
-    setBusyPoll(json.getBoolean("busyPoll", DEFAULT_BUSY_POLL));
+    setSpinMicros(JSON_KEYS.getLong(json, "progressSpinMicros", DEFAULT_SPIN_MICROS));
+    setYieldMicros(JSON_KEYS.getLong(json, "progressYieldMicros", DEFAULT_YIELD_MICROS));
+    setBusyPoll(JSON_KEYS.getBoolean(json, "busyPoll", DEFAULT_BUSY_POLL));
   }
 
   /** The keys above, read back by {@link #UcxOptions(JsonObject)}. */

@@ -139,6 +139,20 @@ class ClientOptionsTest {
   }
 
   @Test
+  void shouldRejectAValueOfTheWrongTypeNamingItsKey() {
+    assertReason("ClientOptions JSON key 'port' must be an integer, got true",
+        () -> new ClientOptions(new JsonObject().put("port", true)));
+    assertReason("ClientOptions JSON key 'connectTimeoutMs' must be an integer, got \"10\"",
+        () -> new ClientOptions(new JsonObject().put("connectTimeoutMs", "10")));
+    assertReason("ClientOptions JSON key 'rank' must be a JSON object, got \"0\"",
+        () -> new ClientOptions(new JsonObject().put("rank", "0")));
+    assertReason("ClientOptions JSON key 'scope' must be one of HOST_SERVICE, INTER_SERVICE, SELF, got 1",
+        () -> new ClientOptions(new JsonObject().put("scope", 1)));
+    assertReason("RankInfo JSON key 'groupSize' must be an integer, got 2.5",
+        () -> new ClientOptions(new JsonObject().put("rank", new JsonObject().put("groupSize", 2.5))));
+  }
+
+  @Test
   void shouldReadTheClientOfEveryShippedVerticleConfig() throws Exception {
     int clients = 0;
     for (JsonObject conf : ServerOptionsTest.verticleConfigs()) {

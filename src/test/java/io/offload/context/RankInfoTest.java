@@ -55,6 +55,16 @@ class RankInfoTest {
     assertTrue(e.getMessage().contains("'localrank' (did you mean 'localRank'?)"), e.getMessage());
   }
 
+  @Test
+  void shouldRejectAValueOfTheWrongTypeNamingItsKey() {
+    assertReason("RankInfo JSON key 'groupId' must be an integer, got \"1\"",
+        () -> new RankInfo(new JsonObject().put("groupId", "1")));
+    assertReason("RankInfo JSON key 'localSize' must be an integer, got null",
+        () -> new RankInfo(new JsonObject().putNull("localSize")));
+    assertReason("RankInfo JSON key 'hostId' must be an integer in [-2147483648, 2147483647], got 1.0E10",
+        () -> new RankInfo(new JsonObject().put("hostId", 1e10)));
+  }
+
   static void assertReason(String reason, Runnable r) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
     assertTrue(e.getMessage().contains(reason), "expected '" + reason + "' in: " + e.getMessage());

@@ -131,6 +131,23 @@ class ServerOptionsTest {
   }
 
   @Test
+  void shouldRejectAValueOfTheWrongTypeNamingItsKey() {
+    assertReason("ServerOptions JSON key 'port' must be an integer, got \"4711\"",
+        () -> new ServerOptions(new JsonObject().put("port", "4711")));
+    assertReason("ServerOptions JSON key 'port' must be an integer in [-2147483648, 2147483647], got 4294972007",
+        () -> new ServerOptions(new JsonObject().put("port", (1L << 32) + 4711)));
+    assertReason("ServerOptions JSON key 'scope' must be one of HOST_SERVICE, INTER_SERVICE, SELF, got \"HOST\"",
+        () -> new ServerOptions(new JsonObject().put("scope", "HOST")));
+    assertReason("ServerOptions JSON key 'handshakeTimeoutMs' must be an integer, got 1.5",
+        () -> new ServerOptions(new JsonObject().put("handshakeTimeoutMs", 1.5)));
+    assertReason("ServerOptions JSON key 'secret' must be a string, got 5",
+        () -> new ServerOptions(new JsonObject().put("secret", 5)));
+    assertReason("ServerOptions JSON key 'rankInfo' must be a JSON object, got []",
+        () -> new ServerOptions(new JsonObject().put("rankInfo", new io.vertx.core.json.JsonArray())));
+    assertReason("host must not be empty", () -> new ServerOptions(new JsonObject().putNull("host")));
+  }
+
+  @Test
   void shouldReadTheServerOfEveryShippedVerticleConfig() throws Exception {
     int servers = 0;
     for (JsonObject conf : verticleConfigs()) {

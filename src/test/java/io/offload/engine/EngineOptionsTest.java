@@ -156,6 +156,31 @@ class EngineOptionsTest {
   }
 
   @Test
+  void shouldRejectAValueOfTheWrongTypeNamingItsKey() {
+    assertReason("EngineOptions JSON key 'maxInFlight' must be an integer, got \"8\"",
+        () -> new EngineOptions(new JsonObject().put("maxInFlight", "8")));
+    assertReason("EngineOptions JSON key 'maxInFlight' must be an integer, got 8.5",
+        () -> new EngineOptions(new JsonObject().put("maxInFlight", 8.5)));
+    assertReason("EngineOptions JSON key 'maxFrameLength' must be an integer in [-2147483648, 2147483647], got "
+        + "4294967360", () -> new EngineOptions(new JsonObject().put("maxFrameLength", (1L << 32) + 64)));
+    assertReason("EngineOptions JSON key 'maxPendingBytes' must be an integer, got null",
+        () -> new EngineOptions(new JsonObject().putNull("maxPendingBytes")));
+    assertReason("EngineOptions JSON key 'persistentGroups' must be true or false, got \"yes\"",
+        () -> new EngineOptions(new JsonObject().put("persistentGroups", "yes")));
+    assertReason("EngineOptions JSON key 'name' must be a string, got 5",
+        () -> new EngineOptions(new JsonObject().put("name", 5)));
+    assertReason("EngineOptions JSON key 'rankInfo' must be a JSON object, got 5",
+        () -> new EngineOptions(new JsonObject().put("rankInfo", 5)));
+    assertReason("RankInfo JSON key 'rank' must be an integer, got \"0\"",
+        () -> new EngineOptions(new JsonObject().put("rankInfo", new JsonObject().put("rank", "0"))));
+    assertReason("UcxOptions JSON key 'busyPoll' must be true or false, got 1",
+        () -> new EngineOptions(new JsonObject().put("busyPoll", 1)));
+    assertEquals(8, new EngineOptions(new JsonObject().put("maxInFlight", 8.0)).getMaxInFlight(), "8.0 is a whole 8");
+    assertEquals(new EngineOptions(), new EngineOptions(new JsonObject().putNull("name").putNull("rankInfo")),
+        "null where null is a value: as if absent");
+  }
+
+  @Test
   void shouldReadTheEngineOfEveryShippedVerticleConfig() throws Exception {
     List<Path> files;
     try (Stream<Path> s = Files.list(Path.of("verticles"))) {

@@ -8,6 +8,7 @@ import io.offload.context.ServerOptions;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.testkit.Await;
+import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -95,6 +96,35 @@ class LocalDeliveryTest {
     } finally {
       rank.close().await(30, TimeUnit.SECONDS);
       sp.close().await(30, TimeUnit.SECONDS);
+      engines.close();
+    }
+  }
+
+  /** A consumer registered on an event loop runs inside that context: its data, its exception handler. */
+  @ParameterizedTest
+  @EnumSource(EngineMode.class)
+  void consumerOfAnEventLoopRunsInsideItsContext(EngineMode mode, Vertx vertx) throws Exception {
+    EngineMode.Engines engines = mode.engines();
+    OffloadEngine e = engines.create(vertx, new EngineOptions()).await(30, TimeUnit.SECONDS);
+    try {
+      ExecutionContext self = e.self();
+      Context loop = vertx.getOrCreateContext();
+      loop.put("owner", "the registering verticle");
+      Promise<Object> seen = Promise.promise();
+      Promise<Throwable> reported = Promise.promise();
+      loop.exceptionHandler(reported::tryComplete);
+      Promise<Void> registered = Promise.promise();
+      loop.runOnContext(v -> self.consumer(TYPE, n -> {
+        Context current = Vertx.currentContext();
+        seen.tryComplete(current == null ? "no context" : current.get("owner"));
+        throw new IllegalStateException("handler failed on " + n.payload());
+      }).completion().onComplete(registered));
+      registered.future().await(10, TimeUnit.SECONDS);
+      self.notify(0, TYPE, Buffer.buffer("x")).await(10, TimeUnit.SECONDS);
+      assertEquals("the registering verticle", seen.future().await(10, TimeUnit.SECONDS));
+      assertEquals("handler failed on x", reported.future().await(10, TimeUnit.SECONDS).getMessage());
+    } finally {
+      e.close().await(30, TimeUnit.SECONDS);
       engines.close();
     }
   }

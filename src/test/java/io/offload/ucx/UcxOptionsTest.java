@@ -86,6 +86,18 @@ class UcxOptionsTest {
     assertTrue(e.getMessage().contains("'progressSpinMicro' (did you mean 'progressSpinMicros'?)"), e.getMessage());
   }
 
+  @Test
+  void shouldRejectAValueOfTheWrongTypeNamingItsKey() {
+    assertReason("UcxOptions JSON key 'progressSpinMicros' must be an integer, got \"7\"",
+        () -> new UcxOptions(new JsonObject().put("progressSpinMicros", "7")));
+    assertReason("UcxOptions JSON key 'busyPoll' must be true or false, got \"true\"",
+        () -> new UcxOptions(new JsonObject().put("busyPoll", "true")));
+    assertReason("UcxOptions JSON key 'progressYieldMicros' must be an integer, got null",
+        () -> new UcxOptions(new JsonObject().putNull("progressYieldMicros")));
+    assertEquals(1L << 40, new UcxOptions(new JsonObject().put("progressSpinMicros", 1L << 40)).getSpinMicros(),
+        "a long stays whole");
+  }
+
   private static void assertReason(String reason, Runnable r) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
     assertTrue(e.getMessage().contains(reason), "expected '" + reason + "' in: " + e.getMessage());

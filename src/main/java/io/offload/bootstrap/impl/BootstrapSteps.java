@@ -104,6 +104,12 @@ public final class BootstrapSteps {
     return null;
   }
 
+  /** Where the bootstrap stands, for error messages: "at step CLIENT_ADDRESS", or after its end. */
+  public String where() {
+    Step s = current();
+    return s == null ? "after the bootstrap (all steps done)" : "at step " + s;
+  }
+
   @Override
   public synchronized String toString() {
     return states.toString();

@@ -106,8 +106,8 @@ public final class ClientBootstrap {
         case OobCodec.CHALLENGE -> onChallenge(OobCodec.decodeBytes(frame.body(), "CHALLENGE", Auth.NONCE_LENGTH));
         case OobCodec.SERVER_INFO -> onServerInfo(
             OobCodec.decodeServerInfo(frame.body(), site.limits().getMaxAddressLength()));
-        default -> throw new ProtocolException("unexpected " + OobCodec.kindName(frame.kind()) + " from the server at step "
-            + steps.current());
+        default -> throw new ProtocolException("unexpected " + OobCodec.kindName(frame.kind()) + " from the server "
+            + steps.where());
       }
     }
 

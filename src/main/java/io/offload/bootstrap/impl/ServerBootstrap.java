@@ -152,8 +152,8 @@ public final class ServerBootstrap {
         case OobCodec.RESPONSE -> onResponse(OobCodec.decodeBytes(frame.body(), "RESPONSE", Auth.MAC_LENGTH));
         case OobCodec.CLIENT_ADDRESS -> onClientAddress(
             OobCodec.decodeClientAddress(frame.body(), site.limits().getMaxAddressLength()));
-        default -> throw new ProtocolException("unexpected " + OobCodec.kindName(frame.kind()) + " from a client at step "
-            + steps.current());
+        default -> throw new ProtocolException("unexpected " + OobCodec.kindName(frame.kind()) + " from a client "
+            + steps.where());
       }
     }
 
@@ -259,7 +259,7 @@ public final class ServerBootstrap {
 
     private void onClientAddress(byte[] address) {
       if (!steps.isDone(Step.SERVER_INFO) || steps.isDone(Step.CLIENT_ADDRESS)) {
-        throw new ProtocolException("unexpected CLIENT_ADDRESS at step " + steps.current());
+        throw new ProtocolException("unexpected CLIENT_ADDRESS " + steps.where());
       }
       WorkerAddresses.check(address, site.transport().ucx().workerAddress(), "CLIENT_ADDRESS");
       steps.done(Step.CLIENT_ADDRESS);

@@ -36,6 +36,8 @@ public final class Channel<O> {
   private long nextReceiveId;
   private final ArrayDeque<SendEvent> queued = new ArrayDeque<>();
   private final List<SendEvent> inFlight = new ArrayList<>();
+  /** Inside {@link #pump}: a send completed within its own post must not pump again (see there). */
+  private boolean pumping;
   /** Arrivals ahead of their turn (a rendezvous still receiving before them). */
   private final Long2ObjectHashMap<Notification> early = new Long2ObjectHashMap<>();
 
@@ -123,9 +125,23 @@ public final class Channel<O> {
     pump();
   }
 
+  /**
+   * Posts queued sends while a slot is free. UCX completes a send that it could post at once inside
+   * {@code sendAmNonBlocking} itself, which calls {@link #completed}, which pumps: without the guard
+   * every queued send would post the next from one frame deeper (over TCP thousands in a row, and the
+   * JVM died of the overflow in JUCX's native frames). The outer loop posts them instead.
+   */
   private void pump() {
-    while (endpoint != null && failure == null && inFlight.size() < service.maxInFlight() && !queued.isEmpty()) {
-      post(queued.poll());
+    if (pumping) {
+      return;
+    }
+    pumping = true;
+    try {
+      while (endpoint != null && failure == null && inFlight.size() < service.maxInFlight() && !queued.isEmpty()) {
+        post(queued.poll());
+      }
+    } finally {
+      pumping = false;
     }
   }
 
@@ -162,6 +178,7 @@ public final class Channel<O> {
     }
     for (SendEvent flying : inFlight) {
       flying.abandoned = true; // UCX may still read its buffers: do not pool it again
+      service.counters().sendFailures.increment(); // finish() is never called for it
       flying.promise.tryFail(error);
     }
     inFlight.clear();

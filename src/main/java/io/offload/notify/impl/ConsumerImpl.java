@@ -59,7 +59,9 @@ final class ConsumerImpl implements NotificationConsumer {
       if (inline) {
         call(n);
       } else {
-        owner.execute(lent ? n.copy() : n, handler);
+        // emit, not execute: the handler runs inside its context (Vertx.currentContext(), its
+        // exception handler, its timers and futures), not merely on that context's thread
+        owner.emit(lent ? n.copy() : n, handler);
       }
       return;
     }
@@ -71,7 +73,7 @@ final class ConsumerImpl implements NotificationConsumer {
         payload.giveBack();
       }
     } else {
-      owner.execute(n, m -> {
+      owner.emit(n, m -> {
         try {
           handler.handle(m);
         } finally {
