@@ -21,6 +21,12 @@ public final class EventTypes {
   public static final int MEMORY_REGION = 19;
   /** Group cache: a request for one entry not known yet (entries on demand). */
   public static final int CACHE_FETCH = 20;
+  /** Offloaded operations: a rank submits an operation to its service process. */
+  public static final int OPERATION_SUBMIT = 24;
+  /** Offloaded operations: the service process's completion (or failure) of one. */
+  public static final int OPERATION_DONE = 25;
+  /** Offloaded operations: a handler's message to its counterpart on another service process. */
+  public static final int OPERATION_MESH = 26;
 
   private EventTypes() {
   }

@@ -8,6 +8,7 @@ import io.offload.context.ServerOptions;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.notify.NotificationConsumer;
+import io.offload.ops.CollectiveOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -30,6 +31,9 @@ import java.time.Duration;
  * ...), and the verticle joins the inter-service-process mesh ({@link ServiceMesh}, clients
  * retrying for {@code meshConnectTimeoutMs}, default 120000). {@code memoryRegionBytes} (default
  * 0: none) registers a region with UCX and publishes it in the group cache.
+ *
+ * <p>It serves the offloaded collectives ({@code engine.operations().serveCollectives}) with
+ * {@code collectives} ({@link CollectiveOptions} JSON, default {@code {}}); {@code false} serves none.
  *
  * <p>{@code report} (default false; true in {@code verticles/*.json}, for the standard Vert.x
  * launcher) prints {@code service process N listening HOST:PORT} on stdout once it listens.
@@ -56,11 +60,17 @@ public class ServiceProcessVerticle extends VerticleBase {
     if (regionBytes < 0) {
       throw new IllegalArgumentException("memoryRegionBytes must be >= 0 (0: none), got " + regionBytes);
     }
+    Object coll = conf.getValue("collectives", new JsonObject());
+    CollectiveOptions collectives = coll instanceof JsonObject j ? new CollectiveOptions(j)
+        : Boolean.FALSE.equals(coll) ? null : new CollectiveOptions();
     Duration meshTimeout = Duration.ofMillis(conf.getLong("meshConnectTimeoutMs",
         ServiceMesh.DEFAULT_CONNECT_TIMEOUT.toMillis()));
     return OffloadEngine.create(vertx, engineOptions)
         .compose(e -> {
           engine = e;
+          if (collectives != null) {
+            e.operations().serveCollectives(collectives);
+          }
           return startEcho(e);
         })
         .compose(v -> engine.listen(serverOptions))

@@ -26,6 +26,8 @@ import io.offload.notify.NotificationConsumer;
 import io.offload.notify.NotificationService;
 import io.vertx.core.Handler;
 import io.offload.notify.NotifyStats;
+import io.offload.ops.Operations;
+import io.offload.ops.impl.OperationsImpl;
 import io.offload.ucx.UcxRuntime;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -71,6 +73,7 @@ public final class EngineImpl implements OffloadEngine {
   private UcxRuntime ucx;
   private NotificationService notifications;
   private CacheService cache;
+  private OperationsImpl operations;
   private ContextImpl self;
   private final Promise<Void> closed = Promise.promise();
   private volatile EngineMetrics metrics;
@@ -140,6 +143,7 @@ public final class EngineImpl implements OffloadEngine {
         options.getMaxPending(), options.getMaxPendingBytes());
     cache = new CacheService(this);
     metrics = new EngineMetrics(id, notifications, cache);
+    operations = new OperationsImpl(this, new OpsLink(this, notifications, cache));
     notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
       if (ch.owner() instanceof PeerImpl peer && peer.link() != null) {
         loop.runOnContext(v -> probeArrived(peer, n.payload()));
@@ -236,6 +240,11 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   @Override
+  public Operations operations() {
+    return operations;
+  }
+
+  @Override
   public NotifyStats notificationStats() {
     return notifications.stats();
   }
@@ -245,7 +254,8 @@ public final class EngineImpl implements OffloadEngine {
     synchronized (this) {
       if (state == EngineState.RUNNING) {
         state = EngineState.FINALIZING;
-        cache.close()
+        operations.close()
+            .transform(x -> cache.close())
             .transform(x -> {
               List<Future<Void>> all = new ArrayList<>();
               for (ContextImpl c : contexts.values()) {
@@ -393,6 +403,7 @@ public final class EngineImpl implements OffloadEngine {
   /** A peer is gone for good: the cache revokes what it brought. */
   public void peerLost(PeerImpl peer) {
     cache.peerLost(peer);
+    OpsLink.peerLost(operations, peer);
   }
 
   /** A peer reached BOOTSTRAP_DONE: the cache adds it. */

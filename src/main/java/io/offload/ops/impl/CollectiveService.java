@@ -1,0 +1,347 @@
+package io.offload.ops.impl;
+
+import io.offload.cache.GroupCache;
+import io.offload.context.ExecutionContext;
+import io.offload.context.RankInfo;
+import io.offload.engine.OffloadEngine;
+import io.offload.ops.CollectiveOptions;
+import io.offload.ops.Operation;
+import io.offload.ops.OperationException;
+import io.offload.ops.OperationHandler;
+import io.offload.ops.OperationTypes;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import org.openucx.jucx.ucp.UcpEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A service process's collectives ({@link OperationTypes#ALLTOALLV}, {@link OperationTypes#ALLGATHER}):
+ * takes the local ranks' submissions, keeps one {@link Round} per (group, sequence number), hands
+ * the bytes to {@link Flows}, and breaks a group when a member or a service process of it is
+ * lost (its collectives fail here and, through BREAK, at the other service processes; later
+ * ones fail at once until the group is revoked and re-created).
+ *
+ * <p>Thread safety: the UCX thread only (as every {@link OperationHandler} method).
+ */
+final class CollectiveService implements OperationHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CollectiveService.class);
+  private static final int TOMBSTONES = 4096;
+
+  private record Key(int group, long seq) {
+  }
+
+  private record Broken(long cacheSeq, OperationException.Kind kind, String reason) {
+  }
+
+  private final OffloadEngine engine;
+  private final OperationsImpl ops;
+  private final CollectiveOptions options;
+  private final GroupWait groups;
+  private final Flows flows;
+  private final RemoteKeys keys = new RemoteKeys();
+  private final Map<Key, Round> rounds = new HashMap<>();
+  private final Map<Key, Broken> tombstones = new LinkedHashMap<>(64, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Key, Broken> eldest) {
+      return size() > TOMBSTONES;
+    }
+  };
+  private final Map<Integer, Broken> broken = new HashMap<>();
+  /** Per rank peer: the groups it submitted in (to break them when it is lost). */
+  private final Map<Served.PeerKey, Set<Integer>> groupsOf = new HashMap<>();
+
+  CollectiveService(OffloadEngine engine, OperationsImpl ops, CollectiveOptions options) {
+    this.engine = engine;
+    this.ops = ops;
+    this.options = options;
+    this.groups = new GroupWait(engine, options.getGroupWaitMs(), ops.wire()::serviceProcessId);
+    Staging staging = new Staging(options.getStagingBytes(), options.getChunkBytes());
+    this.flows = new Flows(this, staging, ops.wire().ucxContext(), engine::ucpContext);
+  }
+
+  int me() {
+    return ops.wire().serviceProcessId();
+  }
+
+  int chunk() {
+    return options.getChunkBytes();
+  }
+
+  Flows flows() {
+    return flows;
+  }
+
+  RemoteKeys keys() {
+    return keys;
+  }
+
+  // ------------------------------------------------------------------ submissions
+
+  @Override
+  public void handle(Operation operation) {
+    OperationImpl op = (OperationImpl) operation;
+    Desc d;
+    try {
+      d = Desc.decode(op.type(), op.args());
+    } catch (IllegalArgumentException e) {
+      op.fail(OperationException.Kind.REJECTED, e.getMessage());
+      return;
+    }
+    RankInfo src = op.source();
+    if (src != null && src.groupId() == d.groupId && src.rank() != d.rank) {
+      op.fail(OperationException.Kind.REJECTED, "rank " + src.rank() + " of group " + d.groupId
+          + " submitted as rank " + d.rank);
+      return;
+    }
+    groupsOf.computeIfAbsent(new Served.PeerKey(op.context(), op.peerId()), k -> new HashSet<>()).add(d.groupId);
+    groups.with(d.groupId, view -> submit(op, d, view), reason -> op.fail(OperationException.Kind.FAILED, reason));
+  }
+
+  private void submit(OperationImpl op, Desc d, GroupView view) {
+    if (op.isDone()) {
+      return; // its rank was lost while the group was being waited for
+    }
+    String refused = refusal(d, view);
+    if (refused != null) {
+      op.fail(OperationException.Kind.REJECTED, refused);
+      return;
+    }
+    Key key = new Key(d.groupId, d.seq);
+    Broken dead = deadEnd(key, view);
+    if (dead != null) {
+      op.fail(dead.kind(), dead.reason());
+      return;
+    }
+    Round r = rounds.computeIfAbsent(key, k -> new Round(this, view, d.kind, d.seq));
+    int li = view.localIndex[d.rank];
+    if (r.kind != d.kind) {
+      r.abort(OperationException.Kind.FAILED, "members disagree on collective #" + d.seq + " of group " + d.groupId
+          + ": " + OperationTypes.name(r.kind) + " and " + OperationTypes.name(d.kind), false);
+      op.fail(OperationException.Kind.FAILED, r.aborted);
+      return;
+    }
+    if (r.desc[li] != null) {
+      op.fail(OperationException.Kind.REJECTED, "rank " + d.rank + " submitted " + r.name() + " twice");
+      return;
+    }
+    RemoteKeys.Entry sk;
+    RemoteKeys.Entry rk;
+    UcpEndpoint ep;
+    try {
+      ep = op.context().peer(op.peerId()).orElseThrow().endpoint();
+      sk = keys.acquire(op.context(), op.peerId(), ep, d.sendKey);
+      rk = keys.acquire(op.context(), op.peerId(), ep, d.recvKey);
+    } catch (RuntimeException e) {
+      op.fail(OperationException.Kind.REJECTED, "cannot reach the memory of rank " + d.rank + ": " + e.getMessage());
+      return;
+    }
+    r.submit(li, op, d, ep, sk, rk);
+  }
+
+  private String refusal(Desc d, GroupView view) {
+    if (d.size != view.size) {
+      return "group " + d.groupId + " has " + view.size + " members, the call says " + d.size;
+    }
+    if (view.localIndex[d.rank] < 0) {
+      return "rank " + d.rank + " of group " + d.groupId + " is served by service process "
+          + view.serviceProcessOf[d.rank] + ", not by this one (" + me() + ")";
+    }
+    return null;
+  }
+
+  /** Why this collective cannot run any more (its group broke, or it failed already), or null. */
+  private Broken deadEnd(Key key, GroupView view) {
+    Broken b = broken.get(key.group());
+    if (b != null && b.cacheSeq() == view.cacheSeq) {
+      return b;
+    }
+    return tombstones.get(key);
+  }
+
+  // ------------------------------------------------------------------ from the rounds and flows
+
+  /** Sends a round's message to {@code sp}; a failed send aborts the round. */
+  void mesh(int sp, Buffer message, Round r) {
+    meshRaw(sp, message).onFailure(e -> {
+      if (r.live()) {
+        r.abort(OperationException.Kind.SERVICE_PROCESS_LOST, r.name() + ": cannot reach service process " + sp
+            + ": " + e.getMessage(), false);
+      }
+    });
+  }
+
+  Future<Void> meshRaw(int sp, Buffer message) {
+    return ops.meshSend(sp, OperationTypes.ALLTOALLV, message);
+  }
+
+  void finished(Round r) {
+    rounds.remove(new Key(r.view.groupId, r.seq), r);
+  }
+
+  void aborted(Round r, boolean fromMesh) {
+    Key key = new Key(r.view.groupId, r.seq);
+    rounds.remove(key, r);
+    tombstones.put(key, new Broken(r.view.cacheSeq, r.abortKind, r.aborted));
+    flows.abandon(r);
+    if (!fromMesh) {
+      for (int sp : r.view.others) {
+        meshRaw(sp, MeshMessages.abort(r.view.groupId, r.seq, r.aborted));
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ mesh
+
+  @Override
+  public void meshMessage(int from, Buffer b) {
+    byte kind = MeshMessages.kind(b);
+    int g = MeshMessages.group(b);
+    long seq = MeshMessages.seq(b);
+    switch (kind) {
+      case MeshMessages.OFFER -> groups.with(g, view -> onOffer(from, view, seq, b), reason -> breakGroup(g,
+          OperationException.Kind.FAILED, reason, true));
+      case MeshMessages.PULL -> onPull(from, g, seq, b);
+      case MeshMessages.READY -> flows.ready(from, MeshMessages.intAt(b, 0), MeshMessages.intAt(b, 1),
+          MeshMessages.intAt(b, 2));
+      case MeshMessages.RELEASE -> flows.release(from, MeshMessages.intAt(b, 0));
+      case MeshMessages.ABORT -> {
+        Round r = rounds.get(new Key(g, seq));
+        String reason = MeshMessages.text(b, 0);
+        if (r != null) {
+          r.abort(OperationException.Kind.FAILED, reason, true);
+        } else if (groups.known(g) != null) {
+          tombstones.put(new Key(g, seq), new Broken(groups.known(g).cacheSeq, OperationException.Kind.FAILED, reason));
+        }
+      }
+      case MeshMessages.BREAK -> {
+        int k = b.getUnsignedByte(MeshMessages.HEADER);
+        OperationException.Kind[] kinds = OperationException.Kind.values();
+        breakGroup(g, k < kinds.length ? kinds[k] : OperationException.Kind.FAILED,
+            MeshMessages.text(b, 1), false);
+      }
+      case MeshMessages.STAGING -> {
+        int at = MeshMessages.HEADER;
+        int kl = b.getUnsignedShort(at + 16);
+        flows.remoteStaging(from, engine.cache().handle(from).endpoint(), b.getLong(at), b.getInt(at + 8),
+            b.getInt(at + 12), b.getBytes(at + 18, at + 18 + kl));
+      }
+      default -> LOG.warn("collective mesh message of unknown kind {} from service process {}", kind, from);
+    }
+  }
+
+  private void onOffer(int from, GroupView view, long seq, Buffer b) {
+    int at = MeshMessages.HEADER;
+    int type = b.getByte(at);
+    int sender = b.getInt(at + 1);
+    int n = b.getInt(at + 5);
+    int[] blocks = new int[n];
+    int[] lengths = new int[n];
+    for (int i = 0; i < n; i++) {
+      blocks[i] = b.getInt(at + 9 + 8 * i);
+      lengths[i] = b.getInt(at + 13 + 8 * i);
+    }
+    Key key = new Key(view.groupId, seq);
+    if (deadEnd(key, view) != null || view.local.length == 0) {
+      return;
+    }
+    Round r = rounds.computeIfAbsent(key, k -> new Round(this, view, type, seq));
+    if (r.kind != type) {
+      r.abort(OperationException.Kind.FAILED, "members disagree on collective #" + seq + " of group " + view.groupId
+          + ": " + OperationTypes.name(r.kind) + " and " + OperationTypes.name(type), false);
+      return;
+    }
+    r.offer(from, sender, blocks, lengths);
+  }
+
+  private void onPull(int from, int g, long seq, Buffer b) {
+    Round r = rounds.get(new Key(g, seq));
+    if (r == null) {
+      return; // failed here meanwhile; the asker hears through ABORT
+    }
+    int sender = MeshMessages.intAt(b, 0);
+    int block = MeshMessages.intAt(b, 1);
+    int offset = MeshMessages.intAt(b, 2);
+    int length = MeshMessages.intAt(b, 3);
+    int li = sender >= 0 && sender < r.view.size ? r.view.localIndex[sender] : -1;
+    Desc d = li < 0 ? null : r.desc[li];
+    if (d == null || block < 0 || block >= d.blocks() || offset < 0 || length <= 0
+        || (long) offset + length > d.blockLength(block)) {
+      r.abort(OperationException.Kind.FAILED, r.name() + ": service process " + from + " asked for bytes ["
+          + offset + ", " + ((long) offset + length) + ") of block " + block + " of rank " + sender
+          + ", which it does not send", false);
+      return;
+    }
+    flows.read(r, li, d.sendAddress + d.blockOffset(block) + offset, length, from, MeshMessages.intAt(b, 4),
+        MeshMessages.intAt(b, 5));
+  }
+
+  // ------------------------------------------------------------------ losses
+
+  @Override
+  public void rankLost(ExecutionContext context, int peerId, RankInfo rank, String reason) {
+    Set<Integer> gs = groupsOf.remove(new Served.PeerKey(context, peerId));
+    Set<Integer> all = gs == null ? new HashSet<>() : new HashSet<>(gs);
+    if (rank != null) {
+      all.add(rank.groupId());
+    }
+    keys.peerLost(context, peerId);
+    String who = rank == null ? "a rank of " + context.id() : "rank " + rank.rank() + " (group " + rank.groupId() + ")";
+    for (int g : all) {
+      breakGroup(g, OperationException.Kind.RANK_LOST, who + " was lost: " + reason, true);
+    }
+  }
+
+  @Override
+  public void serviceProcessLost(int sp, String reason) {
+    flows.serviceProcessLost(sp);
+    for (GroupView v : groups.views()) {
+      if (v.hasServiceProcess(sp)) {
+        breakGroup(v.groupId, OperationException.Kind.SERVICE_PROCESS_LOST, "service process " + sp + " was lost: "
+            + reason, false);
+      }
+    }
+  }
+
+  /** Fails every collective of group {@code g} here (and, if {@code tell}, at its other service processes). */
+  void breakGroup(int g, OperationException.Kind kind, String reason, boolean tell) {
+    GroupView v = groups.known(g);
+    long cacheSeq = v != null ? v.cacheSeq : engine.cache().sequence(g);
+    Broken before = broken.get(g);
+    if (before != null && before.cacheSeq() == cacheSeq) {
+      return;
+    }
+    broken.put(g, new Broken(cacheSeq, kind, reason));
+    LOG.info("service process {}: collectives of group {} fail: {}", me(), g, reason);
+    List<Round> of = new ArrayList<>();
+    for (Round r : rounds.values()) {
+      if (r.view.groupId == g) {
+        of.add(r);
+      }
+    }
+    of.forEach(r -> r.abort(kind, reason, true));
+    if (tell && v != null) {
+      for (int sp : v.others) {
+        meshRaw(sp, MeshMessages.brk(g, kind.ordinal(), reason));
+      }
+    }
+  }
+
+  /** Closing: every collective fails; keys and staging are released. */
+  void close(String reason) {
+    for (Round r : new ArrayList<>(rounds.values())) {
+      r.abort(OperationException.Kind.CLOSED, reason, true);
+    }
+    keys.close();
+    flows.close();
+  }
+}
