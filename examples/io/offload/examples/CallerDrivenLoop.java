@@ -1,15 +1,15 @@
 package io.offload.examples;
 
 import io.offload.cache.Handle;
-import io.offload.cache.ServiceProcessSpec;
-import io.offload.cache.Topology;
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
-import io.offload.ucx.UcxRuntime;
+import io.offload.ucx.impl.UcxRuntime;
 import io.offload.verticles.Echo;
 import io.offload.verticles.ServiceProcessVerticle;
 import io.vertx.core.DeploymentOptions;

@@ -1,9 +1,9 @@
 package io.offload.examples;
 
 import io.offload.cache.GroupCache;
-import io.offload.cache.ServiceProcessSpec;
-import io.offload.cache.Topology;
-import io.offload.context.RankInfo;
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
+import io.offload.topology.RankInfo;
 import io.offload.verticles.RankVerticle;
 import io.offload.verticles.ServiceProcessVerticle;
 import io.vertx.core.DeploymentOptions;

@@ -1,7 +1,7 @@
 package io.offload.bench;
 
 import io.offload.context.ClientOptions;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.engine.OffloadEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -2,7 +2,7 @@ package io.offload.bench;
 
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.engine.impl.EngineImpl;

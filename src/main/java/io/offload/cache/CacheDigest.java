@@ -1,6 +1,8 @@
 package io.offload.cache;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.Topology;
+
+import io.offload.topology.RankInfo;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;

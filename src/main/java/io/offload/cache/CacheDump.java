@@ -1,6 +1,6 @@
 package io.offload.cache;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

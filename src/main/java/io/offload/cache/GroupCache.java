@@ -1,7 +1,7 @@
 package io.offload.cache;
 
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.vertx.core.Future;
 
 import java.nio.ByteBuffer;

@@ -9,10 +9,13 @@
  *       (collectively) with sequence numbers; entries can be fetched on demand or added by the
  *       application. Every engine has one: {@code OffloadEngine.cache()}.
  *       {@link io.offload.cache.CacheDump} prints every answer as JSON.</li>
- *   <li>{@link io.offload.cache.Topology}: the JSON file that lists hosts and their service
+ *   <li>{@link io.offload.topology.Topology}: the JSON file that lists hosts and their service
  *       processes with their ports; a rank finds its service process from it.</li>
- *   <li>{@link io.offload.cache.ServiceMesh}: the inter-service-process mesh a service process
+ *   <li>{@link io.offload.mesh.ServiceMesh}: the inter-service-process mesh a service process
  *       builds from the topology.</li>
  * </ul>
  */
 package io.offload.cache;
+
+import io.offload.mesh.ServiceMesh;
+import io.offload.topology.Topology;

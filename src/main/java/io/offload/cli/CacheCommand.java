@@ -1,7 +1,7 @@
 package io.offload.cli;
 
 import io.offload.cache.CacheDump;
-import io.offload.cache.Topology;
+import io.offload.topology.Topology;
 import io.offload.verticles.RankVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;

@@ -1,10 +1,10 @@
 package io.offload.cli;
 
 import io.offload.cache.CacheDigest;
-import io.offload.cache.ServiceProcessSpec;
-import io.offload.cache.Topology;
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
 import io.offload.context.BootstrapPhase;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.engine.OffloadEngine;
 import io.offload.context.PhaseChange;
 import io.offload.notify.Addresses;

@@ -1,7 +1,7 @@
 package io.offload.cli;
 
-import io.offload.cache.SlurmTasksPerNode;
-import io.offload.cache.TopologyException;
+import io.offload.topology.SlurmTasksPerNode;
+import io.offload.topology.TopologyException;
 
 import java.nio.file.Path;
 import java.util.Map;

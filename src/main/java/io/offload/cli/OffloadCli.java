@@ -1,6 +1,6 @@
 package io.offload.cli;
 
-import io.offload.cache.TopologyException;
+import io.offload.topology.TopologyException;
 import io.offload.ucx.UcxUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.offload.cli;
 
 import io.offload.context.BootstrapPhase;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.ucx.UcxSignals;
 import io.vertx.core.json.JsonObject;
 

@@ -1,6 +1,6 @@
 package io.offload.cli;
 
-import io.offload.cache.Topology;
+import io.offload.topology.Topology;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package io.offload.cli;
 
 import io.offload.cache.GroupCache;
-import io.offload.cache.Topology;
+import io.offload.topology.Topology;
 import io.offload.verticles.ServiceProcessVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;

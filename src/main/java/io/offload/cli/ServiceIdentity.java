@@ -1,11 +1,11 @@
 package io.offload.cli;
 
-import io.offload.cache.DpuList;
-import io.offload.cache.DpuSpec;
-import io.offload.cache.PlatformFile;
-import io.offload.cache.ServiceProcessSpec;
-import io.offload.cache.Topology;
-import io.offload.cache.TopologyException;
+import io.offload.topology.DpuList;
+import io.offload.topology.DpuSpec;
+import io.offload.topology.PlatformFile;
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
+import io.offload.topology.TopologyException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package io.offload.cli;
 
-import io.offload.cache.HostList;
-import io.offload.cache.PlatformFile;
-import io.offload.cache.SlurmNodeList;
-import io.offload.cache.SlurmTasksPerNode;
-import io.offload.cache.Topology;
+import io.offload.topology.HostList;
+import io.offload.topology.PlatformFile;
+import io.offload.topology.SlurmNodeList;
+import io.offload.topology.SlurmTasksPerNode;
+import io.offload.topology.Topology;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.ArgGroup;

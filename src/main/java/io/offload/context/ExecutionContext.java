@@ -2,6 +2,7 @@ package io.offload.context;
 
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
+import io.offload.notify.Notifier;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -20,7 +21,7 @@ import java.util.Optional;
  * <p>Thread safety: all methods may be called from any thread; futures complete on the
  * caller's Vert.x context.
  */
-public interface ExecutionContext {
+public interface ExecutionContext extends Notifier {
 
   /** Id of this context within its engine, for example {@code server-1}, {@code client-2}, {@code self}. */
   String id();

@@ -1,5 +1,7 @@
 package io.offload.context;
 
+import io.offload.topology.RankInfo;
+
 import org.openucx.jucx.ucp.UcpEndpoint;
 
 import java.util.Optional;

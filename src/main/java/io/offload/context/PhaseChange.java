@@ -1,5 +1,7 @@
 package io.offload.context;
 
+import io.offload.topology.RankInfo;
+
 /**
  * Event-bus body published on {@code offload.<engine>.phase} each time a peer (or a whole
  * context) changes phase. Peer loss shows as a change to {@link BootstrapPhase#DISCONNECTED}.

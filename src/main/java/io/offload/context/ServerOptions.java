@@ -1,5 +1,7 @@
 package io.offload.context;
 
+import io.offload.topology.RankInfo;
+
 import io.offload.json.JsonKeys;
 import io.vertx.core.json.JsonObject;
 

@@ -1,6 +1,6 @@
 package io.offload.engine;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.json.JsonKeys;
 import io.offload.ucx.UcxOptions;
 import io.vertx.core.json.JsonObject;

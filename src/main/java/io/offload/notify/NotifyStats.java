@@ -1,85 +1,46 @@
 package io.offload.notify;
 
-import java.util.concurrent.atomic.LongAdder;
-
 /**
  * Counters of one engine's notifications, read-only outside the library (also exposed through
  * Micrometer by the engine).
  *
  * <p>Thread safety: safe for any thread; reads are racy sums (gauges).
  */
-public final class NotifyStats {
-
-  final LongAdder sent = new LongAdder();
-  final LongAdder sentBytes = new LongAdder();
-  final LongAdder sendFailures = new LongAdder();
-  final LongAdder received = new LongAdder();
-  final LongAdder receivedBytes = new LongAdder();
-  final LongAdder selfDelivered = new LongAdder();
-  final LongAdder duplicates = new LongAdder();
-  final LongAdder unknownChannel = new LongAdder();
-  final LongAdder malformed = new LongAdder();
-  final LongAdder pendingDropped = new LongAdder();
-  final LongAdder eventsCreated = new LongAdder();
-  final LongAdder eventsReused = new LongAdder();
+public interface NotifyStats {
 
   /** Notifications UCX completed sending. */
-  public long sent() {
-    return sent.sum();
-  }
+  long sent();
 
   /** Payload bytes of those. */
-  public long sentBytes() {
-    return sentBytes.sum();
-  }
+  long sentBytes();
 
   /** Sends that failed. */
-  public long sendFailures() {
-    return sendFailures.sum();
-  }
+  long sendFailures();
 
   /** Notifications received over UCX. */
-  public long received() {
-    return received.sum();
-  }
+  long received();
 
   /** Payload bytes of those. */
-  public long receivedBytes() {
-    return receivedBytes.sum();
-  }
+  long receivedBytes();
 
   /** Self-notifications delivered (never through UCX). */
-  public long selfDelivered() {
-    return selfDelivered.sum();
-  }
+  long selfDelivered();
 
   /** Arrivals dropped as duplicates. */
-  public long duplicates() {
-    return duplicates.sum();
-  }
+  long duplicates();
 
   /** Arrivals for no known channel (a closed peer). */
-  public long unknownChannel() {
-    return unknownChannel.sum();
-  }
+  long unknownChannel();
 
   /** Arrivals dropped as malformed. */
-  public long malformed() {
-    return malformed.sum();
-  }
+  long malformed();
 
   /** Arrivals dropped because the pending store was full (count or bytes). */
-  public long pendingDropped() {
-    return pendingDropped.sum();
-  }
+  long pendingDropped();
 
   /** Send events made (not taken from the pool). */
-  public long eventsCreated() {
-    return eventsCreated.sum();
-  }
+  long eventsCreated();
 
   /** Send events taken from the pool. */
-  public long eventsReused() {
-    return eventsReused.sum();
-  }
+  long eventsReused();
 }

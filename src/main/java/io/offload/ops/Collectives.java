@@ -1,6 +1,6 @@
 package io.offload.ops;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.vertx.core.Future;
 
 /**

@@ -1,7 +1,7 @@
 package io.offload.ops;
 
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.vertx.core.buffer.Buffer;
 
 /**

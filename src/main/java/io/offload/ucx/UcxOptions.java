@@ -1,9 +1,9 @@
 package io.offload.ucx;
 
+
 import io.offload.json.JsonKeys;
 import io.vertx.core.json.JsonObject;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * How the UCX progress thread waits when there is no work (see {@link ProgressIdleStrategy}): it
@@ -105,11 +105,6 @@ public final class UcxOptions {
     return this;
   }
 
-  /** The idle strategy these options describe, sleeping with {@code sleep}. */
-  ProgressIdleStrategy idleStrategy(Runnable sleep) {
-    long spin = busyPoll ? Long.MAX_VALUE : TimeUnit.MICROSECONDS.toNanos(spinMicros);
-    return new ProgressIdleStrategy(spin, TimeUnit.MICROSECONDS.toNanos(yieldMicros), System::nanoTime, sleep);
-  }
 
   @Override
   public boolean equals(Object o) {

@@ -6,7 +6,7 @@ public final class UcxUnavailableException extends RuntimeException {
   public static final String HINT =
       "UCX is not installed: run 'sudo apt-get install -y libucx0' (Debian/Ubuntu), then retry";
 
-  UcxUnavailableException(Throwable cause) {
+  public UcxUnavailableException(Throwable cause) {
     super(HINT + " (" + cause.getMessage() + ")", cause);
   }
 }

@@ -1,9 +1,9 @@
 package io.offload.verticles;
 
-import io.offload.cache.ServiceProcessSpec;
-import io.offload.cache.Topology;
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
 import io.offload.context.ClientOptions;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.PhaseChange;
 import io.offload.context.ExecutionContext;

@@ -1,8 +1,8 @@
 package io.offload.verticles;
 
-import io.offload.cache.ServiceMesh;
-import io.offload.cache.ServiceProcessSpec;
-import io.offload.cache.Topology;
+import io.offload.mesh.ServiceMesh;
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
 import io.offload.context.ExecutionContext;
 import io.offload.context.ServerOptions;
 import io.offload.engine.EngineOptions;

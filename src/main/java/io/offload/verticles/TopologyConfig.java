@@ -1,6 +1,6 @@
 package io.offload.verticles;
 
-import io.offload.cache.Topology;
+import io.offload.topology.Topology;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;

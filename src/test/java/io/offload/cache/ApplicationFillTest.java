@@ -1,8 +1,10 @@
 package io.offload.cache;
 
+import io.offload.topology.Topology;
+
 import io.offload.context.ExecutionContext;
 import io.offload.context.Peer;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.engine.OffloadEngine;
 import io.offload.testkit.Await;
 import io.offload.verticles.RankVerticle;

@@ -1,7 +1,10 @@
 package io.offload.cache;
 
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
+
 import io.offload.cli.OffloadCli;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.testkit.Jvm;
 import io.offload.verticles.RankVerticle;
 import io.offload.verticles.ServiceProcessVerticle;

@@ -1,7 +1,10 @@
 package io.offload.cache;
 
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
+
 import io.offload.context.ClientOptions;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.testkit.Await;

@@ -1,6 +1,9 @@
 package io.offload.cache;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
+
+import io.offload.topology.RankInfo;
 import io.offload.engine.OffloadEngine;
 import io.offload.testkit.Await;
 import io.offload.verticles.RankVerticle;

@@ -1,9 +1,12 @@
 package io.offload.cache;
 
+import io.offload.mesh.ServiceMesh;
+import io.offload.topology.Topology;
+
 import io.offload.cli.OffloadCli;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;

@@ -1,6 +1,9 @@
 package io.offload.cache;
 
-import io.offload.cache.HostList.Host;
+import io.offload.topology.HostList;
+import io.offload.topology.TopologyException;
+
+import io.offload.topology.HostList.Host;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,6 +1,13 @@
 package io.offload.cache;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.DpuList;
+import io.offload.topology.DpuSpec;
+import io.offload.topology.PlatformFile;
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
+import io.offload.topology.TopologyException;
+
+import io.offload.topology.RankInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

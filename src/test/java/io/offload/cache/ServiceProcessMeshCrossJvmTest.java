@@ -1,6 +1,8 @@
 package io.offload.cache;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.Topology;
+
+import io.offload.topology.RankInfo;
 import io.offload.testkit.Jvm;
 import io.offload.verticles.RankVerticle;
 import io.vertx.core.DeploymentOptions;

@@ -1,5 +1,9 @@
 package io.offload.cache;
 
+import io.offload.topology.SlurmNodeList;
+import io.offload.topology.SlurmTasksPerNode;
+import io.offload.topology.TopologyException;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,6 +1,10 @@
 package io.offload.cache;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
+import io.offload.topology.TopologyException;
+
+import io.offload.topology.RankInfo;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

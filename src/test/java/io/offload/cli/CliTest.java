@@ -3,7 +3,7 @@ package io.offload.cli;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.ClientOptions;
 import io.offload.context.PhaseChange;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.engine.OffloadEngine;
 import io.offload.testkit.Await;
 import io.offload.testkit.Jvm;
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliTest {
 
   static int freePort() {
-    return io.offload.cache.FreePorts.pick();
+    return io.offload.topology.FreePorts.pick();
   }
 
   static JsonObject jsonLine(Jvm jvm) {

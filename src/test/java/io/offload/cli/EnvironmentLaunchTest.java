@@ -100,6 +100,6 @@ class EnvironmentLaunchTest {
   }
 
   private static int freePort() {
-    return io.offload.cache.FreePorts.pick();
+    return io.offload.topology.FreePorts.pick();
   }
 }

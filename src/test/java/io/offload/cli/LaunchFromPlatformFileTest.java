@@ -1,10 +1,10 @@
 package io.offload.cli;
 
 import io.offload.cache.CacheDigest;
-import io.offload.cache.DpuList;
-import io.offload.cache.PlatformFile;
-import io.offload.cache.Topology;
-import io.offload.context.RankInfo;
+import io.offload.topology.DpuList;
+import io.offload.topology.PlatformFile;
+import io.offload.topology.Topology;
+import io.offload.topology.RankInfo;
 import io.offload.testkit.Jvm;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -163,6 +163,6 @@ class LaunchFromPlatformFileTest {
   }
 
   private static int[] freePorts(int n) {
-    return io.offload.cache.FreePorts.pick(n);
+    return io.offload.topology.FreePorts.pick(n);
   }
 }

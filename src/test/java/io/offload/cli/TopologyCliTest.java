@@ -1,7 +1,7 @@
 package io.offload.cli;
 
 import io.offload.cache.CacheDigest;
-import io.offload.cache.Topology;
+import io.offload.topology.Topology;
 import io.offload.testkit.Jvm;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.offload.cli;
 
-import io.offload.cache.DpuList;
-import io.offload.cache.PlatformFile;
-import io.offload.cache.ServiceProcessSpec;
-import io.offload.cache.Topology;
+import io.offload.topology.DpuList;
+import io.offload.topology.PlatformFile;
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
 import io.offload.testkit.Jvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,7 @@
 package io.offload.context;
 
+import io.offload.topology.RankInfo;
+
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.notify.Notification;

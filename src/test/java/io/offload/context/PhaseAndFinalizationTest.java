@@ -1,6 +1,8 @@
 package io.offload.context;
 
-import io.offload.bootstrap.OobCodec;
+import io.offload.topology.RankInfo;
+
+import io.offload.bootstrap.impl.OobCodec;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.engine.impl.EngineImpl;

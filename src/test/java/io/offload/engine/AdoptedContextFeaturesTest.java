@@ -3,7 +3,7 @@ package io.offload.engine;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,6 +1,6 @@
 package io.offload.engine;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.ucx.UcxOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

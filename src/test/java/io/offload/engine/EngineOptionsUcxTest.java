@@ -1,6 +1,6 @@
 package io.offload.engine;
 
-import io.offload.ucx.UcxRuntime;
+import io.offload.ucx.impl.UcxRuntime;
 import org.junit.jupiter.api.Test;
 import org.openucx.jucx.ucp.UcpContext;
 import org.openucx.jucx.ucp.UcpWorker;

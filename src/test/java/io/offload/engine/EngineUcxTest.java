@@ -2,10 +2,10 @@ package io.offload.engine;
 
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
 import io.offload.testkit.EngineMode;
-import io.offload.ucx.UcxRuntime;
+import io.offload.ucx.impl.UcxRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,12 +1,12 @@
 package io.offload.fault;
 
 import io.offload.bootstrap.BootstrapException;
-import io.offload.bootstrap.OobCodec;
+import io.offload.bootstrap.impl.OobCodec;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.context.PhaseChange;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
 import io.offload.testkit.Jvm;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,7 @@
 package io.offload.fault;
 
-import io.offload.bootstrap.OobCodec;
-import io.offload.context.RankInfo;
+import io.offload.bootstrap.impl.OobCodec;
+import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,8 +43,8 @@ class ClosedPeerStateTest {
       Map<String, Long> live = histogram();
       before.forEach((k, v) -> live.merge(k, -v, Long::sum));
       long peers = live.getOrDefault("io.offload.context.impl.PeerImpl", 0L);
-      long channels = live.getOrDefault("io.offload.notify.Channel", 0L);
-      long sides = live.getOrDefault("io.offload.bootstrap.ServerBootstrap$ServerSide", 0L);
+      long channels = live.getOrDefault("io.offload.notify.impl.Channel", 0L);
+      long sides = live.getOrDefault("io.offload.bootstrap.impl.ServerBootstrap$ServerSide", 0L);
       long sockets = live.entrySet().stream().filter(e -> e.getKey().startsWith("io.vertx.core.net.impl.NetSocketImpl"))
           .mapToLong(Map.Entry::getValue).sum();
       String report = 2 * HALF + " connections: PeerImpl " + peers + ", Channel " + channels + ", ServerSide " + sides

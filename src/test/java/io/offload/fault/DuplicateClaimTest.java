@@ -3,7 +3,7 @@ package io.offload.fault;
 import io.offload.bootstrap.BootstrapException;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
 import io.offload.context.impl.PeerImpl;
 import org.junit.jupiter.api.Test;

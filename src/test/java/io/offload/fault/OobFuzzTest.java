@@ -1,10 +1,10 @@
 package io.offload.fault;
 
 import io.offload.bootstrap.BootstrapException;
-import io.offload.bootstrap.OobCodec;
+import io.offload.bootstrap.impl.OobCodec;
 import io.offload.bootstrap.ProtocolException;
 import io.offload.context.ClientOptions;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.testkit.Jvm;

@@ -1,8 +1,8 @@
 package io.offload.fault;
 
-import io.offload.bootstrap.OobCodec;
-import io.offload.context.RankInfo;
-import io.offload.notify.AmHeader;
+import io.offload.bootstrap.impl.OobCodec;
+import io.offload.topology.RankInfo;
+import io.offload.notify.impl.AmHeader;
 import org.openucx.jucx.ucp.UcpContext;
 import org.openucx.jucx.ucs.UcsConstants;
 import org.openucx.jucx.ucp.UcpParams;

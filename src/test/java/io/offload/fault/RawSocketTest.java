@@ -1,7 +1,7 @@
 package io.offload.fault;
 
-import io.offload.bootstrap.OobCodec;
-import io.offload.context.RankInfo;
+import io.offload.bootstrap.impl.OobCodec;
+import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
 import io.offload.engine.EngineOptions;
 import io.offload.testkit.Await;

@@ -2,7 +2,7 @@ package io.offload.fault;
 
 import io.offload.context.BootstrapPhase;
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
 import io.offload.engine.OffloadEngine;
 import io.vertx.core.Future;
@@ -92,7 +92,7 @@ class ReconnectTest {
         try (RawOob oob = RawOob.connect(sp.port())) {
           oob.write(RawOob.hello(rank));
           RawOob.Frame f = oob.read(10_000);
-          if (f == null || f.kind() != io.offload.bootstrap.OobCodec.SERVER_INFO) {
+          if (f == null || f.kind() != io.offload.bootstrap.impl.OobCodec.SERVER_INFO) {
             refused.add("connection " + i + ": " + f);
           }
         } // closed on the wire here; the next HELLO may arrive before the server processes the close
@@ -118,7 +118,7 @@ class ReconnectTest {
               try (RawOob oob = RawOob.connect(sp.port())) {
                 oob.write(RawOob.hello(rank));
                 RawOob.Frame f = oob.read(30_000);
-                if (f == null || f.kind() != io.offload.bootstrap.OobCodec.SERVER_INFO) {
+                if (f == null || f.kind() != io.offload.bootstrap.impl.OobCodec.SERVER_INFO) {
                   refused.add("rank " + rank.rank() + " round " + round + ": " + f);
                 }
               }

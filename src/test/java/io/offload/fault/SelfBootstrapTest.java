@@ -1,9 +1,9 @@
 package io.offload.fault;
 
-import io.offload.bootstrap.OobCodec;
+import io.offload.bootstrap.impl.OobCodec;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.PhaseChange;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.Scope;
 import io.offload.context.ServerOptions;
 import io.vertx.core.buffer.Buffer;

@@ -4,7 +4,7 @@ import io.offload.context.BootstrapPhase;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.context.PhaseChange;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
 import io.offload.context.impl.ContextImpl;
 import io.offload.context.impl.PeerImpl;

@@ -4,7 +4,7 @@ import io.offload.context.BootstrapPhase;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.context.Peer;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.engine.OffloadEngine;
 import io.offload.testkit.Await;
 import io.offload.testkit.Jvm;

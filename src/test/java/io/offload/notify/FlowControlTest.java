@@ -3,7 +3,7 @@ package io.offload.notify;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;

@@ -1,6 +1,6 @@
 package io.offload.ops;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

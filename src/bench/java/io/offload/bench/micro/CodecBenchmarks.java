@@ -1,9 +1,9 @@
 package io.offload.bench.micro;
 
-import io.offload.bootstrap.OobCodec;
-import io.offload.context.RankInfo;
-import io.offload.notify.AmHeader;
-import io.offload.notify.BufferPool;
+import io.offload.bootstrap.impl.OobCodec;
+import io.offload.topology.RankInfo;
+import io.offload.notify.impl.AmHeader;
+import io.offload.notify.impl.BufferPool;
 import io.vertx.core.buffer.Buffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -2,7 +2,7 @@ package consumer;
 
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.notify.EventTypes;

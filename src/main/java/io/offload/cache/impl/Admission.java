@@ -1,6 +1,6 @@
 package io.offload.cache.impl;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 
 /**
  * Whether a service process takes a rank's claim at bootstrap: its group must not be larger

@@ -6,7 +6,7 @@ import io.offload.cache.GroupCache;
 import io.offload.cache.Handle;
 import io.offload.cache.IntView;
 import io.offload.cache.RemoteRegion;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 
 import java.util.ArrayList;
 import java.util.List;

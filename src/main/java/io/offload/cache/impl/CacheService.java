@@ -4,7 +4,7 @@ import io.offload.cache.CacheMissException;
 import io.offload.cache.EntryOutcome;
 import io.offload.context.ExecutionContext;
 import io.offload.cache.RemoteRegion;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
 import io.offload.engine.impl.EngineImpl;

@@ -4,7 +4,7 @@ import io.offload.cache.EntryOutcome;
 import io.offload.cache.Handle;
 import io.offload.cache.RemoteRegion;
 import io.offload.context.BootstrapPhase;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;

@@ -1,6 +1,6 @@
 package io.offload.cache.impl;
 
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.vertx.core.Promise;
 
 import java.lang.invoke.MethodHandles;

@@ -4,7 +4,7 @@ import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
 import io.offload.engine.impl.EngineImpl;
-import io.offload.notify.Channel;
+import io.offload.notify.impl.Channel;
 import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
 import io.vertx.core.buffer.Buffer;

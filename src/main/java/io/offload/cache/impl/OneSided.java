@@ -3,7 +3,7 @@ package io.offload.cache.impl;
 import io.offload.cache.Handle;
 import io.offload.cache.RemoteRegion;
 import io.offload.context.impl.PeerImpl;
-import io.offload.ucx.UcxRuntime;
+import io.offload.ucx.impl.UcxRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;

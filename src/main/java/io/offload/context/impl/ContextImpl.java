@@ -10,7 +10,7 @@ import io.offload.engine.impl.EngineImpl;
 import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
-import io.offload.notify.Routes;
+import io.offload.notify.impl.Routes;
 import io.vertx.core.Handler;
 import io.offload.notify.NotificationException;
 import io.vertx.core.Future;
@@ -67,7 +67,7 @@ public final class ContextImpl implements ExecutionContext {
   }
 
   /** The self context's one peer, 0: this process, with a UCX endpoint to its own worker. */
-  public void addSelfPeer(io.offload.context.RankInfo rank, org.openucx.jucx.ucp.UcpEndpoint endpoint) {
+  public void addSelfPeer(io.offload.topology.RankInfo rank, org.openucx.jucx.ucp.UcpEndpoint endpoint) {
     peers.put(0, PeerImpl.self(this, rank, endpoint));
   }
 

@@ -3,8 +3,8 @@ package io.offload.context.impl;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.Peer;
 import io.offload.context.PhaseChange;
-import io.offload.context.RankInfo;
-import io.offload.notify.Channel;
+import io.offload.topology.RankInfo;
+import io.offload.notify.impl.Channel;
 import org.openucx.jucx.ucp.UcpEndpoint;
 
 import java.util.Optional;

@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import io.offload.cache.GroupCache;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.PhaseChange;
-import io.offload.notify.NotificationService;
+import io.offload.notify.impl.NotificationService;
 import io.offload.notify.NotifyStats;
 
 import java.time.Duration;

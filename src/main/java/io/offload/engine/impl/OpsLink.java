@@ -2,13 +2,13 @@ package io.offload.engine.impl;
 
 import io.offload.cache.impl.CacheService;
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.context.impl.ContextImpl;
 import io.offload.context.impl.PeerImpl;
 import io.offload.notify.NotificationException;
-import io.offload.notify.NotificationService;
+import io.offload.notify.impl.NotificationService;
 import io.offload.ops.impl.OperationsImpl;
 import io.offload.ops.impl.OpsWire;
 import io.vertx.core.Context;

@@ -2,7 +2,7 @@ package io.offload.ops.impl;
 
 import io.offload.cache.GroupCache;
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.engine.OffloadEngine;
 import io.offload.ops.CollectiveOptions;
 import io.offload.ops.Operation;

@@ -2,7 +2,7 @@ package io.offload.ops.impl;
 
 import io.offload.cache.Handle;
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.engine.OffloadEngine;
 import io.offload.notify.EventTypes;
 import io.offload.ops.CollectiveOptions;

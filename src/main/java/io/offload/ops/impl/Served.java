@@ -1,7 +1,7 @@
 package io.offload.ops.impl;
 
 import io.offload.context.ExecutionContext;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.offload.notify.EventTypes;
 import io.offload.ops.OperationException;
 import io.offload.ops.OperationHandler;

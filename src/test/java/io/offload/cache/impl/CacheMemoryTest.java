@@ -1,8 +1,8 @@
 package io.offload.cache.impl;
 
 import io.offload.cache.EntryOutcome;
-import io.offload.cache.Topology;
-import io.offload.context.RankInfo;
+import io.offload.topology.Topology;
+import io.offload.topology.RankInfo;
 import io.offload.engine.EngineOptions;
 import io.vertx.core.Future;
 import org.junit.jupiter.api.Test;

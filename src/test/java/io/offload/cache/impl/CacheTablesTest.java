@@ -6,8 +6,8 @@ import io.offload.cache.EntryOutcome;
 import io.offload.cache.Handle;
 import io.offload.cache.IntView;
 import io.offload.cache.RemoteRegion;
-import io.offload.cache.Topology;
-import io.offload.context.RankInfo;
+import io.offload.topology.Topology;
+import io.offload.topology.RankInfo;
 import io.vertx.core.Future;
 import org.junit.jupiter.api.Test;
 

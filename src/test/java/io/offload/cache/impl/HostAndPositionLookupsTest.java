@@ -3,9 +3,9 @@ package io.offload.cache.impl;
 import io.offload.cache.CacheMissException;
 import io.offload.cache.GroupCache;
 import io.offload.cache.IntView;
-import io.offload.cache.ServiceProcessSpec;
-import io.offload.cache.Topology;
-import io.offload.context.RankInfo;
+import io.offload.topology.ServiceProcessSpec;
+import io.offload.topology.Topology;
+import io.offload.topology.RankInfo;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

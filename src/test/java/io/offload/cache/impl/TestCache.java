@@ -1,7 +1,7 @@
 package io.offload.cache.impl;
 
 import io.offload.cache.EntryOutcome;
-import io.offload.context.RankInfo;
+import io.offload.topology.RankInfo;
 import io.vertx.core.Future;
 
 import java.nio.ByteBuffer;

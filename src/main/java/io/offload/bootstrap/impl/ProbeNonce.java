@@ -1,0 +1,69 @@
+package io.offload.bootstrap.impl;
+
+import io.offload.engine.impl.EngineImpl;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The payload of a UCX bootstrap probe, which proves that the peer on the socket owns the worker
+ * address it sent (issue 16, fault 5).
+ *
+ * <p>Each side sends its probe over UCX to the address the peer gave; the payload is 16 random
+ * bytes and a 16-byte tag, HMAC-SHA256 under a key of this engine's own. The peer must echo the
+ * payload in READY on the socket: only whoever receives UCX messages at that address can. A
+ * probe that arrives and carries a tag of this very engine was sent by this engine to itself (the
+ * peer gave our own address, or routed our probe to another of our connections): it is refused
+ * and never echoed, so no socket learns a payload it did not receive from its own UCX worker.
+ * Engines in one JVM have different keys, so they still bootstrap with each other.
+ *
+ * <p>Thread safety: safe from any thread.
+ */
+final class ProbeNonce {
+
+  static final int LENGTH = 32;
+  private static final int RANDOM_PART = 16;
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** One key per engine, forgotten with the engine. */
+  private static final Map<EngineImpl, byte[]> KEYS = Collections.synchronizedMap(new WeakHashMap<>());
+
+  private ProbeNonce() {
+  }
+
+  /** A fresh probe payload of {@code engine}. */
+  static byte[] issue(EngineImpl engine) {
+    byte[] p = new byte[LENGTH];
+    RANDOM.nextBytes(p);
+    System.arraycopy(tag(engine, p), 0, p, RANDOM_PART, LENGTH - RANDOM_PART);
+    return p;
+  }
+
+  /** Whether {@code payload} is a probe that {@code engine} itself issued. */
+  static boolean isOwn(EngineImpl engine, byte[] payload) {
+    return payload.length == LENGTH && MessageDigest.isEqual(Arrays.copyOfRange(payload, RANDOM_PART, LENGTH),
+        Arrays.copyOf(tag(engine, payload), LENGTH - RANDOM_PART));
+  }
+
+  private static byte[] tag(EngineImpl engine, byte[] payload) {
+    byte[] key = KEYS.computeIfAbsent(engine, e -> {
+      byte[] k = new byte[32];
+      RANDOM.nextBytes(k);
+      return k;
+    });
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      mac.update(payload, 0, RANDOM_PART);
+      return Arrays.copyOf(mac.doFinal(), LENGTH - RANDOM_PART);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+}

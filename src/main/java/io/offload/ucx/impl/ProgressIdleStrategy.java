@@ -1,0 +1,134 @@
+package io.offload.ucx.impl;
+
+import io.offload.ucx.UcxOptions;
+
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * What the progress thread does when a pass found no work, chosen by how long ago the last work
+ * was, not by how many idle passes there were: busy-spin for {@code spinNanos}, then yield until
+ * {@code spinNanos + yieldNanos}, then sleep in UCX's {@code waitForEvents()} until an arrival or
+ * {@code signal()} wakes it. A count of passes made the window depend on how long one
+ * {@code progress()} call took, and a ping-pong fell into a state where both sides slept before
+ * every message (shared/README §6). With a time window, a reply that arrives within it never finds
+ * the thread asleep.
+ *
+ * <p>The window counts only time the thread was running: a gap of more than
+ * {@link #PREEMPTED_NANOS} between two idle passes (the thread was descheduled: a loaded machine
+ * gives other threads time slices of milliseconds) is not counted, so a thread that comes back
+ * from one still spins for its peer's reply instead of going straight to sleep.
+ *
+ * <p>Spinning takes a place in a {@link SpinBudget} (by default one per core but one, over the
+ * JVM): a thread that finds the budget spent yields instead for the window (it stays awake, as a
+ * rendezvous in progress may need it, but gives its core to whoever needs one), then sleeps.
+ * Busy-poll (a window of {@code Long.MAX_VALUE}) is an explicit choice and ignores the budget.
+ *
+ * <p>Thread safety: used by the one thread that runs the agent.
+ */
+public final class ProgressIdleStrategy implements IdleStrategy {
+
+  private final long spinNanos;
+  private final long yieldUntilNanos;
+  private final LongSupplier clock;
+  private final Runnable sleep;
+  /** Two idle passes further apart than this: the thread was not running in between. */
+  static final long PREEMPTED_NANOS = 50_000;
+
+  private final SpinBudget budget;
+  private boolean spinSlot;
+  private long lastWork;
+  private long lastPass;
+  private long sleeps;
+
+  /** The strategy {@code options} describe, sleeping with {@code sleep}. */
+  public static ProgressIdleStrategy of(UcxOptions options, Runnable sleep) {
+    long spin = options.isBusyPoll() ? Long.MAX_VALUE : TimeUnit.MICROSECONDS.toNanos(options.getSpinMicros());
+    return new ProgressIdleStrategy(spin, TimeUnit.MICROSECONDS.toNanos(options.getYieldMicros()), System::nanoTime,
+        sleep);
+  }
+
+  /**
+   * @param spinNanos  busy-spin this long after the last work ({@code Long.MAX_VALUE}: never sleep)
+   * @param yieldNanos then yield this long before sleeping
+   * @param clock      nanosecond clock ({@code System::nanoTime}; tests step their own)
+   * @param sleep      blocks until woken ({@code worker::waitForEvents})
+   */
+  public ProgressIdleStrategy(long spinNanos, long yieldNanos, LongSupplier clock, Runnable sleep) {
+    this(spinNanos, yieldNanos, clock, sleep, spinNanos == Long.MAX_VALUE ? null : SpinBudget.JVM);
+  }
+
+  /** As above, spinning within {@code budget} (null: no budget). */
+  public ProgressIdleStrategy(long spinNanos, long yieldNanos, LongSupplier clock, Runnable sleep,
+                              SpinBudget budget) {
+    if (spinNanos < 0 || yieldNanos < 0) {
+      throw new IllegalArgumentException("spin and yield windows must be >= 0, got " + spinNanos + ", " + yieldNanos);
+    }
+    this.spinNanos = spinNanos;
+    this.yieldUntilNanos = spinNanos > Long.MAX_VALUE - yieldNanos ? Long.MAX_VALUE : spinNanos + yieldNanos;
+    this.clock = clock;
+    this.sleep = sleep;
+    this.budget = budget;
+    this.lastWork = clock.getAsLong();
+    this.lastPass = lastWork;
+  }
+
+  @Override
+  public void idle(int workCount) {
+    long now = clock.getAsLong();
+    long sinceLastPass = now - lastPass;
+    lastPass = now;
+    if (workCount > 0) {
+      lastWork = now;
+      return;
+    }
+    if (sinceLastPass > PREEMPTED_NANOS) {
+      lastWork += sinceLastPass; // descheduled: that time does not count against the window
+    }
+    long idleFor = now - lastWork;
+    if (idleFor < spinNanos) {
+      if (spinSlot || budget == null || (spinSlot = budget.tryAcquire())) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield(); // no place to spin: stay awake (a transfer may need us) but give the core away
+      }
+    } else if (idleFor < yieldUntilNanos) {
+      Thread.yield();
+    } else {
+      release();
+      sleeps++;
+      sleep.run();
+      lastWork = lastPass = clock.getAsLong(); // woken: what woke us is usually followed by more, spin again
+    }
+  }
+
+  @Override
+  public void idle() {
+    idle(0);
+  }
+
+  @Override
+  public void reset() {
+    lastWork = lastPass = clock.getAsLong();
+  }
+
+  /** Gives the spinner's place back (the thread sleeps, or its agent ends). */
+  public void release() {
+    if (spinSlot) {
+      spinSlot = false;
+      budget.release();
+    }
+  }
+
+  /** How many times the thread went to sleep (for tests and the bench's hop table). */
+  public long sleeps() {
+    return sleeps;
+  }
+
+  @Override
+  public String alias() {
+    return "ucx-progress";
+  }
+}
