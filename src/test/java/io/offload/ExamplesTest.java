@@ -3,6 +3,7 @@ package io.offload;
 import io.offload.examples.CallerDrivenLoop;
 import io.offload.examples.HelloNotification;
 import io.offload.examples.OneSidedPutThroughTheCache;
+import io.offload.examples.RankMemoryExposure;
 import io.offload.examples.TwoServiceProcesses;
 import io.offload.examples.SelfNotifications;
 import org.junit.jupiter.api.Test;
@@ -40,5 +41,13 @@ class ExamplesTest {
   @Test
   void callerDrivenLoop() throws Exception {
     assertEquals("echo: hello; region: put by a caller-driven rank", CallerDrivenLoop.run());
+  }
+
+  @Test
+  void rankMemoryExposure() throws Exception {
+    List<String> out = RankMemoryExposure.run();
+    assertEquals("service process: ok; rank's memory now: HELLO FROM THE RANK'S MEMORY", out.get(0));
+    assertEquals("after withdrawal: RegionWithdrawnException: region 1 (28 B) of server-1/peer 0 (group 0 rank 0) is gone: "
+        + "withdrawn by its owner", out.get(1));
   }
 }

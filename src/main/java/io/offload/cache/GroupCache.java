@@ -1,6 +1,7 @@
 package io.offload.cache;
 
 import io.offload.context.ExecutionContext;
+import io.offload.memory.PeerRegion;
 import io.offload.topology.RankInfo;
 import io.vertx.core.Future;
 
@@ -70,6 +71,21 @@ public interface GroupCache {
 
   /** The region service process {@code serviceProcessId} published, if known. */
   Optional<RemoteRegion> region(int serviceProcessId);
+
+  /**
+   * On a service process: region {@code regionId} that rank {@code rank} of {@code groupId}
+   * exposed to this process ({@code ExecutionContext.expose}), while it is exposed. The group and
+   * rank are those the rank told at bootstrap; only the process a region was exposed to knows it.
+   *
+   * @throws CacheMissException when no such region is exposed here (never, or withdrawn, or lost)
+   */
+  default PeerRegion rankRegion(int groupId, int rank, int regionId) {
+    return findRankRegion(groupId, rank, regionId).orElseThrow(() -> new CacheMissException("rank " + rank
+        + " of group " + groupId + " exposes no region " + regionId + " to this process (never, not yet, or no more)"));
+  }
+
+  /** As {@link #rankRegion}, empty instead of throwing. */
+  Optional<PeerRegion> findRankRegion(int groupId, int rank, int regionId);
 
   /**
    * The ranks of {@code groupId} served by {@code serviceProcessId}, ascending (empty when it

@@ -1,5 +1,7 @@
 package io.offload.context;
 
+import io.offload.memory.ExposedRegion;
+import io.offload.memory.PeerRegion;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
 import io.offload.notify.Notifier;
@@ -82,6 +84,34 @@ public interface ExecutionContext extends Notifier {
    * registration. One consumer per type per context; the completion fails for a second one.
    */
   NotificationConsumer consumer(int type, Handler<Notification> handler);
+
+  /**
+   * Exposes {@code memory} (a direct buffer, position to limit, at least one byte) to peer
+   * {@code peerId} (0 on a client: its service process) for one-sided access: registers it with
+   * UCX and publishes its remote key, address, length and a region id to the peer. Completes once
+   * the peer has recorded it (it then finds it with {@link #peerRegion} or
+   * {@code GroupCache.rankRegion}); notifications sent after this call reach the peer after the
+   * region. The buffer must stay valid until the region is withdrawn ({@link ExposedRegion#withdraw()})
+   * or released. Fails when the peer is not bootstrapped, is lost, or refuses (too many regions).
+   *
+   * @throws IllegalArgumentException for a heap or empty buffer, an unknown peer, or the self context
+   */
+  Future<ExposedRegion> expose(int peerId, ByteBuffer memory);
+
+  /**
+   * Exposes {@code length} bytes at {@code address}, memory this process owns and keeps mapped
+   * until the region is withdrawn or released. Otherwise as {@link #expose(int, ByteBuffer)}.
+   */
+  Future<ExposedRegion> expose(int peerId, long address, long length);
+
+  /**
+   * The region {@code regionId} that peer {@code peerId} exposed to this process, while it is
+   * exposed (lock-free; empty once withdrawn or lost).
+   */
+  Optional<PeerRegion> peerRegion(int peerId, int regionId);
+
+  /** Every region peer {@code peerId} currently exposes to this process, by id (allocates). */
+  List<PeerRegion> peerRegions(int peerId);
 
   /**
    * Finalizes the context: sends a termination to each peer, closes endpoints, then the

@@ -21,6 +21,8 @@ public final class EventTypes {
   public static final int MEMORY_REGION = 19;
   /** Group cache: a request for one entry not known yet (entries on demand). */
   public static final int CACHE_FETCH = 20;
+  /** Peer memory: a region exposed to a peer, its acknowledgement, refusal and withdrawal. */
+  public static final int PEER_MEMORY = 21;
   /** Offloaded operations: a rank submits an operation to its service process. */
   public static final int OPERATION_SUBMIT = 24;
   /** Offloaded operations: the service process's completion (or failure) of one. */

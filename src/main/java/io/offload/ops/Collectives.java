@@ -1,12 +1,15 @@
 package io.offload.ops;
 
+import io.offload.memory.ExposedRegion;
 import io.offload.topology.RankInfo;
 import io.vertx.core.Future;
 
 /**
  * A rank's collectives offloaded to its service process ({@link Operations#collectives}): the
- * service processes serving the group move the bytes between the ranks' {@link RankMemory}
- * buffers with one-sided UCX gets and puts, and the rank only waits for the future.
+ * service processes serving the group move the bytes between the ranks' buffers with one-sided
+ * UCX gets and puts, and the rank only waits for the future. The buffers are regions the rank
+ * exposed to its service process ({@code context.expose(0, buffer)}, an {@link ExposedRegion}):
+ * expose once and reuse them, and keep them exposed until the futures using them completed.
  *
  * <p>As in MPI, every member of the group calls the same collectives in the same order (each
  * call takes the next sequence number of its group on this rank); counts and displacements are
@@ -26,10 +29,11 @@ public interface Collectives {
    * ({@code recvCounts[me]} must equal them). Counts may be 0. The arrays have the group's size.
    *
    * @param me this rank's identity in the group (group id, rank, size)
-   * @throws IllegalArgumentException at once for arrays of the wrong size, negative values or
-   *                                  ranges outside the buffers
+   * @throws IllegalArgumentException at once for arrays of the wrong size, negative values,
+   *                                  ranges outside the regions, or regions not exposed to this
+   *                                  rank's service process
    */
-  Future<Void> alltoallv(RankInfo me, RankMemory send, int[] sendCounts, int[] sendDispls, RankMemory recv,
+  Future<Void> alltoallv(RankInfo me, ExposedRegion send, int[] sendCounts, int[] sendDispls, ExposedRegion recv,
       int[] recvCounts, int[] recvDispls);
 
   /**
@@ -39,5 +43,5 @@ public interface Collectives {
    *
    * @throws IllegalArgumentException at once for negative values or ranges outside the buffers
    */
-  Future<Void> allgather(RankInfo me, RankMemory send, int sendOffset, int count, RankMemory recv, int recvOffset);
+  Future<Void> allgather(RankInfo me, ExposedRegion send, int sendOffset, int count, ExposedRegion recv, int recvOffset);
 }

@@ -4,8 +4,6 @@ import io.offload.context.ExecutionContext;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
-import java.nio.ByteBuffer;
-
 /**
  * An engine's offloaded operations ({@code engine.operations()}).
  *
@@ -33,12 +31,6 @@ public interface Operations {
    * {@code context} (a client context, its peer 0).
    */
   Future<Buffer> submit(ExecutionContext context, int type, Buffer args);
-
-  /**
-   * Registers a direct buffer with UCX so that the service process can get from and put into it
-   * (see {@link RankMemory}).
-   */
-  Future<RankMemory> expose(ByteBuffer buffer);
 
   /** The offloaded collectives of this rank, through {@code context} (its client context to its service process). */
   Collectives collectives(ExecutionContext context);

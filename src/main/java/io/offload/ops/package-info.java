@@ -9,11 +9,11 @@
  *       (type + arguments) through its execution context and gets a future that the service
  *       process's completion completes. Many may be in flight; a lost rank or service process fails
  *       them with an {@link io.offload.ops.OperationException} saying why.</li>
- *   <li>{@link io.offload.ops.RankMemory}: a rank's buffer registered with UCX, which its service
- *       process reads and writes one-sided.</li>
  *   <li>{@link io.offload.ops.Collectives}: the collectives built on that framework, an alltoallv
  *       and an allgather, moved from rank to rank by the service processes that serve the group
- *       (coordinating over the mesh for ranks served elsewhere).</li>
+ *       (coordinating over the mesh for ranks served elsewhere), between the ranks' buffers
+ *       exposed to their service processes ({@code ExecutionContext.expose}, an
+ *       {@link io.offload.memory.ExposedRegion}).</li>
  * </ul>
  */
 package io.offload.ops;

@@ -1,5 +1,6 @@
 package io.offload.ops;
 
+import io.offload.memory.ExposedRegion;
 import io.offload.topology.RankInfo;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -36,7 +37,7 @@ class OffloadedAlltoallvTest {
   static void alltoallvChecked(OpsCluster c, int[][] counts) throws Exception {
     int n = counts.length;
     List<Future<Void>> all = new ArrayList<>();
-    RankMemory[] recvs = new RankMemory[n];
+    ExposedRegion[] recvs = new ExposedRegion[n];
     int[][] rdispls = new int[n][];
     for (int me = 0; me < n; me++) {
       int[] sc = counts[me];
@@ -46,7 +47,7 @@ class OffloadedAlltoallvTest {
         sd[j] = at;
         at += sc[j] + 5;
       }
-      RankMemory send = c.expose(me, at);
+      ExposedRegion send = c.expose(me, at);
       ByteBuffer sb = send.buffer();
       for (int j = 0; j < n; j++) {
         for (int k = 0; k < sc[j]; k++) {

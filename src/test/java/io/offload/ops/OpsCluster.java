@@ -2,6 +2,7 @@ package io.offload.ops;
 
 import io.offload.topology.ServiceProcessSpec;
 import io.offload.topology.Topology;
+import io.offload.memory.ExposedRegion;
 import io.offload.topology.RankInfo;
 import io.offload.verticles.RankVerticle;
 import io.offload.verticles.ServiceProcessVerticle;
@@ -64,8 +65,9 @@ final class OpsCluster implements AutoCloseable {
     return r.engine().operations().collectives(r.client());
   }
 
-  RankMemory expose(int rank, int bytes) throws Exception {
-    return ranks.get(rank).engine().operations().expose(java.nio.ByteBuffer.allocateDirect(Math.max(1, bytes)))
+  /** A region of {@code bytes} that rank {@code rank} exposes to its service process. */
+  ExposedRegion expose(int rank, int bytes) throws Exception {
+    return ranks.get(rank).client().expose(0, java.nio.ByteBuffer.allocateDirect(Math.max(1, bytes)))
         .await(WAIT, TimeUnit.SECONDS);
   }
 

@@ -8,6 +8,8 @@ import io.offload.topology.RankInfo;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
 import io.offload.engine.impl.EngineImpl;
+import io.offload.memory.PeerRegion;
+import io.offload.memory.impl.MemoryService;
 import io.offload.notify.EventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -43,10 +46,12 @@ public final class CacheService extends CacheLookups {
   private final Exchange exchange;
   private final Fetches fetches;
   private final Outbox outbox;
+  private final MemoryService memory;
 
-  public CacheService(EngineImpl engine) {
+  public CacheService(EngineImpl engine, MemoryService memory) {
     super(engine.options().getMaxGroupSize());
     this.engine = engine;
+    this.memory = memory;
     this.links = new Links(engine, this::onLoop);
     this.oneSided = new OneSided(engine.ucx(), this::onLoop);
     tables.persistent(engine.options().isPersistentGroups());
@@ -225,6 +230,11 @@ public final class CacheService extends CacheLookups {
       links.toMesh(EventTypes.MEMORY_REGION, msg);
       return oneSided.buffer();
     });
+  }
+
+  @Override
+  public Optional<PeerRegion> findRankRegion(int groupId, int rank, int regionId) {
+    return memory.rankRegion(groupId, rank, regionId);
   }
 
   /** Releases remote keys and the registered region; before the endpoints and the worker close. */

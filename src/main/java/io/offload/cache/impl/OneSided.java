@@ -3,6 +3,7 @@ package io.offload.cache.impl;
 import io.offload.cache.Handle;
 import io.offload.cache.RemoteRegion;
 import io.offload.context.impl.PeerImpl;
+import io.offload.ucx.impl.Rma;
 import io.offload.ucx.impl.UcxRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -54,9 +55,7 @@ final class OneSided implements RemoteAccess {
     }
     ByteBuffer b = ByteBuffer.allocateDirect(bytes);
     UcpMemory mem = ucx.ucpContext().registerMemory(b);
-    ByteBuffer packed = mem.getRemoteKeyBuffer();
-    byte[] key = new byte[packed.remaining()];
-    packed.get(key);
+    byte[] key = Rma.packed(mem.getRemoteKeyBuffer());
     memory = mem;
     buffer = b;
     return new RemoteRegion(sp, mem.getAddress(), bytes, key);
@@ -96,21 +95,14 @@ final class OneSided implements RemoteAccess {
       try {
         PeerImpl peer = (PeerImpl) h.peer();
         UcpEndpoint ep = peer.endpoint();
-        UcpRemoteKey key = remoteKey(peer, region, ep);
-        long localAddress = UcxUtils.getAddress(local) + local.position();
-        long remoteAddress = region.address() + offset;
-        // A put completes locally; the flush makes the bytes visible remotely. It is issued from
-        // the loop, not from inside the UCX callback.
-        var flushThenDone = UcxRuntime.callback(() -> ucx.execute(() -> ep.flushNonBlocking(
-                UcxRuntime.callback(done::tryComplete,
-                    (s, m) -> done.tryFail(new IllegalStateException("UCX flush failed, status " + s + ": " + m))))),
-            (s, m) -> done.tryFail(new IllegalStateException("UCX " + (put ? "put" : "get") + " failed, status "
-                + s + ": " + m)));
-        if (put) {
-          ep.putNonBlocking(localAddress, length, remoteAddress, key, flushThenDone);
-        } else {
-          ep.getNonBlocking(remoteAddress, key, localAddress, length, flushThenDone);
-        }
+        Rma.start(ucx, ep, remoteKey(peer, region, ep), UcxUtils.getAddress(local) + local.position(), length,
+            region.address() + offset, put, e -> {
+              if (e == null) {
+                done.tryComplete();
+              } else {
+                done.tryFail(e);
+              }
+            });
       } catch (Throwable t) {
         done.tryFail(t);
       }
@@ -123,9 +115,7 @@ final class OneSided implements RemoteAccess {
     if (e != null && e.region() == region) {
       return e.key();
     }
-    ByteBuffer packed = ByteBuffer.allocateDirect(region.packedKey().length);
-    packed.put(region.packedKey()).flip();
-    UcpRemoteKey key = ep.unpackRemoteKey(packed);
+    UcpRemoteKey key = Rma.unpack(ep, region.packedKey());
     if (e != null) {
       e.key().close();
     }

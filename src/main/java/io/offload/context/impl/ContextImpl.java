@@ -7,6 +7,8 @@ import io.offload.context.PhaseChange;
 import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.engine.impl.EngineImpl;
+import io.offload.memory.ExposedRegion;
+import io.offload.memory.PeerRegion;
 import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
@@ -246,6 +248,54 @@ public final class ContextImpl implements ExecutionContext {
     checkOpen();
     EventTypes.checkUserType(type);
     return engine.notifications().consumer(routes, type, handler);
+  }
+
+  @Override
+  public Future<ExposedRegion> expose(int peerId, ByteBuffer memory) {
+    checkOpen();
+    if (memory == null || !memory.isDirect() || !memory.hasRemaining()) {
+      throw new IllegalArgumentException("a region is exposed from a direct ByteBuffer with at least one byte"
+          + " between position and limit, got " + memory);
+    }
+    PeerImpl p = peerForExposure(peerId);
+    String refusal = refusal(p);
+    return refusal != null ? Future.failedFuture(new IllegalStateException(refusal))
+        : engine.memory().expose(p, memory);
+  }
+
+  @Override
+  public Future<ExposedRegion> expose(int peerId, long address, long length) {
+    checkOpen();
+    if (address == 0 || length < 1 || address + length < address) {
+      throw new IllegalArgumentException("a region needs a non-null address and at least one byte, got 0x"
+          + Long.toHexString(address) + " + " + length);
+    }
+    PeerImpl p = peerForExposure(peerId);
+    String refusal = refusal(p);
+    return refusal != null ? Future.failedFuture(new IllegalStateException(refusal))
+        : engine.memory().expose(p, address, length);
+  }
+
+  private PeerImpl peerForExposure(int peerId) {
+    if (role == Role.SELF) {
+      throw new IllegalArgumentException("the self context exposes no memory: expose it to a peer of a client or "
+          + "server context");
+    }
+    return peerForSend(peerId);
+  }
+
+  @Override
+  public Optional<PeerRegion> peerRegion(int peerId, int regionId) {
+    checkOpen();
+    PeerImpl p = peers.get(peerId);
+    return p == null ? Optional.empty() : engine.memory().peerRegion(p, regionId);
+  }
+
+  @Override
+  public List<PeerRegion> peerRegions(int peerId) {
+    checkOpen();
+    PeerImpl p = peers.get(peerId);
+    return p == null ? new ArrayList<>() : engine.memory().peerRegions(p);
   }
 
   @Override

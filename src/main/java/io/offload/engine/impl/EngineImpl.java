@@ -14,10 +14,12 @@ import io.offload.context.Scope;
 import io.offload.context.ServerOptions;
 import io.offload.context.impl.ContextImpl;
 import io.offload.context.impl.PeerImpl;
+import io.offload.context.impl.PeerMemory;
 import io.offload.context.impl.PeerLink;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
+import io.offload.memory.impl.MemoryService;
 import io.offload.notify.Addresses;
 import io.offload.notify.EventTypes;
 import io.offload.notify.impl.LocalCodec;
@@ -74,6 +76,7 @@ public final class EngineImpl implements OffloadEngine {
   private NotificationService notifications;
   private CacheService cache;
   private OperationsImpl operations;
+  private MemoryService memory;
   private ContextImpl self;
   private final Promise<Void> closed = Promise.promise();
   private volatile EngineMetrics metrics;
@@ -141,7 +144,8 @@ public final class EngineImpl implements OffloadEngine {
     ucx = runtime;
     notifications = new NotificationService(vertx, runtime, options.getMaxInFlight(), options.getMaxQueued(),
         options.getMaxPending(), options.getMaxPendingBytes());
-    cache = new CacheService(this);
+    memory = new MemoryService(vertx, runtime, notifications);
+    cache = new CacheService(this, memory);
     metrics = new EngineMetrics(id, notifications, cache);
     operations = new OperationsImpl(this, new OpsLink(this, notifications, cache));
     notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
@@ -264,6 +268,7 @@ public final class EngineImpl implements OffloadEngine {
               return Future.join(all);
             })
             .transform(v -> self.close())
+            .transform(v -> memory.close()) // no endpoint left: no peer reaches a region any more
             .transform(v -> {
               metrics.close();
               return ucx.stop();
@@ -343,6 +348,11 @@ public final class EngineImpl implements OffloadEngine {
     return notifications;
   }
 
+  /** Memory exposed between this engine's peers (for the contexts). */
+  public PeerMemory memory() {
+    return memory;
+  }
+
   public RankInfo selfRank() {
     return selfRank;
   }
@@ -400,10 +410,11 @@ public final class EngineImpl implements OffloadEngine {
     vertx.eventBus().publish(phaseAddress(), change, LOCAL_ONLY);
   }
 
-  /** A peer is gone for good: the cache revokes what it brought. */
+  /** A peer is gone for good: the cache revokes what it brought, the regions exposed either way go. */
   public void peerLost(PeerImpl peer) {
     cache.peerLost(peer);
     OpsLink.peerLost(operations, peer);
+    memory.peerLost(peer);
   }
 
   /** A peer reached BOOTSTRAP_DONE: the cache adds it. */

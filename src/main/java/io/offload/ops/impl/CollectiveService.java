@@ -11,7 +11,7 @@ import io.offload.ops.OperationHandler;
 import io.offload.ops.OperationTypes;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import org.openucx.jucx.ucp.UcpEndpoint;
+import io.offload.memory.PeerRegion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +48,6 @@ final class CollectiveService implements OperationHandler {
   private final CollectiveOptions options;
   private final GroupWait groups;
   private final Flows flows;
-  private final RemoteKeys keys = new RemoteKeys();
   private final Map<Key, Round> rounds = new HashMap<>();
   private final Map<Key, Broken> tombstones = new LinkedHashMap<>(64, 0.75f, false) {
     @Override
@@ -79,10 +78,6 @@ final class CollectiveService implements OperationHandler {
 
   Flows flows() {
     return flows;
-  }
-
-  RemoteKeys keys() {
-    return keys;
   }
 
   // ------------------------------------------------------------------ submissions
@@ -134,18 +129,23 @@ final class CollectiveService implements OperationHandler {
       op.fail(OperationException.Kind.REJECTED, "rank " + d.rank + " submitted " + r.name() + " twice");
       return;
     }
-    RemoteKeys.Entry sk;
-    RemoteKeys.Entry rk;
-    UcpEndpoint ep;
-    try {
-      ep = op.context().peer(op.peerId()).orElseThrow().endpoint();
-      sk = keys.acquire(op.context(), op.peerId(), ep, d.sendKey);
-      rk = keys.acquire(op.context(), op.peerId(), ep, d.recvKey);
-    } catch (RuntimeException e) {
-      op.fail(OperationException.Kind.REJECTED, "cannot reach the memory of rank " + d.rank + ": " + e.getMessage());
-      return;
+    PeerRegion send = region(op, d.sendRegion, d.sendLength, "send");
+    PeerRegion recv = send == null ? null : region(op, d.recvRegion, d.recvLength, "receive");
+    if (recv != null) {
+      r.submit(li, op, d, send, recv);
     }
-    r.submit(li, op, d, ep, sk, rk);
+  }
+
+  /** The region the rank names, as it exposed it to this service process; else the operation fails. */
+  private static PeerRegion region(OperationImpl op, int id, long length, String what) {
+    PeerRegion p = op.context().peerRegion(op.peerId(), id).orElse(null);
+    String bad = p == null ? "is not exposed to this service process" : p.length() != length
+        ? "has " + p.length() + " bytes, not " + length : null;
+    if (bad != null) {
+      op.fail(OperationException.Kind.REJECTED, "the " + what + " region " + id + " of rank " + op.source() + " " + bad);
+      return null;
+    }
+    return p;
   }
 
   private String refusal(Desc d, GroupView view) {
@@ -281,7 +281,7 @@ final class CollectiveService implements OperationHandler {
           + ", which it does not send", false);
       return;
     }
-    flows.read(r, li, d.sendAddress + d.blockOffset(block) + offset, length, from, MeshMessages.intAt(b, 4),
+    flows.read(r, li, (long) d.blockOffset(block) + offset, length, from, MeshMessages.intAt(b, 4),
         MeshMessages.intAt(b, 5));
   }
 
@@ -294,7 +294,6 @@ final class CollectiveService implements OperationHandler {
     if (rank != null) {
       all.add(rank.groupId());
     }
-    keys.peerLost(context, peerId);
     String who = rank == null ? "a rank of " + context.id() : "rank " + rank.rank() + " (group " + rank.groupId() + ")";
     for (int g : all) {
       breakGroup(g, OperationException.Kind.RANK_LOST, who + " was lost: " + reason, true);
@@ -336,12 +335,11 @@ final class CollectiveService implements OperationHandler {
     }
   }
 
-  /** Closing: every collective fails; keys and staging are released. */
+  /** Closing: every collective fails; the staging region is released. */
   void close(String reason) {
     for (Round r : new ArrayList<>(rounds.values())) {
       r.abort(OperationException.Kind.CLOSED, reason, true);
     }
-    keys.close();
     flows.close();
   }
 }

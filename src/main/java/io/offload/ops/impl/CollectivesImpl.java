@@ -4,7 +4,7 @@ import io.offload.context.ExecutionContext;
 import io.offload.topology.RankInfo;
 import io.offload.ops.Collectives;
 import io.offload.ops.OperationTypes;
-import io.offload.ops.RankMemory;
+import io.offload.memory.ExposedRegion;
 import io.vertx.core.Future;
 
 import java.util.Map;
@@ -29,10 +29,10 @@ final class CollectivesImpl implements Collectives {
   }
 
   @Override
-  public Future<Void> alltoallv(RankInfo me, RankMemory send, int[] sendCounts, int[] sendDispls, RankMemory recv,
+  public Future<Void> alltoallv(RankInfo me, ExposedRegion send, int[] sendCounts, int[] sendDispls, ExposedRegion recv,
       int[] recvCounts, int[] recvDispls) {
-    RankMemoryImpl s = mine(send, "send");
-    RankMemoryImpl r = mine(recv, "recv");
+    ExposedRegion s = mine(send, "send");
+    ExposedRegion r = mine(recv, "recv");
     int n = me.groupSize();
     for (int[] a : new int[][] {sendCounts, sendDispls, recvCounts, recvDispls}) {
       if (a == null || a.length != n) {
@@ -48,30 +48,36 @@ final class CollectivesImpl implements Collectives {
   }
 
   @Override
-  public Future<Void> allgather(RankInfo me, RankMemory send, int sendOffset, int count, RankMemory recv,
+  public Future<Void> allgather(RankInfo me, ExposedRegion send, int sendOffset, int count, ExposedRegion recv,
       int recvOffset) {
-    RankMemoryImpl s = mine(send, "send");
-    RankMemoryImpl r = mine(recv, "recv");
+    ExposedRegion s = mine(send, "send");
+    ExposedRegion r = mine(recv, "recv");
     check(Desc.range("send", "sendOffset", "count", 0, sendOffset, count, s.length()));
-    if (recvOffset < 0 || recvOffset + (long) count * me.groupSize() > r.length()) {
+    if (recvOffset < 0 || count < 0 || recvOffset + (long) count * me.groupSize() > r.length()) {
       throw new IllegalArgumentException("allgather receives [" + recvOffset + ", " + (recvOffset
           + (long) count * me.groupSize()) + ") outside the receive buffer of " + r.length() + " bytes");
     }
     return submit(OperationTypes.ALLGATHER, me, s, r, null, null, null, null, sendOffset, count, recvOffset);
   }
 
-  private Future<Void> submit(int type, RankInfo me, RankMemoryImpl s, RankMemoryImpl r, int[] sc, int[] sd, int[] rc,
+  private Future<Void> submit(int type, RankInfo me, ExposedRegion s, ExposedRegion r, int[] sc, int[] sd, int[] rc,
       int[] rd, int sendOffset, int count, int recvOffset) {
     long seq = sequences.computeIfAbsent(me.groupId(), g -> new AtomicLong()).getAndIncrement();
     return ops.submit(context, type, Desc.encode(me.groupId(), me.rank(), me.groupSize(), seq, s, r, sc, sd, rc, rd,
         sendOffset, count, recvOffset)).mapEmpty();
   }
 
-  private RankMemoryImpl mine(RankMemory m, String what) {
-    if (!(m instanceof RankMemoryImpl impl) || !impl.belongsTo(ops)) {
-      throw new IllegalArgumentException(what + " memory must come from this engine's operations().expose(...)");
+  /** The region must be exposed on this context to its service process (peer 0), and not withdrawn. */
+  private ExposedRegion mine(ExposedRegion r, String what) {
+    if (r == null || !context.id().equals(r.contextId()) || r.peerId() != 0) {
+      throw new IllegalArgumentException(what + " region must be exposed on " + context.id()
+          + " to its service process (context.expose(0, buffer)), got " + (r == null ? "null"
+          : "one of " + r.contextId() + "/peer " + r.peerId()));
     }
-    return impl;
+    if (r.isWithdrawn()) {
+      throw new IllegalArgumentException(what + " region " + r.id() + " is withdrawn");
+    }
+    return r;
   }
 
   private static void check(String problem) {

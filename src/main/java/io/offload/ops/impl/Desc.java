@@ -1,5 +1,6 @@
 package io.offload.ops.impl;
 
+import io.offload.memory.ExposedRegion;
 import io.offload.ops.OperationTypes;
 import io.vertx.core.buffer.Buffer;
 
@@ -9,7 +10,7 @@ import io.vertx.core.buffer.Buffer;
  * lands in its receive buffer. Big-endian:
  * <pre>
  * | i32 group | i32 rank | i32 size | i64 seq | send memory | recv memory | layout |
- * memory:    | i64 address | i32 length | u16 key length | packed remote key |
+ * memory:    | i32 region id (exposed to the service process) | i64 region length |
  * alltoallv: | i32[size] sendCounts | i32[size] sendDispls | i32[size] recvCounts | i32[size] recvDispls |
  * allgather: | i32 sendOffset | i32 count | i32 recvOffset |
  * </pre>
@@ -25,12 +26,10 @@ final class Desc {
   final int rank;
   final int size;
   final long seq;
-  final long sendAddress;
-  final int sendLength;
-  final byte[] sendKey;
-  final long recvAddress;
-  final int recvLength;
-  final byte[] recvKey;
+  final int sendRegion;
+  final long sendLength;
+  final int recvRegion;
+  final long recvLength;
   final int[] sendCounts;
   final int[] sendDispls;
   final int[] recvCounts;
@@ -50,16 +49,11 @@ final class Desc {
     if (size < 1 || rank < 0 || rank >= size) {
       throw new IllegalArgumentException("rank " + rank + " of a group of " + size);
     }
-    sendAddress = b.getLong(at);
-    sendLength = b.getInt(at + 8);
-    int kl = b.getUnsignedShort(at + 12);
-    sendKey = b.getBytes(at + 14, at + 14 + kl);
-    at += 14 + kl;
-    recvAddress = b.getLong(at);
-    recvLength = b.getInt(at + 8);
-    kl = b.getUnsignedShort(at + 12);
-    recvKey = b.getBytes(at + 14, at + 14 + kl);
-    at += 14 + kl;
+    sendRegion = b.getInt(at);
+    sendLength = b.getLong(at + 4);
+    recvRegion = b.getInt(at + 12);
+    recvLength = b.getLong(at + 16);
+    at += 24;
     if (kind == OperationTypes.ALLTOALLV) {
       if (b.length() != at + 16L * size) {
         throw new IllegalArgumentException("alltoallv arguments of " + b.length() + " bytes for a group of " + size);
@@ -108,12 +102,11 @@ final class Desc {
   }
 
   /** Appends the arguments; the rank side. Arrays null for an allgather. */
-  static Buffer encode(int groupId, int rank, int size, long seq, RankMemoryImpl send, RankMemoryImpl recv,
+  static Buffer encode(int groupId, int rank, int size, long seq, ExposedRegion send, ExposedRegion recv,
       int[] sc, int[] sd, int[] rc, int[] rd, int sendOffset, int count, int recvOffset) {
-    Buffer b = Buffer.buffer(64 + send.packedKey().length + recv.packedKey().length + (sc == null ? 12 : 16 * size));
+    Buffer b = Buffer.buffer(44 + (sc == null ? 12 : 16 * size));
     b.appendInt(groupId).appendInt(rank).appendInt(size).appendLong(seq);
-    memory(b, send);
-    memory(b, recv);
+    b.appendInt(send.id()).appendLong(send.length()).appendInt(recv.id()).appendLong(recv.length());
     if (sc != null) {
       for (int[] a : new int[][] {sc, sd, rc, rd}) {
         for (int v : a) {
@@ -124,10 +117,6 @@ final class Desc {
       b.appendInt(sendOffset).appendInt(count).appendInt(recvOffset);
     }
     return b;
-  }
-
-  private static void memory(Buffer b, RankMemoryImpl m) {
-    b.appendLong(m.address()).appendInt(m.length()).appendUnsignedShort(m.packedKey().length).appendBytes(m.packedKey());
   }
 
   /** Why these arguments cannot be right, or null. The rank checks the same before sending. */
@@ -158,7 +147,7 @@ final class Desc {
         + recvLength + " bytes" : null;
   }
 
-  static String range(String buffer, String displs, String counts, int j, int displ, int count, int length) {
+  static String range(String buffer, String displs, String counts, int j, int displ, int count, long length) {
     if (count < 0 || displ < 0) {
       return counts + "[" + j + "] and " + displs + "[" + j + "] must be >= 0, got " + count + " and " + displ;
     }

@@ -31,7 +31,7 @@ final class Flows {
 
   private static final Logger LOG = LoggerFactory.getLogger(Flows.class);
 
-  private record ReadReq(Round round, int li, long address, int length, int requester, int pull, int generation) {
+  private record ReadReq(Round round, int li, long offset, int length, int requester, int pull, int generation) {
   }
 
   private record RemoteStaging(UcpEndpoint ep, UcpRemoteKey key, long address, int length, int chunk) {
@@ -93,10 +93,9 @@ final class Flows {
       r.inflight[li]++;
       Move m = move().set(Move.LOCAL_GET, r, b, li, slot, off, Math.min(chunk, b.length - off));
       try {
-        r.ep[li].getNonBlocking(r.desc[li].sendAddress + b.srcOffset + off, r.sendKey[li].key,
-            staging.address(slot), m.length, m);
-      } catch (Throwable t) {
-        m.onError(-1, t.toString());
+        r.send[li].get(b.srcOffset + off, staging.view(slot, m.length)).onComplete(m);
+      } catch (RuntimeException e) {
+        m.onError(-1, e.toString());
       }
     }
     while (!pullQueue.isEmpty()) {
@@ -133,9 +132,9 @@ final class Flows {
       m.pullIndex = q.pull();
       m.pullGeneration = q.generation();
       try {
-        r.ep[q.li()].getNonBlocking(q.address(), r.sendKey[q.li()].key, staging.address(slot), q.length(), m);
-      } catch (Throwable t) {
-        m.onError(-1, t.toString());
+        r.send[q.li()].get(q.offset(), staging.view(slot, q.length())).onComplete(m);
+      } catch (RuntimeException e) {
+        m.onError(-1, e.toString());
       }
     }
   }
@@ -148,10 +147,10 @@ final class Flows {
     return off;
   }
 
-  /** Service process {@code from} asks for bytes of a local sender of {@code r}. */
-  void read(Round r, int li, long address, int length, int from, int pull, int generation) {
+  /** Service process {@code from} asks for {@code length} bytes at {@code offset} of a local sender's send region. */
+  void read(Round r, int li, long offset, int length, int from, int pull, int generation) {
     ensureStaging();
-    readQueue.add(new ReadReq(r, li, address, length, from, pull, generation));
+    readQueue.add(new ReadReq(r, li, offset, length, from, pull, generation));
     pump();
   }
 
@@ -200,15 +199,6 @@ final class Flows {
     RemoteStaging old = remote.put(from, new RemoteStaging(ep, ep.unpackRemoteKey(k), address, length, chunk));
     if (old != null) {
       old.key().close();
-    }
-  }
-
-  void flush(Round r, int li) {
-    Move m = move().set(Move.FLUSH, r, null, li, -1, 0, 0);
-    try {
-      r.ep[li].flushNonBlocking(m);
-    } catch (Throwable t) {
-      m.onError(-1, t.toString());
     }
   }
 
@@ -276,7 +266,6 @@ final class Flows {
         staging.release(m.slot);
         pulls.free(m.pull);
       }
-      case Move.FLUSH -> r.flushed(m.li);
       default -> throw new IllegalStateException("move of kind " + m.kind);
     }
   }
@@ -286,7 +275,7 @@ final class Flows {
       case Move.LOCAL_GET, Move.READ -> "get from rank " + m.round.view.local[m.li];
       case Move.PUT -> "put into rank " + m.round.view.local[m.li];
       case Move.MESH_GET -> "get from service process " + m.requester;
-      default -> "flush of rank " + m.round.view.local[m.li];
+      default -> "transfer of kind " + m.kind;
     };
   }
 
@@ -309,10 +298,9 @@ final class Flows {
       r.inflight[d]++;
       Move m = move().set(Move.PUT, r, b, d, slot, off, len);
       try {
-        r.ep[d].putNonBlocking(staging.address(slot), len, r.desc[d].recvAddress + b.destOffsets[k] + off,
-            r.recvKey[d].key, m);
-      } catch (Throwable t) {
-        m.onError(-1, t.toString());
+        r.recv[d].put(b.destOffsets[k] + off, staging.view(slot, len)).onComplete(m);
+      } catch (RuntimeException e) {
+        m.onError(-1, e.toString());
       }
     }
   }

@@ -1,16 +1,19 @@
 package io.offload.ops.impl;
 
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
 import org.openucx.jucx.UcxCallback;
 import org.openucx.jucx.ucp.UcpRequest;
 
 /**
- * One UCX transfer in flight and what to do when it ends; also its own completion callback, so
- * that none is allocated per transfer (moves are pooled by {@link Flows}). The callback only
- * queues the move: the next step runs outside UCX's progress call.
+ * One UCX transfer in flight and what to do when it ends; also its own completion callback (of a
+ * rank region's future, or of a raw JUCX request between service processes), so that none is
+ * allocated per transfer (moves are pooled by {@link Flows}). The callback only queues the move:
+ * the next step runs outside UCX's progress call.
  *
  * <p>Thread safety: the UCX thread only.
  */
-final class Move extends UcxCallback {
+final class Move extends UcxCallback implements Handler<AsyncResult<Void>> {
 
   /** Read a chunk of a local sender into a local slot, then put it into the local receivers. */
   static final int LOCAL_GET = 1;
@@ -20,14 +23,12 @@ final class Move extends UcxCallback {
   static final int READ = 3;
   /** Get a chunk from another service process's outbound slot into an inbound slot. */
   static final int MESH_GET = 4;
-  /** Flush a local rank's endpoint before its completion. */
-  static final int FLUSH = 5;
 
   private final Flows flows;
   int kind;
   Round round;
   Block block;
-  /** Local rank whose memory this touches (receiver for PUT/FLUSH, sender for the reads). */
+  /** Local rank whose memory this touches (receiver for PUT, sender for the reads). */
   int li;
   int slot;
   int offset;
@@ -56,6 +57,13 @@ final class Move extends UcxCallback {
     this.pull = null;
     this.error = null;
     return this;
+  }
+
+  @Override
+  public void handle(AsyncResult<Void> ar) {
+    ok = ar.succeeded();
+    error = ok ? null : String.valueOf(ar.cause().getMessage());
+    flows.ended(this);
   }
 
   @Override

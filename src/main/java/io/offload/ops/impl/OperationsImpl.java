@@ -10,7 +10,6 @@ import io.offload.ops.Collectives;
 import io.offload.ops.OperationHandler;
 import io.offload.ops.OperationTypes;
 import io.offload.ops.Operations;
-import io.offload.ops.RankMemory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -19,10 +18,7 @@ import io.vertx.core.internal.VertxInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -42,7 +38,6 @@ public final class OperationsImpl implements Operations {
   private final Submissions submissions;
   private final Served served;
   private final Map<ExecutionContext, CollectivesImpl> collectives = new ConcurrentHashMap<>();
-  private final Set<RankMemoryImpl> memories = ConcurrentHashMap.newKeySet();
   private volatile CollectiveService collectiveService;
   private volatile Thread ucxThread;
   private volatile boolean closing;
@@ -81,24 +76,6 @@ public final class OperationsImpl implements Operations {
     Buffer copy = args == null ? Buffer.buffer() : args.copy();
     Promise<Buffer> p = promise();
     onUcx(() -> submissions.submit(context, type, copy, p));
-    return p.future();
-  }
-
-  @Override
-  public Future<RankMemory> expose(ByteBuffer buffer) {
-    if (buffer == null || !buffer.isDirect() || buffer.capacity() == 0) {
-      throw new IllegalArgumentException("rank memory must be a non-empty direct ByteBuffer");
-    }
-    Promise<RankMemory> p = promise();
-    onUcx(() -> {
-      try {
-        RankMemoryImpl m = new RankMemoryImpl(this, buffer, engine.ucpContext().registerMemory(buffer));
-        memories.add(m);
-        p.tryComplete(m);
-      } catch (Throwable t) {
-        p.tryFail(t);
-      }
-    });
     return p.future();
   }
 
@@ -174,7 +151,7 @@ public final class OperationsImpl implements Operations {
   /** Who a lost peer was to this engine. */
   public enum PeerKind { SERVER, RANK, SERVICE_PROCESS, OTHER }
 
-  /** Fails what is in flight, releases remote keys, staging and rank memory; before the contexts close. */
+  /** Fails what is in flight, releases the staging region; before the contexts close. */
   public Future<Void> close() {
     closing = true;
     Promise<Void> p = Promise.promise();
@@ -186,10 +163,6 @@ public final class OperationsImpl implements Operations {
       if (s != null) {
         s.close(reason);
       }
-      for (RankMemoryImpl m : new ArrayList<>(memories)) {
-        m.deregister();
-      }
-      memories.clear();
       metrics.close();
       p.tryComplete();
     });
@@ -210,10 +183,6 @@ public final class OperationsImpl implements Operations {
   /** A promise completing on the caller's Vert.x context. */
   <T> Promise<T> promise() {
     return ((ContextInternal) vertx.getOrCreateContext()).promise();
-  }
-
-  void forget(RankMemoryImpl m) {
-    memories.remove(m);
   }
 
   boolean isClosing() {

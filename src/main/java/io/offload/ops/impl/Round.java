@@ -3,7 +3,7 @@ package io.offload.ops.impl;
 import io.offload.ops.OperationException;
 import io.offload.ops.OperationTypes;
 import io.vertx.core.buffer.Buffer;
-import org.openucx.jucx.ucp.UcpEndpoint;
+import io.offload.memory.PeerRegion;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.List;
  * One collective (group, sequence number) at one service process: the arguments of its local
  * ranks as they arrive, the blocks they send and receive, and when each local rank is done:
  * every byte it sends read, every block it receives confirmed (the sender's length equals what
- * it expects) and put, its endpoint flushed. A failure aborts the whole collective here and at
+ * it expects) and put (each put is visible at the rank when it completes). A failure aborts the whole collective here and at
  * the other service processes; each local rank's operation then fails once no transfer touches
  * its memory any more.
  *
@@ -22,8 +22,7 @@ final class Round {
 
   static final byte WAITING = 0;
   static final byte ACTIVE = 1;
-  static final byte FLUSHING = 2;
-  static final byte ENDED = 3;
+  static final byte ENDED = 2;
 
   final CollectiveService svc;
   final GroupView view;
@@ -31,9 +30,9 @@ final class Round {
   final long seq;
   final Desc[] desc;
   final OperationImpl[] op;
-  final UcpEndpoint[] ep;
-  final RemoteKeys.Entry[] sendKey;
-  final RemoteKeys.Entry[] recvKey;
+  /** Each local rank's send and receive regions, as exposed to this service process. */
+  final PeerRegion[] send;
+  final PeerRegion[] recv;
   final int[] reads;
   final int[] unconfirmed;
   final long[] inBytes;
@@ -52,9 +51,8 @@ final class Round {
     int n = view.local.length;
     desc = new Desc[n];
     op = new OperationImpl[n];
-    ep = new UcpEndpoint[n];
-    sendKey = new RemoteKeys.Entry[n];
-    recvKey = new RemoteKeys.Entry[n];
+    send = new PeerRegion[n];
+    recv = new PeerRegion[n];
     reads = new int[n];
     unconfirmed = new int[n];
     inBytes = new long[n];
@@ -69,13 +67,12 @@ final class Round {
     return OperationTypes.name(kind) + " #" + seq + " of group " + view.groupId;
   }
 
-  /** Local rank {@code li}'s arguments arrived, with its endpoint and keys. */
-  void submit(int li, OperationImpl o, Desc d, UcpEndpoint endpoint, RemoteKeys.Entry sk, RemoteKeys.Entry rk) {
+  /** Local rank {@code li}'s arguments arrived, with its regions. */
+  void submit(int li, OperationImpl o, Desc d, PeerRegion sendRegion, PeerRegion recvRegion) {
     desc[li] = d;
     op[li] = o;
-    ep[li] = endpoint;
-    sendKey[li] = sk;
-    recvKey[li] = rk;
+    send[li] = sendRegion;
+    recv[li] = recvRegion;
     state[li] = ACTIVE;
     unconfirmed[li] = view.size;
     inBytes[li] = d.expectedBytes();
@@ -205,18 +202,11 @@ final class Round {
   void moveEnded(int li) {
     inflight[li]--;
     if (aborted != null) {
-      if (inflight[li] == 0 && state[li] != ENDED && state[li] != WAITING) {
+      if (inflight[li] == 0 && state[li] == ACTIVE) {
         end(li, false);
       }
     } else {
       checkDone(li);
-    }
-  }
-
-  void flushed(int li) {
-    inflight[li]--;
-    if (state[li] == FLUSHING) {
-      end(li, aborted == null);
     }
   }
 
@@ -225,13 +215,7 @@ final class Round {
         || inflight[li] != 0) {
       return;
     }
-    if (desc[li].expectedBytes() > 0) {
-      state[li] = FLUSHING;
-      inflight[li]++;
-      svc.flows().flush(this, li); // puts are complete at this end: the flush makes them visible at the rank
-    } else {
-      end(li, true);
-    }
+    end(li, true);
   }
 
   private void end(int li, boolean ok) {
@@ -241,8 +225,6 @@ final class Round {
     } else {
       op[li].fail(abortKind, aborted);
     }
-    svc.keys().release(sendKey[li]);
-    svc.keys().release(recvKey[li]);
     if (++ended == view.local.length) {
       svc.finished(this);
     }
@@ -261,7 +243,7 @@ final class Round {
     waiting.forEach(List::clear);
     svc.aborted(this, fromMesh);
     for (int li = 0; li < state.length; li++) {
-      if ((state[li] == ACTIVE || state[li] == FLUSHING) && inflight[li] == 0) {
+      if (state[li] == ACTIVE && inflight[li] == 0) {
         end(li, false);
       }
     }

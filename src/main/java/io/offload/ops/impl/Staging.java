@@ -32,6 +32,7 @@ final class Staging {
   private final int[][] free = new int[3][];
   private final int[] top = new int[3];
   private int[] refs;
+  private ByteBuffer[] views;
   private ByteBuffer buffer;
   private UcpMemory memory;
   private long address;
@@ -57,6 +58,10 @@ final class Staging {
     memory = m;
     address = m.getAddress();
     refs = new int[3 * slotsPerPool];
+    views = new ByteBuffer[3 * slotsPerPool];
+    for (int s = 0; s < views.length; s++) {
+      views[s] = b.duplicate().position(s * chunk).limit((s + 1) * chunk).slice();
+    }
     for (int p = 0; p < 3; p++) {
       free[p] = new int[slotsPerPool];
       for (int i = 0; i < slotsPerPool; i++) {
@@ -104,6 +109,16 @@ final class Staging {
 
   static int poolOf(int slot, int slotsPerPool) {
     return slot / slotsPerPool;
+  }
+
+  /**
+   * The first {@code length} bytes of {@code slot}, as a buffer reused for every call: the
+   * one-sided calls read its address and length at once, so it may be reset for the next.
+   */
+  ByteBuffer view(int slot, int length) {
+    ByteBuffer v = views[slot];
+    v.clear().limit(length);
+    return v;
   }
 
   long address(int slot) {

@@ -77,6 +77,11 @@ final class TestCache extends CacheLookups {
   }
 
   @Override
+  public java.util.Optional<io.offload.memory.PeerRegion> findRankRegion(int groupId, int rank, int regionId) {
+    return java.util.Optional.empty();
+  }
+
+  @Override
   public Future<ByteBuffer> exposeMemory(int bytes) {
     throw new UnsupportedOperationException("no network here");
   }

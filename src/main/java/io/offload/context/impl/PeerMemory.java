@@ -1,0 +1,28 @@
+package io.offload.context.impl;
+
+import io.offload.memory.ExposedRegion;
+import io.offload.memory.PeerRegion;
+import io.vertx.core.Future;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a context needs of the memory exposed between peers ({@code memory.impl} implements it):
+ * the context checks the arguments, this does the rest.
+ */
+public interface PeerMemory {
+
+  /** Exposes {@code memory} (direct, position to limit, checked) to {@code peer}. */
+  Future<ExposedRegion> expose(PeerImpl peer, ByteBuffer memory);
+
+  /** Exposes {@code length} bytes at {@code address} (checked) to {@code peer}. */
+  Future<ExposedRegion> expose(PeerImpl peer, long address, long length);
+
+  /** Region {@code regionId} that {@code peer} exposed to this process, while exposed. */
+  Optional<PeerRegion> peerRegion(PeerImpl peer, int regionId);
+
+  /** Every region {@code peer} exposes to this process, by id. */
+  List<PeerRegion> peerRegions(PeerImpl peer);
+}

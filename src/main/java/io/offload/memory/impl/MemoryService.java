@@ -1,0 +1,141 @@
+package io.offload.memory.impl;
+
+import io.offload.context.impl.PeerImpl;
+import io.offload.context.impl.PeerMemory;
+import io.offload.memory.ExposedRegion;
+import io.offload.memory.PeerRegion;
+import io.offload.notify.impl.Channel;
+import io.offload.notify.EventTypes;
+import io.offload.notify.Notification;
+import io.offload.notify.impl.NotificationService;
+import io.offload.ucx.impl.UcxRuntime;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import org.openucx.jucx.UcxUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Memory exposed between peers, both sides: {@link Exposures} (this process's regions, exposed to
+ * peers) and {@link PeerRegions} (the regions peers exposed to this process), over the reserved
+ * notification type {@code PEER_MEMORY} ({@link MemoryMessages}). This class wires them to the
+ * notifications and runs the API calls on the right thread.
+ *
+ * <p>Thread safety: the API calls from any thread; messages and changes on the UCX progress
+ * thread.
+ */
+public final class MemoryService implements PeerMemory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MemoryService.class);
+
+  private final Vertx vertx;
+  private final UcxRuntime ucx;
+  private final NotificationService notifications;
+  private final Exposures exposures;
+  private final PeerRegions regions;
+
+  public MemoryService(Vertx vertx, UcxRuntime ucx, NotificationService notifications) {
+    this.vertx = vertx;
+    this.ucx = ucx;
+    this.notifications = notifications;
+    this.exposures = new Exposures(this, ucx);
+    this.regions = new PeerRegions(this, ucx);
+    notifications.onInternal(EventTypes.PEER_MEMORY, this::onMessage);
+  }
+
+  @Override
+  public Future<ExposedRegion> expose(PeerImpl peer, ByteBuffer memory) {
+    long address = UcxUtils.getAddress(memory) + memory.position();
+    return exposures.expose(peer, address, memory.remaining(), memory.slice(memory.position(), memory.remaining()));
+  }
+
+  @Override
+  public Future<ExposedRegion> expose(PeerImpl peer, long address, long length) {
+    return exposures.expose(peer, address, length, null);
+  }
+
+  @Override
+  public Optional<PeerRegion> peerRegion(PeerImpl peer, int regionId) {
+    return regions.find(peer, regionId);
+  }
+
+  @Override
+  public List<PeerRegion> peerRegions(PeerImpl peer) {
+    return regions.of(peer);
+  }
+
+  /** A region rank {@code rank} of {@code groupId} (its bootstrap identity) exposed to this process. */
+  public Optional<PeerRegion> rankRegion(int groupId, int rank, int regionId) {
+    return regions.findRank(groupId, rank, regionId);
+  }
+
+  /** A peer is gone for good (any thread): its regions here go, ours exposed to it are deregistered. */
+  public void peerLost(PeerImpl peer) {
+    onLoop(() -> {
+      regions.peerLost(peer);
+      exposures.peerLost(peer);
+    });
+  }
+
+  /** Releases every region and key: after the contexts closed (no endpoint left), before the worker. */
+  public Future<Void> close() {
+    Promise<Void> done = Promise.promise();
+    onLoop(() -> {
+      regions.close();
+      exposures.close();
+      done.complete();
+    });
+    return done.future();
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private void onMessage(Channel ch, Notification n) {
+    if (!(ch.owner() instanceof PeerImpl from)) {
+      return;
+    }
+    MemoryMessages.Message m;
+    try {
+      m = MemoryMessages.decode(n.payload());
+    } catch (RuntimeException e) {
+      LOG.warn("{}: dropped a peer memory message: {}", from, e.getMessage());
+      return;
+    }
+    switch (m.kind()) {
+      case MemoryMessages.EXPOSE -> regions.onExpose(from, m);
+      case MemoryMessages.WITHDRAW -> regions.onWithdraw(from, m.regionId());
+      default -> exposures.onMessage(from, m);
+    }
+  }
+
+  Future<Void> send(PeerImpl to, Buffer message) {
+    return notifications.send(to.channel(), EventTypes.PEER_MEMORY, message)
+        .onFailure(e -> LOG.debug("peer memory message to {} failed: {}", to, e.getMessage()));
+  }
+
+  /**
+   * Runs {@code task} on the progress thread inside its Vert.x context (queued behind what is
+   * there), so that the futures made there reuse that one context.
+   */
+  void onLoop(Runnable task) {
+    ContextInternal ctx = ucx.context();
+    ucx.execute(() -> ctx.dispatch(task));
+  }
+
+  <T> Promise<T> callerPromise() {
+    return ((ContextInternal) vertx.getOrCreateContext()).promise();
+  }
+
+  <T> Future<T> onCaller(Future<T> f) {
+    Promise<T> p = callerPromise();
+    f.onComplete(p);
+    return p.future();
+  }
+}
