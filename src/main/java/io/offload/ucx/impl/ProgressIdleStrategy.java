@@ -19,7 +19,12 @@ import java.util.function.LongSupplier;
  * <p>The window counts only time the thread was running: a gap of more than
  * {@link #PREEMPTED_NANOS} between two idle passes (the thread was descheduled: a loaded machine
  * gives other threads time slices of milliseconds) is not counted, so a thread that comes back
- * from one still spins for its peer's reply instead of going straight to sleep.
+ * from one still spins for its peer's reply instead of going straight to sleep. Only a gap after
+ * work or after a spin counts as descheduled, and at most {@link #MAX_DISCOUNTS} times per idle
+ * period: a gap after a yield is the yield doing what it should (it gave the core away), and on a
+ * machine with more runnable threads than cores every pass is such a gap, so a thread that yields
+ * (or spins) and discounted them all would never sleep (seen: 18 engines in one JVM on 2 cores,
+ * every progress thread awake for good, each getting a slice of the cores the work needed).
  *
  * <p>Spinning takes a place in a {@link SpinBudget} (by default one per core but one, over the
  * JVM): a thread that finds the budget spent yields instead for the window (it stays awake, as a
@@ -36,12 +41,17 @@ public final class ProgressIdleStrategy implements IdleStrategy {
   private final Runnable sleep;
   /** Two idle passes further apart than this: the thread was not running in between. */
   static final long PREEMPTED_NANOS = 50_000;
+  /** Gaps discounted in one idle period, at most. */
+  static final int MAX_DISCOUNTS = 16;
 
   private final SpinBudget budget;
   private boolean spinSlot;
   private long lastWork;
   private long lastPass;
   private long sleeps;
+  /** The last idle pass yielded (its gap is not a preemption). */
+  private boolean yielded;
+  private int discounts;
 
   /** The strategy {@code options} describe, sleeping with {@code sleep}. */
   public static ProgressIdleStrategy of(UcxOptions options, Runnable sleep) {
@@ -82,25 +92,32 @@ public final class ProgressIdleStrategy implements IdleStrategy {
     lastPass = now;
     if (workCount > 0) {
       lastWork = now;
+      yielded = false;
+      discounts = 0;
       return;
     }
-    if (sinceLastPass > PREEMPTED_NANOS) {
+    if (sinceLastPass > PREEMPTED_NANOS && !yielded && discounts < MAX_DISCOUNTS) {
       lastWork += sinceLastPass; // descheduled: that time does not count against the window
+      discounts++;
     }
     long idleFor = now - lastWork;
+    yielded = false;
     if (idleFor < spinNanos) {
       if (spinSlot || budget == null || (spinSlot = budget.tryAcquire())) {
         Thread.onSpinWait();
       } else {
+        yielded = true;
         Thread.yield(); // no place to spin: stay awake (a transfer may need us) but give the core away
       }
     } else if (idleFor < yieldUntilNanos) {
+      yielded = true;
       Thread.yield();
     } else {
       release();
       sleeps++;
       sleep.run();
       lastWork = lastPass = clock.getAsLong(); // woken: what woke us is usually followed by more, spin again
+      discounts = 0;
     }
   }
 
@@ -112,6 +129,8 @@ public final class ProgressIdleStrategy implements IdleStrategy {
   @Override
   public void reset() {
     lastWork = lastPass = clock.getAsLong();
+    yielded = false;
+    discounts = 0;
   }
 
   /** Gives the spinner's place back (the thread sleeps, or its agent ends). */

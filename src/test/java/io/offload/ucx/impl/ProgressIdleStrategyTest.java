@@ -101,6 +101,32 @@ class ProgressIdleStrategyTest {
   }
 
   @Test
+  void shouldCountTimeSpentYieldingAgainstTheWindowEvenWhenEveryYieldIsLong() {
+    SpinBudget budget = new SpinBudget(1);
+    ProgressIdleStrategy holder = new ProgressIdleStrategy(100_000, 0, () -> now, () -> { }, budget);
+    holder.idle(1);
+    holder.idle(0); // holds the one place to spin
+    ProgressIdleStrategy s = new ProgressIdleStrategy(100_000, 0, () -> now, () -> slept++, budget);
+    s.idle(1);
+    for (int i = 0; i < 10 && slept == 0; i++) {
+      now += 60_000; // each yield gives the core away for longer than a preemption gap
+      s.idle(0);
+    }
+    assertEquals(1, slept, "a thread that only yields sleeps once its window is over, however long its yields");
+  }
+
+  @Test
+  void shouldSleepInTheEndThoughDescheduledAtEveryPass() {
+    ProgressIdleStrategy s = strategy(100_000, 0);
+    s.idle(1);
+    for (int i = 0; i < ProgressIdleStrategy.MAX_DISCOUNTS + 10 && slept == 0; i++) {
+      now += 60_000; // a spinning thread preempted between every two passes
+      s.idle(0);
+    }
+    assertEquals(1, slept, "at most MAX_DISCOUNTS gaps are not counted, then the window runs out");
+  }
+
+  @Test
   void busyPollShouldNeverSleep() {
     ProgressIdleStrategy s = strategy(Long.MAX_VALUE, 900_000);
     now = Long.MAX_VALUE / 2;
