@@ -1,6 +1,5 @@
 package io.offload.cache;
 
-import io.offload.cache.impl.RemoteAccess;
 import io.offload.context.ExecutionContext;
 import io.offload.context.Peer;
 import io.vertx.core.Future;
@@ -19,48 +18,19 @@ import java.util.Optional;
  *
  * <p>Immutable; thread safe. The futures complete on the caller's Vert.x context.
  */
-public final class Handle {
+public interface Handle {
 
-  private final int serviceProcessId;
-  private final ExecutionContext context;
-  private final Peer peer;
-  private final RemoteRegion region;
-  private final RemoteAccess access;
-
-  /** For the library (and tests of the data structure, which pass nulls for the links). */
-  public Handle(int serviceProcessId, ExecutionContext context, Peer peer, RemoteRegion region, RemoteAccess access) {
-    if (serviceProcessId < 0) {
-      throw new IllegalArgumentException("serviceProcessId must be >= 0, got " + serviceProcessId);
-    }
-    this.serviceProcessId = serviceProcessId;
-    this.context = context;
-    this.peer = peer;
-    this.region = region;
-    this.access = access;
-  }
-
-  /** The same handle with {@code region} published. */
-  public Handle withRegion(RemoteRegion region) {
-    return new Handle(serviceProcessId, context, peer, region, access);
-  }
-
-  public int serviceProcessId() {
-    return serviceProcessId;
-  }
+  /** Global id of the service process. */
+  int serviceProcessId();
 
   /** The execution context linking to the service process (a client, or a server of the mesh). */
-  public ExecutionContext context() {
-    return context;
-  }
+  ExecutionContext context();
 
   /** The service process's peer id within {@link #context()}. */
-  public int peerId() {
-    return peer == null ? -1 : peer.id();
-  }
+  int peerId();
 
-  public Peer peer() {
-    return peer;
-  }
+  /** The service process as a peer of {@link #context()}. */
+  Peer peer();
 
   /**
    * The UCX endpoint to the service process. JUCX calls on it must run on the engine's UCX
@@ -68,48 +38,23 @@ public final class Handle {
    *
    * @throws IllegalStateException when the link is gone
    */
-  public UcpEndpoint endpoint() {
-    if (peer == null) {
-      throw new IllegalStateException("handle of service process " + serviceProcessId + " has no peer");
-    }
-    return peer.endpoint();
-  }
+  UcpEndpoint endpoint();
 
   /** The region the service process published, if it did. */
-  public Optional<RemoteRegion> region() {
-    return Optional.ofNullable(region);
-  }
+  Optional<RemoteRegion> region();
 
   /**
    * Writes {@code source} (a direct buffer, position to limit; untouched until the future
    * completes) at {@code offset} of the service process's region. Completes once the bytes are
    * in place remotely (put, then flush).
    */
-  public Future<Void> put(long offset, ByteBuffer source) {
-    return access().put(this, offset, source);
-  }
+  Future<Void> put(long offset, ByteBuffer source);
 
   /**
    * Reads {@code target.remaining()} bytes at {@code offset} of the region into {@code target}
    * (a direct buffer, filled from its position; untouched until the future completes).
    */
-  public Future<Void> get(long offset, ByteBuffer target) {
-    return access().get(this, offset, target);
-  }
+  Future<Void> get(long offset, ByteBuffer target);
 
-  private RemoteAccess access() {
-    if (region == null) {
-      throw new IllegalStateException("service process " + serviceProcessId + " published no memory region");
-    }
-    if (access == null || peer == null) {
-      throw new IllegalStateException("handle of service process " + serviceProcessId + " cannot do remote access");
-    }
-    return access;
-  }
-
-  @Override
-  public String toString() {
-    return "handle of service process " + serviceProcessId + " via " + (context == null ? "-" : context.id())
-        + "/peer " + peerId() + (region == null ? "" : " (region " + region.length() + " B)");
-  }
+  String toString();
 }

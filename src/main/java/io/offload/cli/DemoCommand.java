@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * {@code offload demo}: H simulated hosts with M service processes each (one topology, an
@@ -136,7 +135,7 @@ final class DemoCommand implements Callable<Integer> {
     rvs.forEach(rv -> rankSummaries.add(rv.summary()));
     JsonArray spPeers = new JsonArray();
     sps.forEach(sp -> spPeers.add(sp.server().peers().size()));
-    JsonObject summary = summarize(rankSummaries, spPeers, wallMs);
+    JsonObject summary = DemoSummary.summarize(rankSummaries, spPeers, wallMs, notifications, processes);
     summary.put("caches", verifyCaches(topology, placement, rvs, sps)).put("hosts", hosts);
     return report(summary);
   }
@@ -146,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
     if (json) {
       out.println(summary.encode());
     } else {
-      printTable(summary);
+      DemoSummary.printTable(out, summary);
     }
     JsonObject caches = summary.getJsonObject("caches");
     return caches.getInteger("verified").equals(caches.getInteger("total")) ? OffloadCli.OK : OffloadCli.FAILED;
@@ -187,34 +186,6 @@ final class DemoCommand implements Callable<Integer> {
         .put("wrong", wrong);
   }
 
-  private JsonObject summarize(List<JsonObject> rvs, JsonArray spPeers, double wallMs) {
-    double[] boot = new double[rvs.size()];
-    List<Double> p50s = new ArrayList<>();
-    List<Double> p99s = new ArrayList<>();
-    JsonArray perRank = new JsonArray();
-    for (int i = 0; i < rvs.size(); i++) {
-      JsonObject s = rvs.get(i);
-      boot[i] = s.getDouble("bootstrapMs");
-      if (s.containsKey("rttP50Us")) {
-        p50s.add(s.getDouble("rttP50Us"));
-        p99s.add(s.getDouble("rttP99Us"));
-      }
-      perRank.add(s);
-    }
-    Stats b = Stats.of(boot);
-    Stats m50 = Stats.of(p50s);
-    Stats m99 = Stats.of(p99s);
-    long total = 2L * notifications * rvs.size();
-    return new JsonObject()
-        .put("serviceProcesses", spPeers.size()).put("processes", processes).put("ranks", rvs.size()).put("notificationsPerRank", notifications)
-        .put("bootstrapMs", new JsonObject().put("p50", b.percentile(50)).put("p99", b.percentile(99))
-            .put("max", b.max()))
-        .put("roundTripUs", new JsonObject().put("p50", m50.percentile(50)).put("p99", m99.percentile(50)))
-        .put("notificationsPerSecond", total / (wallMs / 1e3))
-        .put("peersPerServiceProcess", spPeers)
-        .put("wallMs", wallMs)
-        .put("perRank", perRank);
-  }
 
   /** The same job, one JVM per process. */
   private int runProcesses() throws Exception {
@@ -275,7 +246,7 @@ final class DemoCommand implements Callable<Integer> {
           spPeers.add(n);
         }
       }
-      JsonObject summary = summarize(summaries, spPeers, wallMs).put("hosts", hosts)
+      JsonObject summary = DemoSummary.summarize(summaries, spPeers, wallMs, notifications, processes).put("hosts", hosts)
           .put("caches", verifyRankCaches(CacheDigest.expected(topology, placement), summaries));
       return report(summary);
     }
@@ -297,110 +268,5 @@ final class DemoCommand implements Callable<Integer> {
     }
     return new JsonObject().put("verified", verified).put("total", summaries.size()).put("expectedDigest", expected)
         .put("entriesPerCache", ranks).putNull("lastConnectToAllCachesMs").put("wrong", wrong);
-  }
-
-
-  private void printTable(JsonObject s) {
-    JsonObject b = s.getJsonObject("bootstrapMs");
-    JsonObject rt = s.getJsonObject("roundTripUs");
-    out.println();
-    out.printf("%-34s %s%n", "service processes / ranks", s.getInteger("serviceProcesses") + " / " + s.getInteger("ranks"));
-    out.printf("%-34s p50 %.2f  p99 %.2f  max %.2f%n", "bootstrap per rank (ms)", b.getDouble("p50"), b.getDouble("p99"),
-        b.getDouble("max"));
-    out.printf("%-34s p50 %.1f  p99 %.1f  (median over ranks)%n", "notification round trip (us)", rt.getDouble("p50"),
-        rt.getDouble("p99"));
-    out.printf("%-34s %.0f%n", "notifications per second", s.getDouble("notificationsPerSecond"));
-    out.printf("%-34s %s%n", "peers per service process", s.getJsonArray("peersPerServiceProcess").encode());
-    JsonObject c = s.getJsonObject("caches");
-    out.printf("%-34s %d/%d (%d entries each, digest %s)%n", "caches verified", c.getInteger("verified"),
-        c.getInteger("total"), c.getInteger("entriesPerCache"), c.getString("expectedDigest"));
-    if (c.getDouble("lastConnectToAllCachesMs") != null) {
-      out.printf("%-34s %.1f%n", "last connect -> all caches (ms)", c.getDouble("lastConnectToAllCachesMs"));
-    }
-    c.getJsonArray("wrong").forEach(w -> out.println("  cache wrong: " + w));
-  }
-
-  /**
-   * Progress of {@code --processes} on stderr (never on stdout, which {@code --json} keeps for the JSON):
-   * JVMs started, service processes listening, ranks connected, bootstrapped and finished, a line at
-   * each quarter.
-   */
-  private static final class JvmProgress {
-    private final long t0;
-    private final int serviceProcesses;
-    private final int ranks;
-    private int listening;
-    private int connected;
-    private int bootstrapped;
-    private int finished;
-
-    JvmProgress(long t0, int serviceProcesses, int ranks) {
-      this.t0 = t0;
-      this.serviceProcesses = serviceProcesses;
-      this.ranks = ranks;
-    }
-
-    synchronized void line(String what) {
-      System.err.printf("demo: [%7.1f ms] %s%n", (System.nanoTime() - t0) / 1e6, what);
-      System.err.flush();
-    }
-
-    synchronized void serviceProcessListening() {
-      listening++;
-      line("service processes listening " + listening + "/" + serviceProcesses);
-    }
-
-    synchronized void rankReached(BootstrapPhase phase) {
-      if (phase == BootstrapPhase.OOB_CONNECT_DONE) {
-        milestone("ranks connected (JVM up)", ++connected);
-      } else if (phase == BootstrapPhase.BOOTSTRAP_DONE) {
-        milestone("ranks bootstrapped", ++bootstrapped);
-      }
-    }
-
-    synchronized void rankFinished() {
-      milestone("ranks finished", ++finished);
-    }
-
-    private void milestone(String what, int n) {
-      if (n == ranks || n % Math.max(1, ranks / 4) == 0) {
-        line(what + " " + n + "/" + ranks);
-      }
-    }
-  }
-
-  /** Counts ranks per phase; prints a line when all ranks have reached a phase, and a live line on a terminal. */
-  private static final class PhaseBoard {
-    private final int ranks;
-    private final long t0;
-    private final PrintStream out;
-    private final AtomicIntegerArray reached = new AtomicIntegerArray(BootstrapPhase.values().length);
-    private final boolean live = System.console() != null;
-
-    PhaseBoard(int ranks, long t0, PrintStream out) {
-      this.ranks = ranks;
-      this.t0 = t0;
-      this.out = out;
-    }
-
-    synchronized void reached(BootstrapPhase phase) {
-      int n = reached.incrementAndGet(phase.ordinal());
-      if (out == null) {
-        return;
-      }
-      if (live) {
-        out.printf("\rranks: OOB %d  UCX %d  DONE %d  lost %d   ", reached.get(1), reached.get(2), reached.get(3),
-            reached.get(4));
-      }
-      if (n == ranks && phase != BootstrapPhase.DISCONNECTED) {
-        out.printf("%s[%7.1f ms] all %d ranks %s%n", live ? "\r" : "", (System.nanoTime() - t0) / 1e6, ranks, phase);
-      }
-    }
-
-    void finish() {
-      if (out != null && live) {
-        out.println();
-      }
-    }
   }
 }

@@ -4,6 +4,7 @@ import io.offload.memory.ExposedRegion;
 import io.offload.memory.PeerRegion;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
+import io.offload.notify.PayloadAllocator;
 import io.offload.notify.Notifier;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -84,6 +85,13 @@ public interface ExecutionContext extends Notifier {
    * registration. One consumer per type per context; the completion fails for a second one.
    */
   NotificationConsumer consumer(int type, Handler<Notification> handler);
+
+  /**
+   * As {@link #consumer(int, Handler)}, with the payloads of {@code type} received straight into
+   * the application's memory: buffers from {@code allocator}, given back to it after the handler
+   * (see {@link PayloadAllocator}). The library's own pool stays the default.
+   */
+  NotificationConsumer consumer(int type, PayloadAllocator allocator, Handler<Notification> handler);
 
   /**
    * Exposes {@code memory} (a direct buffer, position to limit, at least one byte) to peer

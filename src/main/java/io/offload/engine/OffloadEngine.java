@@ -5,12 +5,12 @@ import io.offload.cache.GroupCache;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.context.ServerOptions;
-import io.offload.engine.impl.EngineImpl;
 import io.offload.notify.NotifyStats;
 import io.offload.ops.Operations;
 import io.vertx.core.Context;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
+import io.offload.notify.PayloadAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -74,7 +74,7 @@ public interface OffloadEngine {
    * the application's thread; the future is complete when it returns, see above).
    */
   static Future<OffloadEngine> create(Vertx vertx, EngineOptions options) {
-    return EngineImpl.create(vertx, options);
+    return Factories.ENGINE.create(vertx, options);
   }
 
   /** Id used in event-bus addresses. */
@@ -116,6 +116,12 @@ public interface OffloadEngine {
    * {@link ExecutionContext#consumer}; reply through {@code n.context()}.
    */
   NotificationConsumer consumer(int type, Handler<Notification> handler);
+
+  /**
+   * As {@link #consumer(int, Handler)}, with the payloads of {@code type} received into buffers
+   * from {@code allocator} (see {@link PayloadAllocator}).
+   */
+  NotificationConsumer consumer(int type, PayloadAllocator allocator, Handler<Notification> handler);
 
   /**
    * The Micrometer registry holding this engine's meters ({@code offload.*}, tagged
@@ -165,6 +171,14 @@ public interface OffloadEngine {
    *                               engine with its own progress thread
    */
   int progress();
+
+  /**
+   * This engine's UCX worker address (a copy; any thread): what a peer needs to make an endpoint
+   * to it, for an application's own wire-up beside the bootstrap.
+   *
+   * @throws IllegalStateException once the engine terminated
+   */
+  byte[] workerAddress();
 
   /**
    * The engine's UCX worker, for code on {@link #ucxContext()} (its progress thread, or in

@@ -3,6 +3,8 @@ package io.offload.notify;
 import io.offload.topology.RankInfo;
 import io.vertx.core.buffer.Buffer;
 
+import java.nio.ByteBuffer;
+
 /**
  * An arriving notification, as handed to a {@link NotificationConsumer}'s handler.
  *
@@ -36,6 +38,16 @@ public interface Notification {
 
   /** The payload: lent on the fast path (see the interface comment), owned otherwise. */
   Buffer payload();
+
+  /**
+   * The application's buffer the payload was received into, when its consumer has a
+   * {@link PayloadAllocator}: the very buffer {@code allocate} returned, the payload from its
+   * position on. Null for a payload in the library's memory (no allocator, or the allocator
+   * returned none). Lent for the call: it goes back to the allocator after the handler returns.
+   */
+  default ByteBuffer payloadBuffer() {
+    return null;
+  }
 
   /** A copy of this notification and its payload that the caller owns. */
   Notification copy();

@@ -25,6 +25,12 @@ public interface Notifier {
   /** Registers the consumer of notifications of {@code type} on this context. */
   NotificationConsumer consumer(int type, Handler<Notification> handler);
 
+  /**
+   * Registers the consumer of notifications of {@code type} on this context, whose payloads are
+   * received into memory from {@code allocator} (see {@link PayloadAllocator}).
+   */
+  NotificationConsumer consumer(int type, PayloadAllocator allocator, Handler<Notification> handler);
+
   /** Whether the context is closed (a reply through it would fail). */
   boolean isClosed();
 }

@@ -43,4 +43,16 @@ public interface NotifyStats {
 
   /** Send events taken from the pool. */
   long eventsReused();
+
+  /** Gauge: sends UCX holds now, over all peers. */
+  int inFlight();
+
+  /** Gauge: sends waiting for a flow-control slot, over all peers. */
+  int queued();
+
+  /** Gauge: notifications kept because no consumer was registered for their type yet. */
+  int pending();
+
+  /** Gauge: open notification channels (one per peer with a UCX side). */
+  int channels();
 }

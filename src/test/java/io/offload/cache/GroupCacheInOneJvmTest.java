@@ -210,6 +210,12 @@ class GroupCacheInOneJvmTest {
     byte[] got = new byte[world.length];
     dst.get(got);
     assertEquals("bytes from the region", new String(got, StandardCharsets.UTF_8));
+    ByteBuffer window = ByteBuffer.allocateDirect(32).put(0, "..middle..".getBytes(StandardCharsets.UTF_8))
+        .position(2).limit(8);
+    h.put(3000, window).await(WAIT, TimeUnit.SECONDS); // from the buffer's position, not its start
+    byte[] middle = new byte[6];
+    sp0.region().duplicate().position(3000).get(middle);
+    assertEquals("middle", new String(middle, StandardCharsets.UTF_8));
 
     // and service process to service process over the mesh
     OffloadEngine sp1 = sps.get(1).engine();

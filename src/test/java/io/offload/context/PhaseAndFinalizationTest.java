@@ -5,7 +5,6 @@ import io.offload.topology.RankInfo;
 import io.offload.bootstrap.impl.OobCodec;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
-import io.offload.engine.impl.EngineImpl;
 import io.offload.testkit.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -85,7 +84,7 @@ class PhaseAndFinalizationTest {
     Await.until("OOB_CONNECT_DONE", () -> server.phase(0) == BootstrapPhase.OOB_CONNECT_DONE, 10, TimeUnit.SECONDS);
     assertEquals(new RankInfo(4, 2, 8, 2, 8, 1), server.peer(0).orElseThrow().rankInfo().orElseThrow());
 
-    raw.write(OobCodec.clientAddress(((EngineImpl) helper).ucx().workerAddress()));
+    raw.write(OobCodec.clientAddress(helper.workerAddress()));
     Await.until("UCX_CONNECT_DONE", () -> server.phase(0) == BootstrapPhase.UCX_CONNECT_DONE, 10, TimeUnit.SECONDS);
     assertEquals(BootstrapPhase.UCX_CONNECT_DONE, server.phase());
     assertNotNull(server.peer(0).orElseThrow().endpoint());
@@ -116,7 +115,7 @@ class PhaseAndFinalizationTest {
       assertEquals(Role.CLIENT, client.role());
       assertEquals(BootstrapPhase.BOOTSTRAP_NOT_INITIATED, client.phase());
 
-      s.write(OobCodec.serverInfo(1, 3, 42, 7, null, ((EngineImpl) helper).ucx().workerAddress()));
+      s.write(OobCodec.serverInfo(1, 3, 42, 7, null, helper.workerAddress()));
       assertEquals(OobCodec.CLIENT_ADDRESS, next(in).kind());
       Await.until("UCX_CONNECT_DONE", () -> client.phase() == BootstrapPhase.UCX_CONNECT_DONE, 10, TimeUnit.SECONDS);
       assertEquals(42, client.clientId());

@@ -67,7 +67,7 @@ class KillMatrixTest {
     bystander = sp.connect(RankInfo.of(1, RANKS.incrementAndGet(), 1000));
     Await.until("server sees the bystander", () -> sp.livePeers() == 1
         && sp.peerRecords().stream().anyMatch(p -> p.phase() == BootstrapPhase.BOOTSTRAP_DONE), 10, TimeUnit.SECONDS);
-    baselineChannels = sp.impl().notifications().channelCount();
+    baselineChannels = sp.engine.notificationStats().channels();
   }
 
   @AfterEach
@@ -115,8 +115,8 @@ class KillMatrixTest {
 
   void assertEndpointReleased(PeerImpl peer) {
     assertThrows(IllegalStateException.class, peer::endpoint, "endpoint of a lost peer");
-    Await.until(() -> "channels back to " + baselineChannels + ", now " + sp.impl().notifications().channelCount(),
-        () -> sp.impl().notifications().channelCount() == baselineChannels - 0, 10, TimeUnit.SECONDS);
+    Await.until(() -> "channels back to " + baselineChannels + ", now " + sp.engine.notificationStats().channels(),
+        () -> sp.engine.notificationStats().channels() == baselineChannels - 0, 10, TimeUnit.SECONDS);
   }
 
   static void signal(Jvm jvm, String signal) throws Exception {

@@ -79,9 +79,9 @@ class LimitsTest {
         Wait.get(c.notify(0, type, Buffer.buffer().appendInt(i)), 10);
       }
       // Counted as received before it is handed on: wait until all 50 are either kept or dropped.
-      Await.until("50 kept or dropped", () -> sp.impl().notifications().pendingCount()
+      Await.until("50 kept or dropped", () -> sp.engine.notificationStats().pending()
           + sp.engine.notificationStats().pendingDropped() == 50, 10, TimeUnit.SECONDS);
-      assertEquals(10, sp.impl().notifications().pendingCount(), "kept while no consumer");
+      assertEquals(10, sp.engine.notificationStats().pending(), "kept while no consumer");
       assertEquals(40, sp.engine.notificationStats().pendingDropped(), "dropped and counted beyond maxPending");
       List<Integer> delivered = new CopyOnWriteArrayList<>();
       sp.engine.consumer(type, m -> delivered.add(m.payload().getInt(0)));
@@ -100,9 +100,9 @@ class LimitsTest {
       for (int i = 0; i < 20; i++) {
         Wait.get(c.notify(0, type, Buffer.buffer(new byte[64 * 1024]).setInt(0, i)), 10);
       }
-      Await.until("20 kept or dropped", () -> sp.impl().notifications().pendingCount()
+      Await.until("20 kept or dropped", () -> sp.engine.notificationStats().pending()
           + sp.engine.notificationStats().pendingDropped() == 20, 10, TimeUnit.SECONDS);
-      assertEquals(4, sp.impl().notifications().pendingCount(), "kept: as many as 256 KiB holds");
+      assertEquals(4, sp.engine.notificationStats().pending(), "kept: as many as 256 KiB holds");
       assertEquals(16, sp.engine.notificationStats().pendingDropped(), "dropped and counted beyond the byte bound");
       List<Integer> delivered = new CopyOnWriteArrayList<>();
       sp.engine.consumer(type, m -> delivered.add(m.payload().getInt(0)));

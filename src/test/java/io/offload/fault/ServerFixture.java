@@ -10,7 +10,6 @@ import io.offload.context.impl.ContextImpl;
 import io.offload.context.impl.PeerImpl;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
-import io.offload.engine.impl.EngineImpl;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
 import io.offload.testkit.Await;
@@ -82,10 +81,6 @@ final class ServerFixture implements AutoCloseable {
 
   int port() {
     return server.localPort();
-  }
-
-  EngineImpl impl() {
-    return (EngineImpl) engine;
   }
 
   /** All peer records of the server (admitted ones, lost ones, and connections still handshaking). */

@@ -74,7 +74,7 @@ class RankMemoryTest {
   static ByteBuffer pattern(int size, int seed) {
     ByteBuffer b = ByteBuffer.allocateDirect(size);
     for (int i = 0; i < size; i++) {
-      b.put(i, (byte) (i * 31 + seed));
+      b.put(i, (byte) (i * 31 + (i >> 8) * 7 + seed)); // not periodic in 256: a shifted range shows
     }
     return b;
   }
@@ -113,7 +113,14 @@ class RankMemoryTest {
     for (int i = 0; i < 1000; i++) {
       assertEquals(write.get(i), memory.get(50_000 + i), "byte " + i + " the service process wrote");
     }
-    assertEquals((byte) (49_999 * 31 + 7), memory.get(49_999), "the byte before the write is untouched");
+    assertEquals(pattern(64 * 1024, 7).get(49_999), memory.get(49_999), "the byte before the write is untouched");
+    ByteBuffer window = pattern(64, 1).position(16).limit(48); // position and limit of the local buffer count
+    theirs.put(100, window).await(WAIT, TimeUnit.SECONDS);
+    assertEquals(pattern(64, 1).slice(16, 32), memory.slice(100, 32));
+    ByteBuffer into = ByteBuffer.allocateDirect(64).position(8).limit(24);
+    theirs.get(100, into).await(WAIT, TimeUnit.SECONDS);
+    assertEquals(pattern(64, 1).slice(16, 16), into.slice(8, 16), "read into the target's position");
+    assertEquals(0, into.get(7), "nothing before the target's position");
 
     assertThrows(IllegalArgumentException.class, () -> theirs.get(64 * 1024 - 10, ByteBuffer.allocateDirect(11)));
     assertThrows(IllegalArgumentException.class, () -> theirs.put(0, ByteBuffer.allocate(8)));

@@ -36,6 +36,9 @@ public final class BootstrapSteps {
   public enum State { NOT_STARTED, IN_PROGRESS, DONE, FAILED }
 
   private final Map<Step, State> states = new EnumMap<>(Step.class);
+  /** When each step was done, in nanoseconds since this record was made (0: not done). */
+  private final long[] doneAt = new long[Step.values().length];
+  private final long createdNanos = System.nanoTime();
 
   public BootstrapSteps() {
     for (Step s : Step.values()) {
@@ -49,6 +52,28 @@ public final class BootstrapSteps {
 
   public void done(Step step) {
     states.put(step, State.DONE);
+    doneAt[step.ordinal()] = Math.max(1, System.nanoTime() - createdNanos);
+  }
+
+  /**
+   * When each step was done, in microseconds since the connection was made or accepted, in the
+   * order they were done ("SOCKET 0, HELLO 31, SERVER_INFO 612, ..."): where a slow bootstrap
+   * spends its time (logged at DEBUG by {@code io.offload.bootstrap.steps}).
+   */
+  public String timeline() {
+    StringBuilder b = new StringBuilder();
+    Step[] all = Step.values();
+    Integer[] order = new Integer[all.length];
+    for (int i = 0; i < all.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (x, y) -> Long.compare(doneAt[x], doneAt[y]));
+    for (int i : order) {
+      if (doneAt[i] > 0) {
+        b.append(b.length() == 0 ? "" : ", ").append(all[i]).append(' ').append(doneAt[i] / 1000);
+      }
+    }
+    return b.toString();
   }
 
   public void failed(Step step) {

@@ -9,7 +9,6 @@ import io.offload.context.ClientOptions;
 import io.offload.context.Role;
 import io.offload.context.impl.ContextImpl;
 import io.offload.context.impl.PeerImpl;
-import io.offload.engine.impl.EngineImpl;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.net.NetClient;
@@ -34,7 +33,7 @@ public final class ClientBootstrap {
   private static final long FIRST_RETRY_MS = 20;
   private static final long MAX_RETRY_MS = 500;
 
-  private final EngineImpl engine;
+  private final BootstrapSite site;
   private final ClientOptions options;
   private final ContextImpl context;
   private final PeerImpl server;
@@ -42,8 +41,8 @@ public final class ClientBootstrap {
   private final long deadline;
   private NetClient client;
 
-  private ClientBootstrap(EngineImpl engine, ClientOptions options, ContextImpl context, Promise<ContextImpl> result) {
-    this.engine = engine;
+  private ClientBootstrap(BootstrapSite site, ClientOptions options, ContextImpl context, Promise<ContextImpl> result) {
+    this.site = site;
     this.options = new ClientOptions(options);
     this.context = context;
     this.server = context.addPeer(0);
@@ -52,14 +51,14 @@ public final class ClientBootstrap {
   }
 
   /** Connects and bootstraps; the future completes at BOOTSTRAP_DONE or fails with the reason. */
-  public static Future<ContextImpl> connect(EngineImpl engine, ClientOptions options) {
+  public static Future<ContextImpl> connect(BootstrapSite site, ClientOptions options) {
     options.validate();
-    int number = engine.nextContextNumber();
-    ContextImpl context = engine.register(new ContextImpl(engine, "client-" + number, Role.CLIENT, options.getScope()));
-    return engine.onLoop(() -> {
-      Promise<ContextImpl> result = engine.loop().promise();
-      ClientBootstrap b = new ClientBootstrap(engine, options, context, result);
-      b.client = engine.vertx().createNetClient(new NetClientOptions().setTcpNoDelay(true)
+    int number = site.contexts().nextNumber();
+    ContextImpl context = site.contexts().open("client-" + number, Role.CLIENT, options.getScope());
+    return site.onEventLoop(() -> {
+      Promise<ContextImpl> result = site.eventLoop().promise();
+      ClientBootstrap b = new ClientBootstrap(site, options, context, result);
+      b.client = site.vertx().createNetClient(new NetClientOptions().setTcpNoDelay(true)
           .setConnectTimeout((int) Math.max(1000, Math.min(options.getConnectTimeout().toMillis(), 10_000))));
       context.onClose(() -> b.client.close());
       b.attempt(FIRST_RETRY_MS);
@@ -84,7 +83,7 @@ public final class ClientBootstrap {
         return;
       }
       long delay = Math.min(backoffMs, Math.max(1, left / 1_000_000));
-      engine.loop().setTimer(delay, id -> attempt(Math.min(backoffMs * 2, MAX_RETRY_MS)));
+      site.eventLoop().setTimer(delay, id -> attempt(Math.min(backoffMs * 2, MAX_RETRY_MS)));
     });
   }
 
@@ -92,7 +91,7 @@ public final class ClientBootstrap {
   private final class ClientSide extends PeerConnection {
 
     ClientSide(NetSocket socket) {
-      super(ClientBootstrap.this.engine, server, socket, options.getHandshakeTimeout().toMillis());
+      super(ClientBootstrap.this.site, server, socket, options.getHandshakeTimeout().toMillis());
       steps.start(Step.HELLO);
       socket.write(OobCodec.hello(options.getScope().ordinal(), server.channel().id(), options.getRankInfo()));
       steps.done(Step.HELLO);
@@ -104,7 +103,7 @@ public final class ClientBootstrap {
       switch (frame.kind()) {
         case OobCodec.CHALLENGE -> onChallenge(OobCodec.decodeBytes(frame.body(), "CHALLENGE", Auth.NONCE_LENGTH));
         case OobCodec.SERVER_INFO -> onServerInfo(
-            OobCodec.decodeServerInfo(frame.body(), engine.options().getMaxAddressLength()));
+            OobCodec.decodeServerInfo(frame.body(), site.limits().getMaxAddressLength()));
         default -> throw new ProtocolException("unexpected " + OobCodec.kindName(frame.kind()) + " from the server at step "
             + steps.current());
       }
@@ -134,7 +133,7 @@ public final class ClientBootstrap {
             + "(is the server started without a secret?); refusing to continue unauthenticated");
         return;
       }
-      WorkerAddresses.check(info.workerAddress(), engine.ucx().workerAddress(), "SERVER_INFO");
+      WorkerAddresses.check(info.workerAddress(), site.transport().ucx().workerAddress(), "SERVER_INFO");
       steps.done(Step.SERVER_INFO);
       server.serverIds(info.serverId(), info.serviceProcessId());
       if (info.rank() != null) {
@@ -144,7 +143,7 @@ public final class ClientBootstrap {
       context.clientId(info.clientId());
       server.advance(BootstrapPhase.OOB_CONNECT_DONE, null);
       steps.start(Step.CLIENT_ADDRESS);
-      socket.write(OobCodec.clientAddress(engine.ucx().workerAddress()));
+      socket.write(OobCodec.clientAddress(site.transport().ucx().workerAddress()));
       steps.done(Step.CLIENT_ADDRESS);
       connectUcx(info.workerAddress()).onFailure(e -> refuse(OobCodec.ERR_PROTOCOL, "cannot create a UCX endpoint to "
           + "the server's worker address: " + e.getMessage()));
@@ -159,7 +158,7 @@ public final class ClientBootstrap {
     void onEnded(String reason) {
       result.tryFail(new BootstrapException("bootstrap with " + options.getHost() + ":" + options.getPort()
           + " failed: " + reason));
-      engine.peerLost(server);
+      site.events().lost(server);
     }
   }
 }

@@ -7,7 +7,6 @@ import io.offload.context.BootstrapPhase;
 import io.offload.context.impl.PeerImpl;
 import io.offload.context.impl.PeerLink;
 import io.offload.engine.EngineOptions;
-import io.offload.engine.impl.EngineImpl;
 import io.offload.notify.EventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -24,13 +23,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread safety: runs on the engine's event loop only.
  */
-abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
+abstract class PeerConnection implements PeerLink {
 
   static final Logger LOG = LoggerFactory.getLogger("io.offload.bootstrap");
+  private static final Logger STEPS = LoggerFactory.getLogger("io.offload.bootstrap.steps");
   /** Lines a remote peer can cause (refusals, its ERROR frames): at most 20 a minute, the rest counted. */
   static final RateLimitedLog PEER_WARNINGS = new RateLimitedLog(LOG, 20, java.time.Duration.ofMinutes(1));
 
-  final EngineImpl engine;
+  final BootstrapSite site;
   final EngineOptions engineOptions;
   final ContextInternal loop;
   final PeerImpl peer;
@@ -44,12 +44,14 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
   private boolean ended;
   private long lastHeard = System.nanoTime();
   private long handshakeTimer = -1;
+  /** How long UCX took to create our endpoint (progress thread), for the steps log. */
+  private volatile long endpointNanos;
   private long heartbeatTimer = -1;
 
-  PeerConnection(EngineImpl engine, PeerImpl peer, NetSocket socket, long handshakeTimeoutMs) {
-    this.engine = engine;
-    this.engineOptions = engine.options();
-    this.loop = engine.loop();
+  PeerConnection(BootstrapSite site, PeerImpl peer, NetSocket socket, long handshakeTimeoutMs) {
+    this.site = site;
+    this.engineOptions = site.limits();
+    this.loop = site.eventLoop();
     this.peer = peer;
     this.socket = socket;
     peer.link(this);
@@ -134,7 +136,7 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
     ended = true;
     cancelTimers();
     peer.advance(BootstrapPhase.DISCONNECTED, reason);
-    Future<Void> closed = engine.notifications().closeChannel(peer.channel(), "peer " + peer.id() + " of "
+    Future<Void> closed = site.transport().notifications().closeChannel(peer.channel(), "peer " + peer.id() + " of "
         + peer.context().id() + " disconnected: " + reason, peerGone);
     Promise<Void> done = loop.promise();
     closed.onComplete(v -> {
@@ -174,12 +176,14 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
   Future<Void> connectUcx(byte[] address) {
     steps.start(Step.ENDPOINT);
     String name = peer.context().id() + "-peer-" + peer.id();
-    probe = ProbeNonce.issue(engine);
+    probe = site.probes().issue();
     Buffer probePayload = Buffer.buffer(probe);
-    return engine.ucx().call(() -> {
-      var ep = engine.ucx().connect(address, name);
+    return site.transport().ucx().call(() -> {
+      long t0 = System.nanoTime();
+      var ep = site.transport().ucx().connect(address, name);
+      endpointNanos = System.nanoTime() - t0;
       peer.channel().endpoint(ep);
-      engine.notifications().send(peer.channel(), EventTypes.BOOTSTRAP_PROBE, probePayload)
+      site.transport().notifications().send(peer.channel(), EventTypes.BOOTSTRAP_PROBE, probePayload)
           .onFailure(e -> loop.runOnContext(v -> failed("UCX probe failed: " + e.getMessage())));
       return ep;
     }).map(ep -> {
@@ -206,11 +210,15 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
    */
   @Override
   public void onProbe(Buffer payload) {
+    loop.runOnContext(v -> probed(payload));
+  }
+
+  private void probed(Buffer payload) {
     if (ended || steps.isDone(Step.PROBE_IN)) {
       return;
     }
     byte[] p = payload.getBytes();
-    if (ProbeNonce.isOwn(engine, p)) {
+    if (site.probes().isOwn(p)) {
       refuse(OobCodec.ERR_PROTOCOL, "the UCX probe on this connection came from this process itself: the peer gave "
           + "this process's own worker address (a peer must own the address it sends; nothing bootstraps with itself)");
       return;
@@ -252,10 +260,14 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
     if (readyReceived && steps.isDone(Step.PROBE_IN) && steps.isDone(Step.ENDPOINT)
         && peer.advance(BootstrapPhase.BOOTSTRAP_DONE, null)) {
       if (handshakeTimer >= 0) {
-        engine.vertx().cancelTimer(handshakeTimer);
+        site.vertx().cancelTimer(handshakeTimer);
         handshakeTimer = -1;
       }
       startHeartbeats();
+      if (STEPS.isDebugEnabled()) {
+        STEPS.debug("{} bootstrap steps (µs after the socket): {}; creating the UCX endpoint took {} µs", peer,
+            steps.timeline(), endpointNanos / 1000);
+      }
       onBootstrapDone();
     }
   }
@@ -278,11 +290,11 @@ abstract class PeerConnection implements PeerLink, EngineImpl.ProbeListener {
 
   private void cancelTimers() {
     if (handshakeTimer >= 0) {
-      engine.vertx().cancelTimer(handshakeTimer);
+      site.vertx().cancelTimer(handshakeTimer);
       handshakeTimer = -1;
     }
     if (heartbeatTimer >= 0) {
-      engine.vertx().cancelTimer(heartbeatTimer);
+      site.vertx().cancelTimer(heartbeatTimer);
       heartbeatTimer = -1;
     }
   }

@@ -1,16 +1,11 @@
 package io.offload.bootstrap.impl;
 
-import io.offload.engine.impl.EngineImpl;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * The payload of a UCX bootstrap probe, which proves that the peer on the socket owns the worker
@@ -26,37 +21,34 @@ import java.util.WeakHashMap;
  *
  * <p>Thread safety: safe from any thread.
  */
-final class ProbeNonce {
+public final class ProbeNonce {
 
   static final int LENGTH = 32;
   private static final int RANDOM_PART = 16;
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** One key per engine, forgotten with the engine. */
-  private static final Map<EngineImpl, byte[]> KEYS = Collections.synchronizedMap(new WeakHashMap<>());
+  /** This engine's key: probes tagged with it are this engine's own. */
+  private final byte[] key = new byte[32];
 
-  private ProbeNonce() {
+  /** A fresh key: one per engine. */
+  public ProbeNonce() {
+    RANDOM.nextBytes(key);
   }
 
-  /** A fresh probe payload of {@code engine}. */
-  static byte[] issue(EngineImpl engine) {
+  /** A fresh probe payload of this engine. */
+  byte[] issue() {
     byte[] p = new byte[LENGTH];
     RANDOM.nextBytes(p);
-    System.arraycopy(tag(engine, p), 0, p, RANDOM_PART, LENGTH - RANDOM_PART);
+    System.arraycopy(tag(p), 0, p, RANDOM_PART, LENGTH - RANDOM_PART);
     return p;
   }
 
-  /** Whether {@code payload} is a probe that {@code engine} itself issued. */
-  static boolean isOwn(EngineImpl engine, byte[] payload) {
+  /** Whether {@code payload} is a probe that this engine itself issued. */
+  boolean isOwn(byte[] payload) {
     return payload.length == LENGTH && MessageDigest.isEqual(Arrays.copyOfRange(payload, RANDOM_PART, LENGTH),
-        Arrays.copyOf(tag(engine, payload), LENGTH - RANDOM_PART));
+        Arrays.copyOf(tag(payload), LENGTH - RANDOM_PART));
   }
 
-  private static byte[] tag(EngineImpl engine, byte[] payload) {
-    byte[] key = KEYS.computeIfAbsent(engine, e -> {
-      byte[] k = new byte[32];
-      RANDOM.nextBytes(k);
-      return k;
-    });
+  private byte[] tag(byte[] payload) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));

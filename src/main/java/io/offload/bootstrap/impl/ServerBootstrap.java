@@ -4,7 +4,6 @@ import io.offload.bootstrap.BootstrapException;
 import io.offload.bootstrap.ProtocolException;
 
 import io.offload.bootstrap.impl.BootstrapSteps.Step;
-import io.offload.cache.impl.CacheService;
 import io.offload.context.BootstrapPhase;
 import io.offload.topology.RankInfo;
 import io.offload.context.Role;
@@ -12,7 +11,6 @@ import io.offload.context.Scope;
 import io.offload.context.ServerOptions;
 import io.offload.context.impl.ContextImpl;
 import io.offload.context.impl.PeerImpl;
-import io.offload.engine.impl.EngineImpl;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -61,7 +59,7 @@ public final class ServerBootstrap {
   /** Matches the lost peers a context keeps listed ({@code ContextImpl.LOST_PEERS_KEPT}). */
   static final int LOST_CLAIMS_KEPT = 1024;
 
-  private final EngineImpl engine;
+  private final BootstrapSite site;
   private final ServerOptions options;
   private final ContextImpl context;
   private final int serverId;
@@ -78,19 +76,19 @@ public final class ServerBootstrap {
   private int nextClientId;
   private int live;
 
-  private ServerBootstrap(EngineImpl engine, ServerOptions options, ContextImpl context, int serverId) {
-    this.engine = engine;
+  private ServerBootstrap(BootstrapSite site, ServerOptions options, ContextImpl context, int serverId) {
+    this.site = site;
     this.options = new ServerOptions(options);
     this.context = context;
     this.serverId = serverId;
   }
 
   /** Starts listening; the future completes on the engine's loop once the port is bound. */
-  public static Future<ContextImpl> start(EngineImpl engine, ServerOptions options) {
-    int serverId = engine.nextContextNumber();
-    ContextImpl context = engine.register(new ContextImpl(engine, "server-" + serverId, Role.SERVER, options.getScope()));
-    ServerBootstrap b = new ServerBootstrap(engine, options, context, serverId);
-    return engine.onLoop(b::listen).recover(e -> {
+  public static Future<ContextImpl> start(BootstrapSite site, ServerOptions options) {
+    int serverId = site.contexts().nextNumber();
+    ContextImpl context = site.contexts().open("server-" + serverId, Role.SERVER, options.getScope());
+    ServerBootstrap b = new ServerBootstrap(site, options, context, serverId);
+    return site.onEventLoop(b::listen).recover(e -> {
       context.close();
       String why = e.getMessage() != null && e.getMessage().contains("Address already in use")
           ? "port " + options.getPort() + " on " + options.getHost() + " is already in use" : String.valueOf(e.getMessage());
@@ -100,7 +98,7 @@ public final class ServerBootstrap {
   }
 
   private Future<ContextImpl> listen() {
-    server = engine.vertx().createNetServer(new NetServerOptions()
+    server = site.vertx().createNetServer(new NetServerOptions()
         .setHost(options.getHost()).setPort(options.getPort()).setTcpNoDelay(true).setReuseAddress(true));
     server.connectHandler(this::accept);
     context.onClose(() -> server.close());
@@ -142,7 +140,7 @@ public final class ServerBootstrap {
     private boolean wireChecked;
 
     ServerSide(PeerImpl peer, NetSocket socket) {
-      super(ServerBootstrap.this.engine, peer, socket, options.getHandshakeTimeout().toMillis());
+      super(ServerBootstrap.this.site, peer, socket, options.getHandshakeTimeout().toMillis());
       steps.start(Step.HELLO);
     }
 
@@ -152,7 +150,7 @@ public final class ServerBootstrap {
         case OobCodec.HELLO -> onHello(OobCodec.decodeHello(frame.body()));
         case OobCodec.RESPONSE -> onResponse(OobCodec.decodeBytes(frame.body(), "RESPONSE", Auth.MAC_LENGTH));
         case OobCodec.CLIENT_ADDRESS -> onClientAddress(
-            OobCodec.decodeClientAddress(frame.body(), engine.options().getMaxAddressLength()));
+            OobCodec.decodeClientAddress(frame.body(), site.limits().getMaxAddressLength()));
         default -> throw new ProtocolException("unexpected " + OobCodec.kindName(frame.kind()) + " from a client at step "
             + steps.current());
       }
@@ -227,7 +225,7 @@ public final class ServerBootstrap {
             + "connection is gone");
         return;
       }
-      String refused = engine.cache() instanceof CacheService c ? c.refusal(options.getScope(), rank) : null;
+      String refused = site.admission().refusal(options.getScope(), rank);
       if (refused != null) { // group too large, or conflicting with its size here (issue 16: 1, 8)
         refuse(OobCodec.ERR_PROTOCOL, refused);
         return;
@@ -250,7 +248,7 @@ public final class ServerBootstrap {
     private void sendServerInfo() {
       steps.start(Step.SERVER_INFO);
       socket.write(OobCodec.serverInfo(serverId, options.getServiceProcessId(), peer.id(), peer.channel().id(),
-          options.getRankInfo(), engine.ucx().workerAddress()));
+          options.getRankInfo(), site.transport().ucx().workerAddress()));
       steps.done(Step.SERVER_INFO);
       steps.start(Step.CLIENT_ADDRESS);
       peer.advance(BootstrapPhase.OOB_CONNECT_DONE, null);
@@ -260,7 +258,7 @@ public final class ServerBootstrap {
       if (!steps.isDone(Step.SERVER_INFO) || steps.isDone(Step.CLIENT_ADDRESS)) {
         throw new ProtocolException("unexpected CLIENT_ADDRESS at step " + steps.current());
       }
-      WorkerAddresses.check(address, engine.ucx().workerAddress(), "CLIENT_ADDRESS");
+      WorkerAddresses.check(address, site.transport().ucx().workerAddress(), "CLIENT_ADDRESS");
       steps.done(Step.CLIENT_ADDRESS);
       connectUcx(address).onFailure(e -> refuse(OobCodec.ERR_PROTOCOL, "cannot create a UCX endpoint to the client's "
           + "worker address: " + e.getMessage()));
@@ -279,7 +277,7 @@ public final class ServerBootstrap {
       if (claims.remove(claim, peer)) {
         lostClaims.put(claim, peer);
       }
-      engine.peerLost(peer);
+      site.events().lost(peer);
     }
   }
 }

@@ -7,9 +7,11 @@ import io.offload.cache.RemoteRegion;
 import io.offload.topology.RankInfo;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
-import io.offload.engine.impl.EngineImpl;
+import io.offload.context.impl.OnCaller;
+import io.offload.context.impl.Transport;
+import io.offload.engine.EngineOptions;
+import io.vertx.core.Vertx;
 import io.offload.memory.PeerRegion;
-import io.offload.memory.impl.MemoryService;
 import io.offload.notify.EventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,27 +41,33 @@ public final class CacheService extends CacheLookups {
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheService.class);
 
-  private final EngineImpl engine;
+  private final String engineId;
+  private final Vertx vertx;
+  private final Transport transport;
   private final Links links;
   private final OneSided oneSided;
   private final Revocations revocations;
   private final Exchange exchange;
   private final Fetches fetches;
   private final Outbox outbox;
-  private final MemoryService memory;
+  private final RankRegions rankRegions;
 
-  public CacheService(EngineImpl engine, MemoryService memory) {
-    super(engine.options().getMaxGroupSize());
-    this.engine = engine;
-    this.memory = memory;
-    this.links = new Links(engine, this::onLoop);
-    this.oneSided = new OneSided(engine.ucx(), this::onLoop);
-    tables.persistent(engine.options().isPersistentGroups());
-    this.revocations = new Revocations(tables, links, engine.options().getWorldGroupId());
+  /** The cache of engine {@code engineId}, within the limits of its {@code options}. */
+  public CacheService(String engineId, Vertx vertx, Transport transport, EngineOptions options,
+                      RankRegions rankRegions) {
+    super(options.getMaxGroupSize());
+    this.rankRegions = rankRegions;
+    this.engineId = engineId;
+    this.vertx = vertx;
+    this.transport = transport;
+    this.links = new Links(engineId, options.getRankInfo(), vertx, transport.notifications(), this::onLoop);
+    this.oneSided = new OneSided(transport.ucx(), this::onLoop);
+    tables.persistent(options.isPersistentGroups());
+    this.revocations = new Revocations(tables, links, options.getWorldGroupId());
     this.fetches = new Fetches(links, tables);
     this.outbox = new Outbox(links, tables, handles, oneSided);
     this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches, outbox);
-    new Inbox(links, exchange, revocations, fetches).register(engine);
+    new Inbox(links, exchange, revocations, fetches).register(transport.notifications());
   }
 
   @Override
@@ -78,7 +86,7 @@ public final class CacheService extends CacheLookups {
   public void serveAs(int id) {
     onLoop(() -> {
       if (links.localSp >= 0 && links.localSp != id) {
-        LOG.warn("engine {} serves as service process {} and now {}", engine.id(), links.localSp, id);
+        LOG.warn("engine {} serves as service process {} and now {}", engineId, links.localSp, id);
       }
       links.localSp = id;
     });
@@ -120,7 +128,7 @@ public final class CacheService extends CacheLookups {
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);
     }
-    Promise<Void> applied = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
+    Promise<Void> applied = ((ContextInternal) vertx.getOrCreateContext()).promise();
     onLoop(() -> {
       PeerImpl server = links.server;
       if (server == null) {
@@ -234,14 +242,14 @@ public final class CacheService extends CacheLookups {
 
   @Override
   public Optional<PeerRegion> findRankRegion(int groupId, int rank, int regionId) {
-    return memory.rankRegion(groupId, rank, regionId);
+    return rankRegions.find(groupId, rank, regionId);
   }
 
   /** Releases remote keys and the registered region; before the endpoints and the worker close. */
   public Future<Void> close() {
-    String why = "engine " + engine.id() + " closed";
+    String why = "engine " + engineId + " closed";
     tables.failPending(why);
-    Promise<Void> done = engine.loop().promise();
+    Promise<Void> done = ((ContextInternal) vertx.getOrCreateContext()).promise();
     onLoop(() -> {
       revocations.failAll(why);
       fetches.failAll(why);
@@ -258,12 +266,12 @@ public final class CacheService extends CacheLookups {
    * there (sends) reuse that one context instead of creating one per call (shared/README §1).
    */
   private void onLoop(Runnable task) {
-    ContextInternal ctx = engine.ucx().context();
-    engine.ucx().execute(() -> ctx.dispatch(task));
+    ContextInternal ctx = transport.ucx().context();
+    transport.ucx().execute(() -> ctx.dispatch(task));
   }
 
   private <T> Future<T> onProgress(Callable<T> task) {
-    Promise<T> p = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
+    Promise<T> p = ((ContextInternal) vertx.getOrCreateContext()).promise();
     onLoop(() -> {
       try {
         p.complete(task.call());
@@ -275,8 +283,6 @@ public final class CacheService extends CacheLookups {
   }
 
   private <T> Future<T> onCaller(Future<T> f) {
-    Promise<T> p = ((ContextInternal) engine.vertx().getOrCreateContext()).promise();
-    f.onComplete(p);
-    return p.future();
+    return OnCaller.complete(vertx, f);
   }
 }

@@ -54,7 +54,7 @@ final class Exchange {
   }
 
   private String id() {
-    return links.engine.id();
+    return links.engineId;
   }
 
   // ---------------------------------------------------------------- links up and down
@@ -66,12 +66,12 @@ final class Exchange {
       localRankReady(p);
     } else if (scope == Scope.HOST_SERVICE && role == Role.CLIENT) {
       links.server = p;
-      RankInfo me = links.engine.options().getRankInfo();
+      RankInfo me = links.configuredRank;
       if (me != null) {
         links.selfHost = me.hostId();
         links.myRanks.putIfAbsent(me.groupId(), me.rank());
       }
-      handles.put(new Handle(p.serviceProcessId(), p.context(), p, null, oneSided));
+      handles.put(new HandleImpl(p.serviceProcessId(), p.context(), p, null, oneSided));
     } else if (scope == Scope.INTER_SERVICE) {
       int remote = remoteServiceProcess(p);
       if (remote < 0) {
@@ -82,7 +82,7 @@ final class Exchange {
         links.localSp = p.serviceProcessId();
       }
       links.mesh.add(p);
-      handles.put(new Handle(remote, p.context(), p, null, oneSided));
+      handles.put(new HandleImpl(remote, p.context(), p, null, oneSided));
       for (int g : tables.groups()) {
         outbox.sendOwnEntries(p, g);
       }

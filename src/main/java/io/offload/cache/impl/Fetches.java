@@ -73,7 +73,7 @@ final class Fetches {
     Set<PeerImpl> waiting = askers.get(k);
     if (waiting == null) {
       if (pending() >= MAX_PENDING) {
-        LOG.warn("{}: {} cache entries already being fetched; a request of {} dropped", links.engine.id(),
+        LOG.warn("{}: {} cache entries already being fetched; a request of {} dropped", links.engineId,
             MAX_PENDING, from);
         return;
       }

@@ -19,33 +19,33 @@ public final class Handles {
   /** Ids below this are also in an array (one load per lookup); an id from the network costs at most this. */
   static final int DENSE = 1024;
 
-  private volatile IntMap<Handle> handles = IntMap.empty();
-  private volatile Handle[] dense = new Handle[0];
+  private volatile IntMap<HandleImpl> handles = IntMap.empty();
+  private volatile HandleImpl[] dense = new HandleImpl[0];
   private volatile IntMap<RemoteRegion> regions = IntMap.empty();
 
   /** Sets the handle of a service process (keeping a region already published). */
-  public synchronized void put(Handle handle) {
+  public synchronized void put(HandleImpl handle) {
     RemoteRegion r = regions.get(handle.serviceProcessId());
     set(handle.serviceProcessId(), r == null ? handle : handle.withRegion(r));
   }
 
-  private void set(int id, Handle h) {
+  private void set(int id, HandleImpl h) {
     handles = h == null ? handles.without(id) : handles.with(id, h);
     if (id >= 0 && id < DENSE) {
-      Handle[] copy = java.util.Arrays.copyOf(dense, Math.max(dense.length, id + 1));
+      HandleImpl[] copy = java.util.Arrays.copyOf(dense, Math.max(dense.length, id + 1));
       copy[id] = h;
       dense = copy;
     }
   }
 
-  private Handle get(int id) {
-    Handle[] d = dense;
+  private HandleImpl get(int id) {
+    HandleImpl[] d = dense;
     return id >= 0 && id < d.length ? d[id] : id >= DENSE ? handles.get(id) : null;
   }
 
   /** Forgets the handle of a service process, if it is still {@code peer}'s link. */
   public synchronized void remove(int serviceProcessId, Object peer) {
-    Handle h = handles.get(serviceProcessId);
+    HandleImpl h = handles.get(serviceProcessId);
     if (h != null && h.peer() == peer) {
       set(serviceProcessId, null);
     }
@@ -55,14 +55,14 @@ public final class Handles {
   public synchronized void putRegion(RemoteRegion region) {
     int id = region.serviceProcessId();
     regions = regions.with(id, region);
-    Handle h = handles.get(id);
+    HandleImpl h = handles.get(id);
     if (h != null) {
       set(id, h.withRegion(region));
     }
   }
 
-  public Handle handle(int serviceProcessId) {
-    Handle h = get(serviceProcessId);
+  public HandleImpl handle(int serviceProcessId) {
+    HandleImpl h = get(serviceProcessId);
     if (h == null) {
       throw new CacheMissException("no handle for service process " + serviceProcessId
           + " (this process is not linked to it, or not yet)");

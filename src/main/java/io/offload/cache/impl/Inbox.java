@@ -3,8 +3,7 @@ package io.offload.cache.impl;
 import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
-import io.offload.engine.impl.EngineImpl;
-import io.offload.notify.impl.Channel;
+import io.offload.notify.impl.NotificationService;
 import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
 import io.vertx.core.buffer.Buffer;
@@ -37,8 +36,7 @@ final class Inbox {
     this.fetches = fetches;
   }
 
-  void register(EngineImpl engine) {
-    var n = engine.notifications();
+  void register(NotificationService<PeerImpl> n) {
     n.onInternal(EventTypes.CACHE_ENTRIES, safely("entries", exchange::onEntries));
     n.onInternal(EventTypes.CACHE_GROUP, safely("group", exchange::onGroup));
     n.onInternal(EventTypes.CACHE_REVOKE, safely("revoke", this::onRevoke));
@@ -53,11 +51,8 @@ final class Inbox {
     return p.context().scope() == Scope.HOST_SERVICE && p.context().role() == Role.SERVER;
   }
 
-  private static BiConsumer<Channel, Notification> safely(String what, BiConsumer<PeerImpl, Buffer> handler) {
-    return (ch, n) -> {
-      if (!(ch.owner() instanceof PeerImpl peer)) {
-        return;
-      }
+  private static BiConsumer<PeerImpl, Notification> safely(String what, BiConsumer<PeerImpl, Buffer> handler) {
+    return (peer, n) -> {
       try {
         handler.accept(peer, n.payload());
       } catch (RuntimeException e) {
@@ -75,7 +70,7 @@ final class Inbox {
         if (fromLocalRank(from) && r.rank() >= 0 && links.members.peer(r.groupId(), r.rank()) == from) {
           revocations.onVote(r);
         } else {
-          LOG.warn("{}: dropped a revocation vote for group {} rank {} from {} (not that member)", links.engine.id(),
+          LOG.warn("{}: dropped a revocation vote for group {} rank {} from {} (not that member)", links.engineId,
               r.groupId(), r.rank(), from);
         }
       }

@@ -1,7 +1,9 @@
 package io.offload.cache.impl;
 
 import io.offload.context.impl.PeerImpl;
-import io.offload.engine.impl.EngineImpl;
+import io.offload.notify.impl.NotificationService;
+import io.offload.topology.RankInfo;
+import io.vertx.core.Vertx;
 import io.offload.notify.EventTypes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -31,7 +33,11 @@ final class Links implements Revocations.Wire {
   private static final Logger LOG = LoggerFactory.getLogger(Links.class);
   static final int MAX_BATCH = 4096;
 
-  final EngineImpl engine;
+  final String engineId;
+  /** The rank the engine was configured with ({@code EngineOptions.rankInfo}), or null. */
+  final RankInfo configuredRank;
+  private final Vertx vertx;
+  private final NotificationService<PeerImpl> notifications;
   volatile int localSp = -1;
   volatile int selfHost = -1;
   final Set<PeerImpl> mesh = new LinkedHashSet<>();
@@ -48,8 +54,12 @@ final class Links implements Revocations.Wire {
   private final Map<Integer, Batch> batches = new LinkedHashMap<>();
   private boolean flushScheduled;
 
-  Links(EngineImpl engine, Consumer<Runnable> later) {
-    this.engine = engine;
+  Links(String engineId, RankInfo configuredRank, Vertx vertx, NotificationService<PeerImpl> notifications,
+        Consumer<Runnable> later) {
+    this.engineId = engineId;
+    this.configuredRank = configuredRank;
+    this.vertx = vertx;
+    this.notifications = notifications;
     this.later = later;
   }
 
@@ -117,7 +127,7 @@ final class Links implements Revocations.Wire {
   }
 
   String revokedAddress() {
-    return "offload." + engine.id() + ".cache.revoked";
+    return "offload." + engineId + ".cache.revoked";
   }
 
   void send(PeerImpl p, int type, Buffer payload) {
@@ -126,8 +136,8 @@ final class Links implements Revocations.Wire {
   }
 
   private void deliver(PeerImpl p, int type, Buffer payload) {
-    engine.notifications().send(p.channel(), type, payload)
-        .onFailure(e -> LOG.debug("{}: cache message {} to {} failed: {}", engine.id(), type, p, e.getMessage()));
+    notifications.send(p.channel(), type, payload)
+        .onFailure(e -> LOG.debug("{}: cache message {} to {} failed: {}", engineId, type, p, e.getMessage()));
   }
 
   void toMesh(int type, Buffer payload) {
@@ -158,7 +168,7 @@ final class Links implements Revocations.Wire {
   public void revoked(int groupId, long seq) {
     members.forget(groupId);
     myRanks.remove(groupId);
-    engine.vertx().eventBus().publish(revokedAddress(), new JsonObject().put("groupId", groupId).put("seq", seq),
+    vertx.eventBus().publish(revokedAddress(), new JsonObject().put("groupId", groupId).put("seq", seq),
         new DeliveryOptions().setLocalOnly(true));
   }
 }

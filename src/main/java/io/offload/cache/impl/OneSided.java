@@ -95,7 +95,7 @@ final class OneSided implements RemoteAccess {
       try {
         PeerImpl peer = (PeerImpl) h.peer();
         UcpEndpoint ep = peer.endpoint();
-        Rma.start(ucx, ep, remoteKey(peer, region, ep), UcxUtils.getAddress(local) + local.position(), length,
+        Rma.start(ucx, ep, remoteKey(peer, region, ep), UcxUtils.getAddress(local), length, // getAddress: at the position
             region.address() + offset, put, e -> {
               if (e == null) {
                 done.tryComplete();

@@ -38,7 +38,7 @@ final class Outbox {
 
   /** A group became whole: a service process sends it to its local members. */
   void completed(GroupTable t) {
-    LOG.debug("{}: group {} (sequence {}) complete, {} ranks", links.engine.id(), t.groupId, t.seq, t.size);
+    LOG.debug("{}: group {} (sequence {}) complete, {} ranks", links.engineId, t.groupId, t.seq, t.size);
     int sp = links.localSp;
     if (sp < 0) {
       return;

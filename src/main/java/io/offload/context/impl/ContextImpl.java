@@ -6,12 +6,12 @@ import io.offload.context.Peer;
 import io.offload.context.PhaseChange;
 import io.offload.context.Role;
 import io.offload.context.Scope;
-import io.offload.engine.impl.EngineImpl;
-import io.offload.memory.ExposedRegion;
-import io.offload.memory.PeerRegion;
 import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
+import io.offload.memory.ExposedRegion;
+import io.offload.memory.PeerRegion;
 import io.offload.notify.NotificationConsumer;
+import io.offload.notify.PayloadAllocator;
 import io.offload.notify.impl.Routes;
 import io.vertx.core.Handler;
 import io.offload.notify.NotificationException;
@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  */
 public final class ContextImpl implements ExecutionContext {
 
-  private final EngineImpl engine;
+  private final ContextSite site;
   private final String id;
   private final Role role;
   private final Scope scope;
@@ -53,17 +53,17 @@ public final class ContextImpl implements ExecutionContext {
   private volatile Supplier<Future<Void>> onClose = Future::succeededFuture;
   private final Routes routes;
 
-  public ContextImpl(EngineImpl engine, String id, Role role, Scope scope) {
-    this.engine = engine;
+  public ContextImpl(ContextSite site, String id, Role role, Scope scope) {
+    this.site = site;
     this.id = id;
     this.role = role;
     this.scope = scope;
-    this.routes = engine.notifications().routes(this, id);
+    this.routes = site.transport().notifications().routes(this, id);
   }
 
   /** Adds a peer with its own UCX channel. */
   public PeerImpl addPeer(int peerId) {
-    PeerImpl peer = new PeerImpl(this, peerId, engine.notifications().newChannel(routes, peerId));
+    PeerImpl peer = new PeerImpl(this, peerId, site.transport().notifications().newChannel(routes, peerId));
     peers.put(peerId, peer);
     return peer;
   }
@@ -92,8 +92,9 @@ public final class ContextImpl implements ExecutionContext {
     }
   }
 
-  public EngineImpl engine() {
-    return engine;
+  /** Where this context lives. */
+  public ContextSite site() {
+    return site;
   }
 
   @Override
@@ -196,7 +197,7 @@ public final class ContextImpl implements ExecutionContext {
     PeerImpl p = peerForSend(peerId);
     String refusal = refusal(p);
     return refusal != null ? Future.failedFuture(new NotificationException(refusal))
-        : engine.notifications().send(p.channel(), type, payload);
+        : site.transport().notifications().send(p.channel(), type, payload);
   }
 
   @Override
@@ -211,14 +212,14 @@ public final class ContextImpl implements ExecutionContext {
     PeerImpl p = peerForSend(peerId);
     String refusal = refusal(p);
     return refusal != null ? Future.failedFuture(new NotificationException(refusal))
-        : engine.notifications().sendDirect(p.channel(), type, payload);
+        : site.transport().notifications().sendDirect(p.channel(), type, payload);
   }
 
   private Future<Void> notifySelf(int peerId, int type, Buffer payload) {
     if (peerId != 0) {
       throw new IllegalArgumentException("the self context has one peer, 0; got " + peerId);
     }
-    engine.notifications().deliverSelf(routes, type, engine.selfRank(), selfEventIds.getAndIncrement(), payload);
+    site.transport().notifications().deliverSelf(routes, type, site.selfRank(), selfEventIds.getAndIncrement(), payload);
     return Future.succeededFuture();
   }
 
@@ -247,36 +248,27 @@ public final class ContextImpl implements ExecutionContext {
   public NotificationConsumer consumer(int type, Handler<Notification> handler) {
     checkOpen();
     EventTypes.checkUserType(type);
-    return engine.notifications().consumer(routes, type, handler);
+    return site.transport().notifications().consumer(routes, type, handler);
+  }
+
+  @Override
+  public NotificationConsumer consumer(int type, PayloadAllocator allocator, Handler<Notification> handler) {
+    checkOpen();
+    return site.transport().notifications().consumer(routes, EventTypes.checkUserType(type), allocator, handler);
   }
 
   @Override
   public Future<ExposedRegion> expose(int peerId, ByteBuffer memory) {
-    checkOpen();
-    if (memory == null || !memory.isDirect() || !memory.hasRemaining()) {
-      throw new IllegalArgumentException("a region is exposed from a direct ByteBuffer with at least one byte"
-          + " between position and limit, got " + memory);
-    }
-    PeerImpl p = peerForExposure(peerId);
-    String refusal = refusal(p);
-    return refusal != null ? Future.failedFuture(new IllegalStateException(refusal))
-        : engine.memory().expose(p, memory);
+    return site.memory().expose(peerForExposure(peerId), memory);
   }
 
   @Override
   public Future<ExposedRegion> expose(int peerId, long address, long length) {
-    checkOpen();
-    if (address == 0 || length < 1 || address + length < address) {
-      throw new IllegalArgumentException("a region needs a non-null address and at least one byte, got 0x"
-          + Long.toHexString(address) + " + " + length);
-    }
-    PeerImpl p = peerForExposure(peerId);
-    String refusal = refusal(p);
-    return refusal != null ? Future.failedFuture(new IllegalStateException(refusal))
-        : engine.memory().expose(p, address, length);
+    return site.memory().expose(peerForExposure(peerId), address, length);
   }
 
   private PeerImpl peerForExposure(int peerId) {
+    checkOpen();
     if (role == Role.SELF) {
       throw new IllegalArgumentException("the self context exposes no memory: expose it to a peer of a client or "
           + "server context");
@@ -287,15 +279,13 @@ public final class ContextImpl implements ExecutionContext {
   @Override
   public Optional<PeerRegion> peerRegion(int peerId, int regionId) {
     checkOpen();
-    PeerImpl p = peers.get(peerId);
-    return p == null ? Optional.empty() : engine.memory().peerRegion(p, regionId);
+    return site.memory().peerRegion(peers.get(peerId), regionId);
   }
 
   @Override
   public List<PeerRegion> peerRegions(int peerId) {
     checkOpen();
-    PeerImpl p = peers.get(peerId);
-    return p == null ? new ArrayList<>() : engine.memory().peerRegions(p);
+    return site.memory().peerRegions(peers.get(peerId));
   }
 
   @Override
@@ -316,20 +306,16 @@ public final class ContextImpl implements ExecutionContext {
     Future.join(ends)
         .transform(v -> onClose.get())
         .onComplete(v -> {
-          engine.forget(this);
-          engine.notifications().closeRoutes(routes);
-          engine.publishPhase(new PhaseChange(engine.id(), id, role, -1, null, BootstrapPhase.BOOTSTRAP_DONE,
-              BootstrapPhase.DISCONNECTED, "closed"));
+          site.transport().notifications().closeRoutes(routes);
+          site.events().contextClosed(this, new PhaseChange(site.engineId(), id, role, -1, null,
+              BootstrapPhase.BOOTSTRAP_DONE, BootstrapPhase.DISCONNECTED, "closed"));
           closed.tryComplete();
         });
     return onCaller(closed.future());
   }
 
   private Future<Void> onCaller(Future<Void> f) {
-    io.vertx.core.internal.ContextInternal caller = (io.vertx.core.internal.ContextInternal) engine.vertx().getOrCreateContext();
-    Promise<Void> p = caller.promise();
-    f.onComplete(p);
-    return p.future();
+    return OnCaller.complete(site.vertx(), f);
   }
 
   @Override
@@ -340,7 +326,7 @@ public final class ContextImpl implements ExecutionContext {
   /** Throws the finalized-context error. */
   public void checkOpen() {
     if (closing) {
-      throw new IllegalStateException("execution context " + id + " of engine " + engine.id()
+      throw new IllegalStateException("execution context " + id + " of engine " + site.engineId()
           + " is finalized; create a new one");
     }
   }

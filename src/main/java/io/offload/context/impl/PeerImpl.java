@@ -17,7 +17,7 @@ public final class PeerImpl implements Peer {
 
   private final ContextImpl context;
   private final int id;
-  private final Channel channel;
+  private final Channel<PeerImpl> channel;
   private final long createdNanos = System.nanoTime();
   private volatile RankInfo rankInfo;
   private volatile BootstrapPhase phase = BootstrapPhase.BOOTSTRAP_NOT_INITIATED;
@@ -29,7 +29,7 @@ public final class PeerImpl implements Peer {
   private volatile PeerLink link;
 
   /** @param channel its notification channel; null for the self context's peer (delivered locally) */
-  PeerImpl(ContextImpl context, int id, Channel channel) {
+  PeerImpl(ContextImpl context, int id, Channel<PeerImpl> channel) {
     this.context = context;
     this.id = id;
     this.channel = channel;
@@ -87,10 +87,11 @@ public final class PeerImpl implements Peer {
       disconnectReason = reason;
       context.retire(this);
     }
-    context.engine().peerPhaseChanged(new PhaseChange(context.engine().id(), context.id(), context.role(), id,
-        rankInfo, from, next, reason), createdNanos);
+    PeerEvents events = context.site().events();
+    events.phaseChanged(new PhaseChange(context.site().engineId(), context.id(), context.role(), id, rankInfo, from,
+        next, reason), createdNanos);
     if (next == BootstrapPhase.BOOTSTRAP_DONE) {
-      context.engine().peerReady(this);
+      events.ready(this);
     }
     return true;
   }
@@ -128,7 +129,7 @@ public final class PeerImpl implements Peer {
     this.endpoint = endpoint;
   }
 
-  public Channel channel() {
+  public Channel<PeerImpl> channel() {
     return channel;
   }
 
@@ -142,6 +143,14 @@ public final class PeerImpl implements Peer {
 
   public void link(PeerLink link) {
     this.link = link;
+  }
+
+  /** Its UCX probe arrived (progress thread): the bootstrap running this peer checks it on its event loop. */
+  public void probeArrived(io.vertx.core.buffer.Buffer payload) {
+    PeerLink l = link;
+    if (l != null) {
+      l.onProbe(payload);
+    }
   }
 
   @Override

@@ -10,19 +10,19 @@ import java.util.Optional;
 
 /**
  * What a context needs of the memory exposed between peers ({@code memory.impl} implements it):
- * the context checks the arguments, this does the rest.
+ * the context finds the peer, this checks the rest and does the work.
  */
 public interface PeerMemory {
 
-  /** Exposes {@code memory} (direct, position to limit, checked) to {@code peer}. */
+  /** Exposes {@code memory} (direct, position to limit) to {@code peer}; see {@code ExecutionContext.expose}. */
   Future<ExposedRegion> expose(PeerImpl peer, ByteBuffer memory);
 
-  /** Exposes {@code length} bytes at {@code address} (checked) to {@code peer}. */
+  /** Exposes {@code length} bytes at {@code address} to {@code peer}. */
   Future<ExposedRegion> expose(PeerImpl peer, long address, long length);
 
-  /** Region {@code regionId} that {@code peer} exposed to this process, while exposed. */
+  /** Region {@code regionId} that {@code peer} (null: none) exposed to this process, while exposed. */
   Optional<PeerRegion> peerRegion(PeerImpl peer, int regionId);
 
-  /** Every region {@code peer} exposes to this process, by id. */
+  /** Every region {@code peer} (null: none) exposes to this process, by id. */
   List<PeerRegion> peerRegions(PeerImpl peer);
 }

@@ -14,8 +14,12 @@ import io.offload.context.Scope;
 import io.offload.context.ServerOptions;
 import io.offload.context.impl.ContextImpl;
 import io.offload.context.impl.PeerImpl;
-import io.offload.context.impl.PeerMemory;
-import io.offload.context.impl.PeerLink;
+import io.offload.context.impl.ContextSite;
+import io.offload.context.impl.OnCaller;
+import io.offload.context.impl.PeerEvents;
+import io.offload.context.impl.Transport;
+import io.offload.bootstrap.impl.BootstrapSite;
+import io.offload.bootstrap.impl.ProbeNonce;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
@@ -25,6 +29,7 @@ import io.offload.notify.EventTypes;
 import io.offload.notify.impl.LocalCodec;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
+import io.offload.notify.PayloadAllocator;
 import io.offload.notify.impl.NotificationService;
 import io.vertx.core.Handler;
 import io.offload.notify.NotifyStats;
@@ -73,10 +78,12 @@ public final class EngineImpl implements OffloadEngine {
   private final AtomicInteger contextNumbers = new AtomicInteger(1);
   private final RankInfo selfRank;
   private UcxRuntime ucx;
-  private NotificationService notifications;
+  private NotificationService<PeerImpl> notifications;
   private CacheService cache;
-  private OperationsImpl operations;
   private MemoryService memory;
+  private OperationsImpl operations;
+  private ContextSite contextSite;
+  private BootstrapSite bootstrapSite;
   private ContextImpl self;
   private final Promise<Void> closed = Promise.promise();
   private volatile EngineMetrics metrics;
@@ -142,17 +149,18 @@ public final class EngineImpl implements OffloadEngine {
 
   private void init(UcxRuntime runtime) {
     ucx = runtime;
-    notifications = new NotificationService(vertx, runtime, options.getMaxInFlight(), options.getMaxQueued(),
+    notifications = new NotificationService<>(vertx, runtime, options.getMaxInFlight(), options.getMaxQueued(),
         options.getMaxPending(), options.getMaxPendingBytes());
-    memory = new MemoryService(vertx, runtime, notifications);
-    cache = new CacheService(this, memory);
+    Transport transport = new Transport(runtime, notifications);
+    memory = new MemoryService(vertx, transport);
+    cache = new CacheService(id, vertx, transport, options, memory::rankRegion);
     metrics = new EngineMetrics(id, notifications, cache);
-    operations = new OperationsImpl(this, new OpsLink(this, notifications, cache));
-    notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (ch, n) -> {
-      if (ch.owner() instanceof PeerImpl peer && peer.link() != null) {
-        loop.runOnContext(v -> probeArrived(peer, n.payload()));
-      }
-    });
+    operations = new OperationsImpl(this, new OpsLink(transport, cache));
+    PeerEvents events = new Events();
+    contextSite = new ContextSite(id, vertx, selfRank, transport, events, memory);
+    bootstrapSite = new BootstrapSite(id, vertx, loop, options, transport, events, new Contexts(), cache::refusal,
+        new ProbeNonce());
+    notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (peer, n) -> peer.probeArrived(n.payload()));
   }
 
   /** On the UCX thread: the notification handler, and the self peer's endpoint to this very worker. */
@@ -162,23 +170,11 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   private OffloadEngine started(UcpEndpoint selfEndpoint) {
-    self = new ContextImpl(this, "self", Role.SELF, Scope.SELF);
+    self = new ContextImpl(contextSite, "self", Role.SELF, Scope.SELF);
     self.addSelfPeer(selfRank, selfEndpoint);
     self.onClose(() -> ucx.call(() -> ucx.closeEndpoint(selfEndpoint, false)).compose(f -> f));
     LOG.debug("engine {} started{}", id, ucx.callerDriven() ? " (caller-driven)" : "");
     return this;
-  }
-
-  private void probeArrived(PeerImpl peer, Buffer payload) {
-    PeerLink link = peer.link();
-    if (link instanceof ProbeListener l) {
-      l.onProbe(payload);
-    }
-  }
-
-  /** Implemented by the bootstrap's connections: the peer's UCX probe arrived (the bootstrap checks the payload). */
-  public interface ProbeListener {
-    void onProbe(Buffer payload);
   }
 
   @Override
@@ -201,13 +197,13 @@ public final class EngineImpl implements OffloadEngine {
   public Future<ExecutionContext> listen(ServerOptions options) {
     checkOpen();
     cache.serveAs(options.getServiceProcessId());
-    return onCaller(ServerBootstrap.start(this, options).map(c -> (ExecutionContext) c));
+    return onCaller(ServerBootstrap.start(bootstrapSite, options).map(c -> (ExecutionContext) c));
   }
 
   @Override
   public Future<ExecutionContext> connect(ClientOptions options) {
     checkOpen();
-    return onCaller(ClientBootstrap.connect(this, options).map(c -> (ExecutionContext) c));
+    return onCaller(ClientBootstrap.connect(bootstrapSite, options).map(c -> (ExecutionContext) c));
   }
 
   @Override
@@ -234,18 +230,24 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   @Override
+  public NotificationConsumer consumer(int type, PayloadAllocator allocator, Handler<Notification> handler) {
+    checkOpen();
+    return notifications.consumer(null, EventTypes.checkUserType(type), allocator, handler);
+  }
+
+  @Override
   public MeterRegistry meterRegistry() {
     return metrics.registry();
   }
 
   @Override
-  public GroupCache cache() {
-    return cache;
+  public Operations operations() {
+    return operations;
   }
 
   @Override
-  public Operations operations() {
-    return operations;
+  public GroupCache cache() {
+    return cache;
   }
 
   @Override
@@ -312,6 +314,17 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   @Override
+  public byte[] workerAddress() {
+    checkNotTerminated();
+    return ucx.workerAddress().clone();
+  }
+
+  /** Per-hop timestamps of the notification path (bench mode {@code -Doffload.hops=true}). */
+  public io.vertx.core.json.JsonObject hopTable() {
+    return notifications.hops().toJson();
+  }
+
+  @Override
   public UcpWorker ucpWorker() {
     checkNotTerminated();
     return ucx.worker();
@@ -329,78 +342,43 @@ public final class EngineImpl implements OffloadEngine {
     }
   }
 
-  // ------------------------------------------------------------------ for the implementation
-
-  public EngineOptions options() {
-    return options;
-  }
-
-  /** The event loop that runs this engine's bootstrap state machines. */
-  public ContextInternal loop() {
-    return loop;
-  }
-
-  public UcxRuntime ucx() {
-    return ucx;
-  }
-
-  public NotificationService notifications() {
-    return notifications;
-  }
-
-  /** Memory exposed between this engine's peers (for the contexts). */
-  public PeerMemory memory() {
-    return memory;
-  }
-
-  public RankInfo selfRank() {
-    return selfRank;
-  }
-
-  public int nextContextNumber() {
-    return contextNumbers.getAndIncrement();
-  }
-
-  public ContextImpl register(ContextImpl context) {
-    contexts.put(context.id(), context);
-    return context;
-  }
-
-  public void forget(ContextImpl context) {
-    contexts.remove(context.id(), context);
-  }
-
-  /** Runs {@code task} on the engine's loop; the result completes there. */
-  public <T> Future<T> onLoop(Supplier<Future<T>> task) {
-    Promise<T> p = loop.promise();
-    loop.runOnContext(v -> {
-      try {
-        task.get().onComplete(p);
-      } catch (Throwable t) {
-        p.fail(t);
-      }
-    });
-    return p.future();
-  }
-
   /** Re-completes {@code f} on the caller's Vert.x context. */
   private <T> Future<T> onCaller(Future<T> f) {
-    ContextInternal caller = vertx.getOrCreateContext();
-    Promise<T> p = caller.promise();
-    f.onComplete(p);
-    return p.future();
+    return OnCaller.complete(vertx, f);
   }
 
-  /** A peer changed phase: metrics, log, event bus. */
-  public void peerPhaseChanged(PhaseChange change, long peerCreatedNanos) {
-    EngineMetrics m = metrics;
-    if (m != null) {
-      m.phaseReached(change, peerCreatedNanos);
+  /** The contexts' and peers' events, fanned out to the metrics, the phase address and the cache. */
+  private final class Events implements PeerEvents {
+
+    @Override
+    public void phaseChanged(PhaseChange change, long peerCreatedNanos) {
+      EngineMetrics m = metrics;
+      if (m != null) {
+        m.phaseReached(change, peerCreatedNanos);
+      }
+      publishPhase(change);
     }
-    publishPhase(change);
+
+    @Override
+    public void ready(PeerImpl peer) {
+      cache.peerReady(peer);
+    }
+
+    @Override
+    public void lost(PeerImpl peer) {
+      cache.peerLost(peer);
+      OpsLink.peerLost(operations, peer);
+      memory.peerLost(peer); // the regions exposed either way go
+    }
+
+    @Override
+    public void contextClosed(ContextImpl context, PhaseChange change) {
+      contexts.remove(context.id(), context);
+      publishPhase(change);
+    }
   }
 
-  public void publishPhase(PhaseChange change) {
+  private void publishPhase(PhaseChange change) {
     if (change.to() == BootstrapPhase.DISCONNECTED && change.reason() != null) {
       PHASES.info("{} {}/peer {} {} -> {} ({})", id, change.contextId(), change.peerId(), change.from(), change.to(),
           change.reason());
@@ -410,16 +388,20 @@ public final class EngineImpl implements OffloadEngine {
     vertx.eventBus().publish(phaseAddress(), change, LOCAL_ONLY);
   }
 
-  /** A peer is gone for good: the cache revokes what it brought, the regions exposed either way go. */
-  public void peerLost(PeerImpl peer) {
-    cache.peerLost(peer);
-    OpsLink.peerLost(operations, peer);
-    memory.peerLost(peer);
-  }
+  /** The bootstrap's view of this engine's contexts. */
+  private final class Contexts implements BootstrapSite.Contexts {
 
-  /** A peer reached BOOTSTRAP_DONE: the cache adds it. */
-  public void peerReady(PeerImpl peer) {
-    cache.peerReady(peer);
+    @Override
+    public int nextNumber() {
+      return contextNumbers.getAndIncrement();
+    }
+
+    @Override
+    public ContextImpl open(String contextId, Role role, Scope scope) {
+      ContextImpl c = new ContextImpl(contextSite, contextId, role, scope);
+      contexts.put(contextId, c);
+      return c;
+    }
   }
 
   private void checkOpen() {

@@ -7,8 +7,8 @@ import io.offload.context.Role;
 import io.offload.context.Scope;
 import io.offload.context.impl.ContextImpl;
 import io.offload.context.impl.PeerImpl;
+import io.offload.context.impl.Transport;
 import io.offload.notify.NotificationException;
-import io.offload.notify.impl.NotificationService;
 import io.offload.ops.impl.OperationsImpl;
 import io.offload.ops.impl.OpsWire;
 import io.vertx.core.Context;
@@ -18,20 +18,18 @@ import io.vertx.core.buffer.Buffer;
 /** The engine's messaging as the operations see it ({@link OpsWire}): library types over the peers' channels. */
 final class OpsLink implements OpsWire {
 
-  private final EngineImpl engine;
-  private final NotificationService notifications;
+  private final Transport transport;
   private final CacheService cache;
 
-  OpsLink(EngineImpl engine, NotificationService notifications, CacheService cache) {
-    this.engine = engine;
-    this.notifications = notifications;
+  OpsLink(Transport transport, CacheService cache) {
+    this.transport = transport;
     this.cache = cache;
   }
 
   @Override
   public void onMessage(int type, Receiver receiver) {
-    notifications.onInternal(type, (ch, n) -> {
-      if (ch.owner() instanceof PeerImpl peer) {
+    transport.notifications().onInternal(type, (peer, n) -> {
+      if (peer != null) {
         receiver.onMessage(peer.context(), peer.id(), n.payload());
       }
     });
@@ -43,12 +41,12 @@ final class OpsLink implements OpsWire {
     if (p == null || p.channel() == null) {
       return Future.failedFuture(new NotificationException(context.id() + " has no peer " + peerId));
     }
-    return notifications.send(p.channel(), type, payload);
+    return transport.notifications().send(p.channel(), type, payload);
   }
 
   @Override
   public Context ucxContext() {
-    return engine.ucx().context();
+    return transport.ucx().context();
   }
 
   @Override

@@ -1,10 +1,12 @@
 package io.offload.memory.impl;
 
+import io.offload.context.BootstrapPhase;
 import io.offload.context.impl.PeerImpl;
 import io.offload.context.impl.PeerMemory;
+import io.offload.context.impl.Transport;
+import io.offload.context.impl.OnCaller;
 import io.offload.memory.ExposedRegion;
 import io.offload.memory.PeerRegion;
-import io.offload.notify.impl.Channel;
 import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
 import io.offload.notify.impl.NotificationService;
@@ -37,14 +39,14 @@ public final class MemoryService implements PeerMemory {
 
   private final Vertx vertx;
   private final UcxRuntime ucx;
-  private final NotificationService notifications;
+  private final NotificationService<PeerImpl> notifications;
   private final Exposures exposures;
   private final PeerRegions regions;
 
-  public MemoryService(Vertx vertx, UcxRuntime ucx, NotificationService notifications) {
+  public MemoryService(Vertx vertx, Transport transport) {
     this.vertx = vertx;
-    this.ucx = ucx;
-    this.notifications = notifications;
+    this.ucx = transport.ucx();
+    this.notifications = transport.notifications();
     this.exposures = new Exposures(this, ucx);
     this.regions = new PeerRegions(this, ucx);
     notifications.onInternal(EventTypes.PEER_MEMORY, this::onMessage);
@@ -52,23 +54,43 @@ public final class MemoryService implements PeerMemory {
 
   @Override
   public Future<ExposedRegion> expose(PeerImpl peer, ByteBuffer memory) {
-    long address = UcxUtils.getAddress(memory) + memory.position();
-    return exposures.expose(peer, address, memory.remaining(), memory.slice(memory.position(), memory.remaining()));
+    if (memory == null || !memory.isDirect() || !memory.hasRemaining()) {
+      throw new IllegalArgumentException("a region is exposed from a direct ByteBuffer with at least one byte"
+          + " between position and limit, got " + memory);
+    }
+    long address = UcxUtils.getAddress(memory); // of its position already
+    return exposable(peer) ? exposures.expose(peer, address, memory.remaining(),
+        memory.slice(memory.position(), memory.remaining())) : notExposable(peer);
   }
 
   @Override
   public Future<ExposedRegion> expose(PeerImpl peer, long address, long length) {
-    return exposures.expose(peer, address, length, null);
+    if (address == 0 || length < 1 || address + length < address) {
+      throw new IllegalArgumentException("a region needs a non-null address and at least one byte, got 0x"
+          + Long.toHexString(address) + " + " + length);
+    }
+    return exposable(peer) ? exposures.expose(peer, address, length, null) : notExposable(peer);
+  }
+
+  private static boolean exposable(PeerImpl peer) {
+    BootstrapPhase ph = peer.phase();
+    return ph != BootstrapPhase.DISCONNECTED && ph.ordinal() >= BootstrapPhase.UCX_CONNECT_DONE.ordinal();
+  }
+
+  private <T> Future<T> notExposable(PeerImpl peer) {
+    return onCaller(Future.failedFuture(new IllegalStateException(peer.phase() == BootstrapPhase.DISCONNECTED
+        ? peer + " disconnected: " + peer.disconnectReason()
+        : peer + " cannot take memory regions yet (phase " + peer.phase() + ")")));
   }
 
   @Override
   public Optional<PeerRegion> peerRegion(PeerImpl peer, int regionId) {
-    return regions.find(peer, regionId);
+    return peer == null ? Optional.empty() : regions.find(peer, regionId);
   }
 
   @Override
   public List<PeerRegion> peerRegions(PeerImpl peer) {
-    return regions.of(peer);
+    return peer == null ? new java.util.ArrayList<>() : regions.of(peer);
   }
 
   /** A region rank {@code rank} of {@code groupId} (its bootstrap identity) exposed to this process. */
@@ -97,10 +119,7 @@ public final class MemoryService implements PeerMemory {
 
   // ---------------------------------------------------------------- plumbing
 
-  private void onMessage(Channel ch, Notification n) {
-    if (!(ch.owner() instanceof PeerImpl from)) {
-      return;
-    }
+  private void onMessage(PeerImpl from, Notification n) {
     MemoryMessages.Message m;
     try {
       m = MemoryMessages.decode(n.payload());
@@ -134,8 +153,6 @@ public final class MemoryService implements PeerMemory {
   }
 
   <T> Future<T> onCaller(Future<T> f) {
-    Promise<T> p = callerPromise();
-    f.onComplete(p);
-    return p.future();
+    return OnCaller.complete(vertx, f);
   }
 }

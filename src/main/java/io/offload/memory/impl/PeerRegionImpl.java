@@ -124,7 +124,7 @@ final class PeerRegionImpl implements PeerRegion {
     if (gone != null) {
       return regions.onCaller(Future.failedFuture(withdrawn()));
     }
-    long localAddress = UcxUtils.getAddress(local) + local.position();
+    long localAddress = UcxUtils.getAddress(local); // of its position already
     Promise<Void> done = regions.callerPromise();
     if (ucx.onProgressThread()) {
       start(put, localAddress, n, address + offset, done); // a handler on the progress thread: no hop

@@ -19,9 +19,9 @@ import java.util.List;
  * <p>Thread safety: owned by the progress thread, except the volatile identity fields that the
  * bootstrap sets before the peer can be reached.
  */
-public final class Channel {
+public final class Channel<O> {
 
-  private final NotificationService service;
+  private final NotificationService<O> service;
   private final int id;
   private final Routes routes;
   private final String contextId;
@@ -29,7 +29,7 @@ public final class Channel {
   private volatile RankInfo remoteRank;
   private volatile int remoteId = -1;
   private volatile String failure;
-  private volatile Object owner;
+  private volatile O owner;
 
   private UcpEndpoint endpoint;
   private long nextSendId;
@@ -39,7 +39,7 @@ public final class Channel {
   /** Arrivals ahead of their turn (a rendezvous still receiving before them). */
   private final Long2ObjectHashMap<Notification> early = new Long2ObjectHashMap<>();
 
-  Channel(NotificationService service, int id, Routes routes, int peerId) {
+  Channel(NotificationService<O> service, int id, Routes routes, int peerId) {
     this.service = service;
     this.id = id;
     this.routes = routes;
@@ -65,12 +65,12 @@ public final class Channel {
     return peerId;
   }
 
-  /** Whoever the channel belongs to (the bootstrap's peer object). */
-  public Object owner() {
+  /** Whoever the channel belongs to (the context's peer); what the library's internal handlers are given. */
+  public O owner() {
     return owner;
   }
 
-  public void owner(Object owner) {
+  public void owner(O owner) {
     this.owner = owner;
   }
 
@@ -165,6 +165,7 @@ public final class Channel {
       flying.promise.tryFail(error);
     }
     inFlight.clear();
+    early.values().forEach(n -> AllocatedPayload.releaseIfAllocated(n.payload()));
     early.clear();
   }
 
@@ -177,6 +178,7 @@ public final class Channel {
   void arrived(int type, long eventId, Buffer payload, boolean lent) {
     if (eventId < nextReceiveId || (!early.isEmpty() && early.containsKey(eventId))) {
       service.counters().duplicates.increment();
+      AllocatedPayload.releaseIfAllocated(payload);
       return;
     }
     if (eventId != nextReceiveId) {

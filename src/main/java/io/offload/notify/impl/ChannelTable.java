@@ -11,13 +11,13 @@ import java.util.ArrayDeque;
  * <p>Thread safety: {@link #add} and {@link #remove} are synchronized; {@link #get} reads a
  * volatile array from the progress thread without a lock.
  */
-final class ChannelTable {
+final class ChannelTable<O> {
 
   static final int SLOT_BITS = 20;
   private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
   private static final int MAX_GENERATION = (1 << (31 - SLOT_BITS)) - 1;
 
-  private volatile Channel[] slots = new Channel[16];
+  private volatile Channel<?>[] slots = new Channel<?>[16];
   private int[] generations = new int[16];
   private final ArrayDeque<Integer> free = new ArrayDeque<>();
   private int used = 1; // slot 0 unused: id 0 never names a channel
@@ -40,11 +40,11 @@ final class ChannelTable {
     return (gen << SLOT_BITS) | slot;
   }
 
-  synchronized void add(Channel ch) {
+  synchronized void add(Channel<O> ch) {
     int slot = ch.id() & SLOT_MASK;
-    Channel[] s = slots;
+    Channel<?>[] s = slots;
     if (slot >= s.length) {
-      Channel[] grown = new Channel[Math.max(s.length * 2, slot + 1)];
+      Channel<?>[] grown = new Channel<?>[Math.max(s.length * 2, slot + 1)];
       System.arraycopy(s, 0, grown, 0, s.length);
       s = grown;
     } else {
@@ -55,9 +55,9 @@ final class ChannelTable {
     size++;
   }
 
-  synchronized void remove(Channel ch) {
+  synchronized void remove(Channel<O> ch) {
     int slot = ch.id() & SLOT_MASK;
-    Channel[] s = slots;
+    Channel<?>[] s = slots;
     if (slot < s.length && s[slot] == ch) {
       s = s.clone();
       s[slot] = null;
@@ -68,13 +68,14 @@ final class ChannelTable {
   }
 
   /** The channel with this id, or null (never was, closed, or an older generation). */
-  Channel get(int id) {
-    Channel[] s = slots;
+  @SuppressWarnings("unchecked") // only add() writes the array, with Channel<O>
+  Channel<O> get(int id) {
+    Channel<?>[] s = slots;
     int slot = id & SLOT_MASK;
     if (id <= 0 || slot >= s.length) {
       return null;
     }
-    Channel ch = s[slot];
+    Channel<O> ch = (Channel<O>) s[slot];
     return ch != null && ch.id() == id ? ch : null;
   }
 
@@ -83,7 +84,7 @@ final class ChannelTable {
   }
 
   /** A snapshot for gauges. */
-  Channel[] snapshot() {
+  Channel<?>[] snapshot() {
     return slots;
   }
 }

@@ -4,6 +4,7 @@ import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
 
 import io.offload.notify.Notifier;
+import io.offload.notify.PayloadAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -41,6 +42,8 @@ final class Delivery {
   /** Routes that hold kept arrivals: an engine-wide consumer drains them. */
   private final Set<Routes> withPending = Collections.newSetFromMap(new IdentityHashMap<>());
   private int pendingCount;
+  /** Installed consumers with a payload allocator (progress thread). */
+  private int allocatorConsumers;
   private long pendingBytes;
   private volatile int pendingGauge;
 
@@ -61,6 +64,7 @@ final class Delivery {
   /** Progress thread. {@code lent}: {@code n} is reused after this returns. */
   void arrived(Routes routes, Notification n, boolean lent) {
     if (routes.closed) {
+      AllocatedPayload.releaseIfAllocated(n.payload());
       return;
     }
     ConsumerImpl c = routes.consumers.get(n.type());
@@ -82,6 +86,7 @@ final class Delivery {
       LOG.error("dropped notification type {} from {}/peer {}: {} notifications ({} bytes) already wait for a "
           + "consumer (limits: maxPending {}, maxPendingBytes {}; register consumers earlier)", n.type(),
           n.contextId(), n.peerId(), pendingCount, pendingBytes, maxPending, maxPendingBytes);
+      AllocatedPayload.releaseIfAllocated(n.payload());
       return;
     }
     routes.pending.computeIfAbsent(n.type(), t -> new ArrayDeque<>()).add(n);
@@ -92,10 +97,10 @@ final class Delivery {
   }
 
   /** Registers {@code handler} on the caller's Vert.x context; {@code routes} null: engine-wide. */
-  NotificationConsumer register(Routes routes, int type, Handler<Notification> handler) {
+  NotificationConsumer register(Routes routes, int type, PayloadAllocator allocator, Handler<Notification> handler) {
     ContextInternal owner = (ContextInternal) vertx.getOrCreateContext();
     boolean inline = progressContext != null && owner.unwrap() == progressContext.unwrap();
-    ConsumerImpl c = new ConsumerImpl(this, routes, type, handler, owner, inline);
+    ConsumerImpl c = new ConsumerImpl(this, routes, type, allocator, handler, owner, inline);
     progress.execute(() -> install(c));
     return c;
   }
@@ -113,6 +118,9 @@ final class Delivery {
       return;
     }
     routes.consumers.put(c.type, c);
+    if (c.allocator != null) {
+      allocatorConsumers++;
+    }
     if (c.routes != null) {
       drain(routes, c);
     } else {
@@ -146,7 +154,9 @@ final class Delivery {
     Promise<Void> done = ((ContextInternal) vertx.getOrCreateContext()).promise();
     progress.execute(() -> {
       Routes routes = c.routes == null ? engineWide : c.routes;
-      routes.consumers.remove(c.type, c);
+      if (routes.consumers.remove(c.type, c) && c.allocator != null) {
+        allocatorConsumers--;
+      }
       done.tryComplete();
     });
     return done.future();
@@ -156,11 +166,13 @@ final class Delivery {
   void close(Routes routes) {
     progress.execute(() -> {
       routes.closed = true;
+      routes.consumers.values().forEach(c -> allocatorConsumers -= c.allocator != null ? 1 : 0);
       routes.consumers.clear();
       routes.pending.forEach((type, kept) -> {
         for (Notification n : kept) {
           pendingCount--;
           pendingBytes -= n.payload().length();
+          AllocatedPayload.releaseIfAllocated(n.payload());
         }
       });
       routes.pending.clear();
@@ -171,5 +183,20 @@ final class Delivery {
 
   int pendingCount() {
     return pendingGauge;
+  }
+
+  /**
+   * Progress thread, on every arrival of a user type: the allocator of the consumer it would go to
+   * now, or null. One field read while no consumer has an allocator (the default).
+   */
+  PayloadAllocator allocatorFor(Routes routes, int type) {
+    if (allocatorConsumers == 0) {
+      return null;
+    }
+    ConsumerImpl c = routes.consumers.get(type);
+    if (c == null) {
+      c = engineWide.consumers.get(type);
+    }
+    return c == null ? null : c.allocator;
   }
 }

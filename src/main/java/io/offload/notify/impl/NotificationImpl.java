@@ -5,6 +5,8 @@ import io.offload.notify.Notifier;
 import io.offload.topology.RankInfo;
 import io.vertx.core.buffer.Buffer;
 
+import java.nio.ByteBuffer;
+
 /** The one {@link Notification}: a fresh one per arrival, or one reused instance lent per fast-path pass. */
 final class NotificationImpl implements Notification {
 
@@ -67,6 +69,12 @@ final class NotificationImpl implements Notification {
   @Override
   public Buffer payload() {
     return payload;
+  }
+
+  @Override
+  public ByteBuffer payloadBuffer() {
+    AllocatedPayload a = AllocatedPayload.of(payload);
+    return a == null ? null : a.memory;
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.offload.notify.EventTypes;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
 import io.offload.notify.NotifyStats;
+import io.offload.notify.PayloadAllocator;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -39,7 +40,7 @@ import java.util.function.BiConsumer;
  *
  * <p>Thread safety: {@code send*} from any thread; the rest runs on the progress thread.
  */
-public final class NotificationService {
+public final class NotificationService<O> {
 
   private static final Logger LOG = LoggerFactory.getLogger(NotificationService.class);
 
@@ -53,11 +54,11 @@ public final class NotificationService {
   private final UcxRuntime ucx;
   private final int maxInFlight;
   private final int maxQueued;
-  private final StatsCounters stats = new StatsCounters();
+  private final StatsCounters stats = new StatsCounters(this);
   private final BufferPool buffers = new BufferPool();
   private final ManyToManyConcurrentArrayQueue<SendEvent> events = new ManyToManyConcurrentArrayQueue<>(SEND_EVENTS_KEPT);
-  private final ChannelTable channels = new ChannelTable();
-  private final Map<Integer, BiConsumer<Channel, Notification>> internal = new ConcurrentHashMap<>();
+  private final ChannelTable<O> channels = new ChannelTable<>();
+  private final Map<Integer, BiConsumer<O, Notification>> internal = new ConcurrentHashMap<>();
   private final Delivery delivery;
   // The arrival path's reused objects (progress thread only): nothing allocated per message.
   private final AmHeader header = new AmHeader();
@@ -91,7 +92,17 @@ public final class NotificationService {
 
   /** Registers a consumer of {@code type} on the caller's Vert.x context; {@code routes} null: engine-wide. */
   public NotificationConsumer consumer(Routes routes, int type, Handler<Notification> handler) {
-    return delivery.register(routes, type, handler);
+    return delivery.register(routes, type, null, handler);
+  }
+
+  /** As {@link #consumer(Routes, int, Handler)}, its payloads received into buffers from {@code allocator}. */
+  public NotificationConsumer consumer(Routes routes, int type, PayloadAllocator allocator,
+                                       Handler<Notification> handler) {
+    if (allocator == null) {
+      throw new IllegalArgumentException("a consumer with application memory needs a PayloadAllocator; without one,"
+          + " use consumer(type, handler)");
+    }
+    return delivery.register(routes, type, allocator, handler);
   }
 
   /** The context closed: its consumers and kept notifications go. */
@@ -100,8 +111,8 @@ public final class NotificationService {
   }
 
   /** A channel for a new peer; its id goes to the peer during bootstrap. */
-  public Channel newChannel(Routes routes, int peerId) {
-    Channel ch = new Channel(this, channels.reserve(), routes, peerId);
+  public Channel<O> newChannel(Routes routes, int peerId) {
+    Channel<O> ch = new Channel<>(this, channels.reserve(), routes, peerId);
     channels.add(ch);
     return ch;
   }
@@ -110,7 +121,7 @@ public final class NotificationService {
    * Fails the channel's sends, forgets it and closes its endpoint (forced when the peer is
    * gone). Runs on the progress thread; the future completes once the endpoint is closed.
    */
-  public Future<Void> closeChannel(Channel ch, String reason, boolean peerGone) {
+  public Future<Void> closeChannel(Channel<O> ch, String reason, boolean peerGone) {
     return ucx.call(() -> {
       ch.fail(reason);
       channels.remove(ch);
@@ -120,14 +131,14 @@ public final class NotificationService {
   }
 
   /** Handles reserved type {@code type} on the progress thread; the handler owns what it is given. */
-  public void onInternal(int type, BiConsumer<Channel, Notification> handler) {
+  public void onInternal(int type, BiConsumer<O, Notification> handler) {
     internal.put(type, handler);
   }
 
   // ------------------------------------------------------------------ sending
 
   /** Sends a copy of {@code payload}; the caller may reuse its buffer at once. */
-  public Future<Void> send(Channel ch, int type, Buffer payload) {
+  public Future<Void> send(Channel<O> ch, int type, Buffer payload) {
     if (payload instanceof LentPayload lent && lent.owner.holds > 0 && ucx.onProgressThread()
         && lent.length() == lent.owner.length) {
       // a received large payload sent on from its handler: send the received memory itself
@@ -149,14 +160,14 @@ public final class NotificationService {
    * Sends {@code payload} (a direct buffer, position to limit) without copying. The caller
    * must not touch it until the returned future completes.
    */
-  public Future<Void> sendDirect(Channel ch, int type, ByteBuffer payload) {
+  public Future<Void> sendDirect(Channel<O> ch, int type, ByteBuffer payload) {
     if (!payload.isDirect()) {
       return Future.failedFuture(new IllegalArgumentException("user-managed payloads must be direct ByteBuffers"));
     }
     return submit(ch, type, payload, false, null);
   }
 
-  private Future<Void> submit(Channel ch, int type, ByteBuffer payload, boolean libraryOwned,
+  private Future<Void> submit(Channel<O> ch, int type, ByteBuffer payload, boolean libraryOwned,
                               RendezvousReceive held) {
     ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
     Promise<Void> promise = caller.promise();
@@ -227,7 +238,7 @@ public final class NotificationService {
     int type = h.type();
     long eventId = h.eventId();
     long size = h.payloadSize();
-    Channel ch = channels.get(h.dstChannel());
+    Channel<O> ch = channels.get(h.dstChannel());
     if (ch == null) {
       stats.unknownChannel.increment();
       LOG.debug("dropped notification type {} for unknown channel {}", type, h.dstChannel());
@@ -239,6 +250,10 @@ public final class NotificationService {
       return UcsConstants.STATUS.UCS_OK;
     }
     int length = (int) size;
+    PayloadAllocator allocator = EventTypes.isUserType(type) ? delivery.allocatorFor(ch.routes(), type) : null;
+    if (allocator != null && receiveInto(allocator, ch, type, eventId, length, data)) {
+      return UcsConstants.STATUS.UCS_OK;
+    }
     if (data.isDataValid()) {
       lentPayloadBuf.clear().ensureWritable(length);
       if (length > 0) {
@@ -254,6 +269,42 @@ public final class NotificationService {
     r.start(ch, type, eventId, length);
     data.receive(r.address, r);
     return UcsConstants.STATUS.UCS_OK;
+  }
+
+  /**
+   * Receives a payload straight into the application's memory: copied from UCX's eager buffer, or
+   * pulled there by rendezvous. False when the allocator gave no buffer (the library's memory then).
+   */
+  private boolean receiveInto(PayloadAllocator allocator, Channel<O> ch, int type, long eventId, int length,
+                              UcpAmData data) {
+    AllocatedPayload p = AllocatedPayload.allocate(allocator, length);
+    if (p == null) {
+      return false;
+    }
+    if (data.isDataValid()) {
+      if (length > 0) {
+        eagerData.wrap(data.getDataAddress(), length);
+        eagerData.getBytes(0, p.memory, p.memory.position(), length);
+      }
+      received(ch, type, eventId, p.view, false);
+    } else {
+      data.receive(p.address, p.receive(this, ch, type, eventId));
+    }
+    return true;
+  }
+
+  /** A rendezvous into application memory is done. */
+  @SuppressWarnings("unchecked")
+  void allocatedReceived(AllocatedPayload p, String error) {
+    Channel<O> ch = (Channel<O>) p.channel; // set by receiveInto, from this service's channels
+    p.channel = null;
+    if (error == null) {
+      received(ch, p.type, p.eventId, p.view, false);
+    } else {
+      stats.malformed.increment();
+      LOG.error("receiving a {}-byte notification into application memory on {} failed: {}", p.size, ch, error);
+      p.giveBack();
+    }
   }
 
   private RendezvousReceive acquireReceive(int length) {
@@ -297,14 +348,14 @@ public final class NotificationService {
     }
   }
 
-  private void received(Channel ch, int type, long eventId, Buffer payload, boolean lentPayload) {
+  private void received(Channel<O> ch, int type, long eventId, Buffer payload, boolean lentPayload) {
     stats.received.increment();
     stats.receivedBytes.add(payload.length());
     ch.arrived(type, eventId, payload, lentPayload);
   }
 
   /** In order, from {@link Channel#arrived}. {@code lentPayload}: reused after this returns. */
-  void dispatch(Channel ch, int type, long eventId, Buffer payload, boolean lentPayload) {
+  void dispatch(Channel<O> ch, int type, long eventId, Buffer payload, boolean lentPayload) {
     if (EventTypes.isUserType(type)) {
       Routes routes = ch.routes();
       if (lentPayload) {
@@ -318,12 +369,16 @@ public final class NotificationService {
       }
       return;
     }
-    BiConsumer<Channel, Notification> handler = internal.get(type);
+    BiConsumer<O, Notification> handler = internal.get(type);
     if (handler == null) {
       LOG.warn("no library handler for reserved type {} on {}", type, ch);
       return;
     }
-    handler.accept(ch, new NotificationImpl(type, ch.routes().context, ch.contextId(), ch.peerId(), ch.remoteRank(),
+    O owner = ch.owner();
+    if (owner == null) {
+      return; // the channel's peer is not set up yet: nothing can answer for it
+    }
+    handler.accept(owner, new NotificationImpl(type, ch.routes().context, ch.contextId(), ch.peerId(), ch.remoteRank(),
         eventId, lentPayload ? payload.copy() : payload));
   }
 
@@ -354,7 +409,7 @@ public final class NotificationService {
   /** Sends UCX holds now, over all peers (a gauge: read racily from any thread). */
   public int inFlight() {
     int n = 0;
-    for (Channel ch : channels.snapshot()) {
+    for (Channel<?> ch : channels.snapshot()) {
       n += ch == null ? 0 : ch.inFlight();
     }
     return n;
@@ -363,7 +418,7 @@ public final class NotificationService {
   /** Sends waiting for a flow-control slot, over all peers (a gauge). */
   public int queued() {
     int n = 0;
-    for (Channel ch : channels.snapshot()) {
+    for (Channel<?> ch : channels.snapshot()) {
       n += ch == null ? 0 : ch.queued();
     }
     return n;

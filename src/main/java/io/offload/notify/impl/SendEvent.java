@@ -36,7 +36,7 @@ final class SendEvent extends UcxCallback {
     this.type = type;
     this.payload = payload;
     this.payloadSize = payload == null ? 0 : payload.remaining();
-    this.payloadAddress = payload == null || payloadSize == 0 ? 0 : UcxUtils.getAddress(payload) + payload.position();
+    this.payloadAddress = payload == null || payloadSize == 0 ? 0 : UcxUtils.getAddress(payload); // of its position already
     this.libraryOwnsPayload = libraryOwnsPayload;
     this.promise = promise;
     this.abandoned = false;

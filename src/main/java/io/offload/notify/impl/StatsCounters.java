@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** The counters behind {@link NotifyStats}: written by the notification service, read through the interface. */
 final class StatsCounters implements NotifyStats {
+
+  private final NotificationService<?> gauges;
   final LongAdder sent = new LongAdder();
   final LongAdder sentBytes = new LongAdder();
   final LongAdder sendFailures = new LongAdder();
@@ -77,5 +79,29 @@ final class StatsCounters implements NotifyStats {
   @Override
   public long eventsReused() {
     return eventsReused.sum();
+  }
+
+  StatsCounters(NotificationService<?> gauges) {
+    this.gauges = gauges;
+  }
+
+  @Override
+  public int inFlight() {
+    return gauges.inFlight();
+  }
+
+  @Override
+  public int queued() {
+    return gauges.queued();
+  }
+
+  @Override
+  public int pending() {
+    return gauges.pendingCount();
+  }
+
+  @Override
+  public int channels() {
+    return gauges.channelCount();
   }
 }

@@ -1,7 +1,6 @@
 package io.offload.ucx.impl;
 
 import io.offload.ucx.UcxOptions;
-import io.offload.ucx.UcxSignals;
 import io.offload.ucx.UcxUnavailableException;
 
 import io.vertx.core.Future;
@@ -12,26 +11,19 @@ import io.vertx.core.internal.ContextInternal;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
-import org.agrona.concurrent.IdleStrategy;
 import org.openucx.jucx.UcxCallback;
 import org.openucx.jucx.ucp.UcpAmRecvCallback;
 import org.openucx.jucx.ucp.UcpConstants;
 import org.openucx.jucx.ucp.UcpContext;
 import org.openucx.jucx.ucp.UcpEndpoint;
-import org.openucx.jucx.ucp.UcpEndpointParams;
 import org.openucx.jucx.ucp.UcpParams;
 import org.openucx.jucx.ucp.UcpRequest;
 import org.openucx.jucx.ucp.UcpWorker;
-import org.openucx.jucx.ucp.UcpWorkerParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -56,8 +48,6 @@ public final class UcxRuntime {
 
   static final Logger LOG = LoggerFactory.getLogger(UcxRuntime.class);
 
-  /** How long shutdown waits for endpoints to flush before it forces them closed. */
-  private static final long CLOSE_FLUSH_NANOS = 500_000_000L;
   /**
    * How long shutdown waits for every close request to complete. A worker closed with a request
    * still pending aborts the JVM (exit 134), so this is generous: a loaded machine is slow.
@@ -73,32 +63,23 @@ public final class UcxRuntime {
   /** Caller-driven mode: the application's thread as a Vert.x executor, and the agent's stepper. */
   private final CallerExecutor caller;
   private final AgentInvoker invoker;
-  /** Given by the application: never closed here (null: made here). */
-  private final UcpContext adoptedContext;
-  private final UcpWorker adoptedWorker;
-  // Made on the progress thread (UCX start-up can take 100s of ms: never on an event loop).
-  private UcpContext ucpContext;
+  /** The context and worker, made here or the application's. */
+  private final UcxNative ucx;
+  // UCX is opened on the progress thread (its start-up can take 100s of ms: never on an event loop).
   private UcpWorker worker;
-  private volatile byte[] workerAddress;
   private ProgressIdleStrategy idle;
-  private final Set<UcpEndpoint> endpoints = Collections.newSetFromMap(new IdentityHashMap<>());
-  /** Close requests not complete yet when their endpoint was given up on; shutdown waits for them. */
-  private final List<UcpRequest> pendingCloses = new ArrayList<>();
+  private final Endpoints endpoints = new Endpoints(this::execute, () -> this.running, () -> this.context);
   private final List<Object> retained = new ArrayList<>(); // callbacks JUCX must not lose to GC
   private final List<Integer> amIds = new ArrayList<>(); // removed from an adopted worker at the end
   private final Promise<Void> started = Promise.promise();
   private final Promise<Void> stopped = Promise.promise();
   private volatile boolean running = true;
-  /** False when the (adopted) context has no WAKEUP feature: caller-driven work goes unsignalled. */
-  private volatile boolean canSignal = true;
   /** Caller-driven: stop() was asked (the staged close runs in progress() calls). */
   private boolean stopAsked;
   /** Caller-driven: inside a progress() call (no re-entry from a handler). */
   private boolean inProgress;
   /** Caller-driven: the agent has closed; only Vert.x tasks still run, library tasks are dropped. */
   private volatile boolean terminated;
-  /** Endpoint closes that have not reached their end yet (see {@link #closeEndpoint}). */
-  private int closesInFlight;
   private volatile ContextInternal context;
   private boolean opened;
   private long periodicWake = -1;
@@ -106,12 +87,11 @@ public final class UcxRuntime {
   private UcxRuntime(Vertx vertx, String name, UcxOptions options, UcpContext adoptedContext, UcpWorker adoptedWorker) {
     this.vertx = vertx;
     this.options = new UcxOptions(options);
-    this.adoptedContext = adoptedContext;
-    this.adoptedWorker = adoptedWorker;
+    this.ucx = new UcxNative(adoptedContext, adoptedWorker);
     this.agent = new ProgressAgent("ucx-progress-" + name, tasks, this::onAgentStart, this::onAgentClose);
-    if (adoptedWorker == null) {
+    if (ucx.adoptedWorker == null) {
       // The runner's idle strategy is a shim: the real one needs the worker, made on the thread.
-      AgentRunner runner = new AgentRunner(new IdleShim(), UcxRuntime::onAgentError, null, agent);
+      AgentRunner runner = new AgentRunner(new IdleShim(() -> idle), UcxRuntime::onAgentError, null, agent);
       this.thread = new ProgressThread("ucx-progress-" + name, runner, tasks, this::signal);
       this.caller = null;
       this.invoker = null;
@@ -220,37 +200,7 @@ public final class UcxRuntime {
   }
 
   private void signal() {
-    UcpWorker w = worker;
-    if (w != null && canSignal) {
-      w.signal();
-    }
-  }
-
-  /**
-   * An adopted context may lack the WAKEUP feature ({@code signal()} then throws). Thread mode needs
-   * it (the thread sleeps in {@code waitForEvents()}): false. Caller-driven mode can do without:
-   * other threads' tasks then wait for the application's next {@code progress()} call, unsignalled.
-   */
-  private boolean checkWakeup() {
-    if (adoptedContext == null) {
-      return true; // made here with requiredParams()
-    }
-    try {
-      worker.signal(); // at worst, the first waitForEvents() returns at once
-      return true;
-    } catch (Throwable t) {
-      if (!callerDriven()) {
-        // close our worker before the caller hears of the failure: it may close its context at once
-        worker.close();
-        started.fail(new IllegalStateException("the adopted UCX context lacks the WAKEUP feature that the progress "
-            + "thread needs to sleep: make it with UcxRuntime.requiredParams() (" + t.getMessage() + ")", t));
-        return false;
-      }
-      canSignal = false;
-      LOG.warn("the application's UCX context lacks the WAKEUP feature: work from other threads waits for the next "
-          + "progress() call and cannot wake a waitForEvents()");
-      return true;
-    }
+    ucx.signal();
   }
 
   private static void onAgentError(Throwable t) {
@@ -261,36 +211,16 @@ public final class UcxRuntime {
 
   /** The UCX parameters of a context the runtime makes itself (and that an adopted one needs). */
   public static UcpParams requiredParams() {
-    return new UcpParams().requestAmFeature().requestRmaFeature().requestTagFeature().requestWakeupFeature();
+    return UcxNative.requiredParams();
   }
 
   private boolean openNative() {
-    try {
-      UcxSignals.warnIfUnprotected();
-      if (adoptedWorker != null) {
-        ucpContext = adoptedContext;
-        worker = adoptedWorker;
-      } else {
-        ucpContext = adoptedContext != null ? adoptedContext : new UcpContext(requiredParams());
-        worker = ucpContext.newWorker(new UcpWorkerParams());
-      }
-    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-      started.fail(new UcxUnavailableException(e));
-      return false;
-    } catch (Throwable t) {
-      started.fail(new IllegalStateException("cannot start UCX: " + t.getMessage(), t));
-      if (ucpContext != null && adoptedContext == null) {
-        ucpContext.close();
-      }
+    Throwable failure = ucx.open(callerDriven());
+    if (failure != null) {
+      started.fail(failure);
       return false;
     }
-    if (!checkWakeup()) {
-      return false;
-    }
-    ByteBuffer address = worker.getAddress();
-    byte[] bytes = new byte[address.remaining()];
-    address.get(bytes);
-    workerAddress = bytes;
+    worker = ucx.worker();
     idle = callerDriven() ? null : ProgressIdleStrategy.of(options, worker::waitForEvents);
     return true;
   }
@@ -343,7 +273,7 @@ public final class UcxRuntime {
       stopped.tryComplete();
       return;
     }
-    if (closeAllEndpoints()) {
+    if (endpoints.closeAll(worker, System.nanoTime() + CLOSE_ALL_NANOS)) {
       closeNative();
     } else {
       thread.markClosed();
@@ -351,28 +281,6 @@ public final class UcxRuntime {
           + "them now would abort the JVM)", CLOSE_ALL_NANOS / 1_000_000_000L);
     }
     stopped.tryComplete();
-  }
-
-  /** Delegates to the real idle strategy once the worker exists. */
-  private final class IdleShim implements IdleStrategy {
-    @Override
-    public void idle(int workCount) {
-      if (idle != null) {
-        idle.idle(workCount);
-      }
-    }
-
-    @Override
-    public void idle() {
-      idle(0);
-    }
-
-    @Override
-    public void reset() {
-      if (idle != null) {
-        idle.reset();
-      }
-    }
   }
 
   /** The progress thread's idle strategy (sleeps counted), once started. */
@@ -421,7 +329,7 @@ public final class UcxRuntime {
 
   /** This worker's address, to be sent to peers out of band. */
   public byte[] workerAddress() {
-    return workerAddress.clone();
+    return ucx.address().clone();
   }
 
   /** The worker itself, for code already running on the progress thread. */
@@ -432,13 +340,13 @@ public final class UcxRuntime {
 
   /** The UCX context (for memory registration, which UCX allows from any thread). */
   public UcpContext ucpContext() {
-    return ucpContext;
+    return ucx.context();
   }
 
   /** The UCX context, for code on the progress thread (the public accessor's check). */
   public UcpContext checkedUcpContext() {
     checkThread();
-    return ucpContext;
+    return ucx.context();
   }
 
   /** Registers an active-message handler. Progress thread only. */
@@ -452,15 +360,7 @@ public final class UcxRuntime {
   /** Creates an endpoint to a peer's worker address. Progress thread only. */
   public UcpEndpoint connect(byte[] peerAddress, String name) {
     checkThread();
-    ByteBuffer address = ByteBuffer.allocateDirect(peerAddress.length);
-    address.put(peerAddress).flip();
-    UcpEndpoint ep = worker.newEndpoint(new UcpEndpointParams()
-        .setUcpAddress(address)
-        .setName(name)
-        .setErrorHandler((endpoint, status, message) ->
-            LOG.debug("UCX endpoint {} error {}: {}", name, status, message)));
-    endpoints.add(ep);
-    return ep;
+    return endpoints.connect(worker, peerAddress, name);
   }
 
   /**
@@ -469,41 +369,7 @@ public final class UcxRuntime {
    */
   public Future<Void> closeEndpoint(UcpEndpoint ep, boolean force) {
     checkThread();
-    Promise<Void> done = context.promise();
-    if (!endpoints.remove(ep)) {
-      done.complete();
-      return done.future();
-    }
-    UcpRequest request;
-    try {
-      request = force ? ep.closeNonBlockingForce() : ep.closeNonBlockingFlush();
-    } catch (Throwable t) {
-      LOG.debug("closing endpoint failed", t);
-      done.complete();
-      return done.future();
-    }
-    closesInFlight++;
-    awaitRequest(request, System.nanoTime() + CLOSE_FLUSH_NANOS, () -> {
-      closesInFlight--;
-      if (!request.isCompleted()) {
-        pendingCloses.add(request);
-      }
-      if (!request.isCompleted() && !force) {
-        endpoints.add(ep);
-        closeEndpoint(ep, true).onComplete(done);
-      } else {
-        done.complete();
-      }
-    });
-    return done.future();
-  }
-
-  private void awaitRequest(UcpRequest request, long deadline, Runnable then) {
-    if (request.isCompleted() || System.nanoTime() > deadline || !running) {
-      then.run();
-    } else {
-      execute(() -> awaitRequest(request, deadline, then));
-    }
+    return endpoints.close(ep, force);
   }
 
   /**
@@ -541,8 +407,8 @@ public final class UcxRuntime {
    * way), then ends the agent.
    */
   private void awaitEndpointsClosed(List<UcpRequest> requests, long deadline) {
-    forceCloseAll(requests);
-    boolean done = closesInFlight == 0 && requests.stream().allMatch(UcpRequest::isCompleted);
+    endpoints.forceCloseAll(requests);
+    boolean done = endpoints.allClosed(requests);
     if (done || System.nanoTime() > deadline) {
       if (!done) {
         LOG.error("UCX close requests still pending after {} s: the application must not close its worker yet"
@@ -554,53 +420,9 @@ public final class UcxRuntime {
     }
   }
 
-  /** Adds the close requests already under way and force-closes every endpoint still open. */
-  private void forceCloseAll(List<UcpRequest> requests) {
-    requests.addAll(pendingCloses);
-    pendingCloses.clear();
-    for (UcpEndpoint ep : endpoints) {
-      try {
-        requests.add(ep.closeNonBlockingForce());
-      } catch (Throwable t) {
-        LOG.debug("force close failed", t);
-      }
-    }
-    endpoints.clear();
-  }
-
-  /** Force-closes every endpoint and waits for every close request; false if some never completed. */
-  private boolean closeAllEndpoints() {
-    List<UcpRequest> requests = new ArrayList<>();
-    forceCloseAll(requests);
-    long deadline = System.nanoTime() + CLOSE_ALL_NANOS;
-    while (!requests.stream().allMatch(UcpRequest::isCompleted)) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      try {
-        worker.progress();
-      } catch (Throwable e) {
-        LOG.warn("UCX worker progress failed while closing endpoints", e);
-        return false;
-      }
-    }
-    return true;
-  }
-
   private void closeNative() {
     thread.markClosed();
-    try {
-      worker.close();
-    } catch (Throwable t) {
-      LOG.warn("closing UCX worker failed", t);
-    }
-    if (adoptedContext == null) { // the application's context outlives the engine
-      try {
-        ucpContext.close();
-      } catch (Throwable t) {
-        LOG.warn("closing UCX context failed", t);
-      }
-    }
+    ucx.close();
   }
 
   private void checkThread() {

@@ -58,7 +58,7 @@ class CacheTablesTest {
     CacheTables tables = cache.tables();
     Future<Void> whole = tables.whenComplete(0);
     for (int sp = 0; sp < topo.serviceProcessCount(); sp++) {
-      cache.handles().put(new Handle(sp, null, null, null, null));
+      cache.handles().put(new HandleImpl(sp, null, null, null, null));
     }
     cache.handles().putRegion(new RemoteRegion(5, 0x1000, 64, new byte[] {1, 2, 3}));
 
@@ -220,7 +220,7 @@ class CacheTablesTest {
     CacheTables tables = cache.tables();
     putAll(tables, topo, topo.placeBlock(0, RANKS), 0, 5);
     for (int sp = 0; sp < topo.serviceProcessCount(); sp++) {
-      cache.handles().put(new Handle(sp, null, null, null, null));
+      cache.handles().put(new HandleImpl(sp, null, null, null, null));
     }
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
@@ -252,7 +252,7 @@ class CacheTablesTest {
     CacheTables tables = cache.tables();
     putAll(tables, topo, topo.placeBlock(0, RANKS), 0, 4);
     for (int sp = 0; sp < topo.serviceProcessCount(); sp++) {
-      cache.handles().put(new Handle(sp, null, null, null, null));
+      cache.handles().put(new HandleImpl(sp, null, null, null, null));
     }
     long sink = 0;
     int n = 20_000_000;

@@ -1,0 +1,148 @@
+package io.offload.ucx.impl;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
+import org.openucx.jucx.ucp.UcpEndpoint;
+import org.openucx.jucx.ucp.UcpEndpointParams;
+import org.openucx.jucx.ucp.UcpRequest;
+import org.openucx.jucx.ucp.UcpWorker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The endpoints of one worker: made, closed (flushed, or forced when the peer is dead), and all
+ * closed before the worker is. A worker closed with a close request still pending aborts the JVM,
+ * so every request is kept until it completes.
+ *
+ * <p>Thread safety: the progress thread only.
+ */
+final class Endpoints {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
+  /** How long a close waits for its endpoint to flush before it forces it closed. */
+  private static final long CLOSE_FLUSH_NANOS = 500_000_000L;
+
+  private final Set<UcpEndpoint> open = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Close requests not complete yet when their endpoint was given up on; shutdown waits for them. */
+  private final List<UcpRequest> pendingCloses = new ArrayList<>();
+  /** Endpoint closes that have not reached their end yet (see {@link #close}). */
+  private int closesInFlight;
+  private final Executor later;
+  private final BooleanSupplier running;
+  private final Supplier<ContextInternal> context;
+
+  /**
+   * @param later   runs a task on the progress thread after what is queued (a close waits in steps)
+   * @param running false once the runtime stops: waiting ends
+   * @param context the progress thread's Vert.x context, for the futures
+   */
+  Endpoints(Executor later, BooleanSupplier running, Supplier<ContextInternal> context) {
+    this.later = later;
+    this.running = running;
+    this.context = context;
+  }
+
+  /** A new endpoint of {@code worker} to a peer's worker address. */
+  UcpEndpoint connect(UcpWorker worker, byte[] peerAddress, String name) {
+    ByteBuffer address = ByteBuffer.allocateDirect(peerAddress.length);
+    address.put(peerAddress).flip();
+    UcpEndpoint ep = worker.newEndpoint(new UcpEndpointParams()
+        .setUcpAddress(address)
+        .setName(name)
+        .setErrorHandler((endpoint, status, message) ->
+            LOG.debug("UCX endpoint {} error {}: {}", name, status, message)));
+    open.add(ep);
+    return ep;
+  }
+
+  /** Flushes and closes {@code ep}, or forces it closed; a flush that does not end in time is forced. */
+  Future<Void> close(UcpEndpoint ep, boolean force) {
+    Promise<Void> done = context.get().promise();
+    if (!open.remove(ep)) {
+      done.complete();
+      return done.future();
+    }
+    UcpRequest request;
+    try {
+      request = force ? ep.closeNonBlockingForce() : ep.closeNonBlockingFlush();
+    } catch (Throwable t) {
+      LOG.debug("closing endpoint failed", t);
+      done.complete();
+      return done.future();
+    }
+    closesInFlight++;
+    awaitRequest(request, System.nanoTime() + CLOSE_FLUSH_NANOS, () -> {
+      closesInFlight--;
+      if (!request.isCompleted()) {
+        pendingCloses.add(request);
+      }
+      if (!request.isCompleted() && !force) {
+        open.add(ep);
+        close(ep, true).onComplete(done);
+      } else {
+        done.complete();
+      }
+    });
+    return done.future();
+  }
+
+  private void awaitRequest(UcpRequest request, long deadline, Runnable then) {
+    if (request.isCompleted() || System.nanoTime() > deadline || !running.getAsBoolean()) {
+      then.run();
+    } else {
+      later.execute(() -> awaitRequest(request, deadline, then));
+    }
+  }
+
+  /** Adds the close requests already under way to {@code requests} and force-closes every endpoint still open. */
+  void forceCloseAll(List<UcpRequest> requests) {
+    requests.addAll(pendingCloses);
+    pendingCloses.clear();
+    for (UcpEndpoint ep : open) {
+      try {
+        requests.add(ep.closeNonBlockingForce());
+      } catch (Throwable t) {
+        LOG.debug("force close failed", t);
+      }
+    }
+    open.clear();
+  }
+
+  /** Whether no close is still waiting for its flush and every request in {@code requests} completed. */
+  boolean allClosed(List<UcpRequest> requests) {
+    return closesInFlight == 0 && requests.stream().allMatch(UcpRequest::isCompleted);
+  }
+
+  /**
+   * Force-closes every endpoint and progresses {@code worker} until every close request has
+   * completed (the agent has ended: nothing else progresses it); false if some never did by
+   * {@code deadline}.
+   */
+  boolean closeAll(UcpWorker worker, long deadline) {
+    List<UcpRequest> requests = new ArrayList<>();
+    forceCloseAll(requests);
+    while (!requests.stream().allMatch(UcpRequest::isCompleted)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        worker.progress();
+      } catch (Throwable e) {
+        LOG.warn("UCX worker progress failed while closing endpoints", e);
+        return false;
+      }
+    }
+    return true;
+  }
+}
