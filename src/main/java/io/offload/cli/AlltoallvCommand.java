@@ -128,7 +128,7 @@ final class AlltoallvCommand implements Callable<Integer> {
         runs.add(CompletableFuture.supplyAsync(() -> {
           try {
             CpuClock cpu = CpuClock.threads(Thread.currentThread().getId(), progress);
-            return new AlltoallvRank(rv.engine(), rv.client(), me, plan, timeoutMs).run(warmup, iterations, cpu);
+            return new AlltoallvRank(rv.engine(), rv.client(), me, plan, timeoutMs).run(warmup, iterations, cpu, null);
           } catch (Exception e) {
             throw new IllegalStateException("rank " + me.rank() + ": " + e.getMessage(), e);
           }

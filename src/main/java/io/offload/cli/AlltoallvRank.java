@@ -44,7 +44,11 @@ final class AlltoallvRank {
     return id.future().await(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
-  JsonObject run(int warmup, int iterations, CpuClock cpu) throws Exception {
+  /**
+   * Runs the iterations; {@code cpu} measures this rank's own threads, {@code process} (null in a
+   * shared JVM) its whole process.
+   */
+  JsonObject run(int warmup, int iterations, CpuClock cpu, CpuClock process) throws Exception {
     ExposedRegion send = expose(layout.sendLength);
     ExposedRegion recv = expose(layout.recvLength);
     ExposedRegion one = expose(1);
@@ -62,6 +66,7 @@ final class AlltoallvRank {
           layout.fillSend(sb, tag);
           layout.clearRecv(rb, tag);
           await(coll.allgather(me, one, 0, 1, all, 0)); // barrier
+          long p0 = process == null ? 0 : process.nanos();
           long c0 = cpu.nanos();
           long t0 = System.nanoTime();
           await(m == offloaded
@@ -69,9 +74,10 @@ final class AlltoallvRank {
               : direct.run(tag, sb, layout.sendCounts, layout.sendDispls, rb, layout.recvCounts, layout.recvDispls));
           long t1 = System.nanoTime();
           long c1 = cpu.nanos();
+          long p1 = process == null ? 0 : process.nanos();
           m.checked(layout.receivedBytes(), layout.wrongBytes(rb, tag, m.firstWrong)); // warm-up too
           if (it >= warmup) {
-            m.record(t1 - t0, c1 - c0);
+            m.record(t1 - t0, c1 - c0, p1 - p0);
           }
         }
       }
@@ -118,7 +124,7 @@ final class AlltoallvRank {
   }
 
   private ExposedRegion expose(int bytes) throws Exception {
-    return client.expose(0, ByteBuffer.allocateDirect(bytes)).await(timeoutMs, TimeUnit.MILLISECONDS);
+    return client.exposeAllocated(0, bytes).await(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
   private void await(Future<Void> f) throws Exception {
@@ -130,6 +136,7 @@ final class AlltoallvRank {
     final String name;
     final JsonArray nanos = new JsonArray();
     final JsonArray cpuNanos = new JsonArray();
+    final JsonArray processCpuNanos = new JsonArray();
     final String[] firstWrong = {null};
     long checked;
     long wrong;
@@ -138,9 +145,10 @@ final class AlltoallvRank {
       this.name = name;
     }
 
-    void record(long ns, long cpuNs) {
+    void record(long ns, long cpuNs, long processNs) {
       nanos.add(ns);
       cpuNanos.add(cpuNs);
+      processCpuNanos.add(processNs);
     }
 
     void checked(long bytes, long wrongBytes) {
@@ -149,7 +157,8 @@ final class AlltoallvRank {
     }
 
     JsonObject json() {
-      JsonObject j = new JsonObject().put("nanos", nanos).put("cpuNanos", cpuNanos).put("checkedBytes", checked)
+      JsonObject j = new JsonObject().put("nanos", nanos).put("cpuNanos", cpuNanos)
+          .put("processCpuNanos", processCpuNanos).put("checkedBytes", checked)
           .put("wrongBytes", wrong);
       return firstWrong[0] == null ? j : j.put("firstWrong", firstWrong[0]);
     }

@@ -61,8 +61,9 @@ final class AlltoallvRankCommand implements Callable<Integer> {
       String id = vertx.deployVerticle(rv, new DeploymentOptions().setConfig(rankConfig(
           Topology.read(topology).toJson(), me, timeoutMs))).await(timeoutMs, TimeUnit.MILLISECONDS);
       AlltoallvPlan plan = new AlltoallvPlan(me.groupSize(), bytes, seed);
+      long progress = AlltoallvRank.progressThreadId(rv.engine(), timeoutMs);
       JsonObject result = new AlltoallvRank(rv.engine(), rv.client(), me, plan, timeoutMs)
-          .run(warmup, iterations, CpuClock.process());
+          .run(warmup, iterations, CpuClock.threads(Thread.currentThread().getId(), progress), CpuClock.process());
       System.out.println(result.encode());
       System.out.flush();
       vertx.undeploy(id).await(30, TimeUnit.SECONDS);

@@ -67,7 +67,7 @@ final class OpsCluster implements AutoCloseable {
 
   /** A region of {@code bytes} that rank {@code rank} exposes to its service process. */
   ExposedRegion expose(int rank, int bytes) throws Exception {
-    return ranks.get(rank).client().expose(0, java.nio.ByteBuffer.allocateDirect(Math.max(1, bytes)))
+    return ranks.get(rank).client().exposeAllocated(0, Math.max(1, bytes))
         .await(WAIT, TimeUnit.SECONDS);
   }
 

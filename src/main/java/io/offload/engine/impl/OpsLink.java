@@ -50,6 +50,14 @@ final class OpsLink implements OpsWire {
   }
 
   @Override
+  public void restAtNextIdle() {
+    var idle = transport.ucx().idleStrategy();
+    if (idle != null) {
+      idle.restAtNextIdle();
+    }
+  }
+
+  @Override
   public int serviceProcessId() {
     return cache.localServiceProcess();
   }

@@ -31,4 +31,10 @@ public interface OpsWire {
 
   /** Global id of the service process this engine is, or -1. */
   int serviceProcessId();
+
+  /**
+   * UCX thread: the progress thread sleeps at its next idle pass instead of spinning for its
+   * window (nothing to do until a completion milliseconds away). No effect when caller-driven.
+   */
+  void restAtNextIdle();
 }

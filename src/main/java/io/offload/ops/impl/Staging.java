@@ -1,6 +1,8 @@
 package io.offload.ops.impl;
 
+import org.openucx.jucx.UcxUtils;
 import org.openucx.jucx.ucp.UcpContext;
+import org.openucx.jucx.ucp.UcpMemMapParams;
 import org.openucx.jucx.ucp.UcpMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +51,9 @@ final class Staging {
     if (memory != null) {
       return;
     }
-    ByteBuffer b = ByteBuffer.allocateDirect(bytes);
-    UcpMemory m = ucp.registerMemory(b);
+    // allocated by UCX: other service processes get from it one-sided (registered memory is served in software)
+    UcpMemory m = ucp.memoryMap(new UcpMemMapParams().allocate().setLength(bytes));
+    ByteBuffer b = UcxUtils.getByteBufferView(m.getAddress(), bytes);
     ByteBuffer key = m.getRemoteKeyBuffer();
     packedKey = new byte[key.remaining()];
     key.get(packedKey);

@@ -60,6 +60,8 @@ final class Submissions {
             + "operation " + id + " to the service process: " + e.getMessage()));
       }
     });
+    // handed off: the completion is milliseconds away; spinning for it would burn the CPU the offload frees
+    wire.restAtNextIdle();
   }
 
   /** A DONE from the server of {@code context}. */
@@ -72,6 +74,9 @@ final class Submissions {
       return;
     }
     pending.remove(id);
+    if (pending.isEmpty()) {
+      wire.restAtNextIdle(); // nothing else in flight: no reply to spin for
+    }
     if (OpsCodec.status(b) == 0) {
       p.meters().ended(true, p.startNanos());
       p.promise().tryComplete(b.getBuffer(OpsCodec.DONE_HEADER, b.length()));

@@ -52,6 +52,8 @@ public final class ProgressIdleStrategy implements IdleStrategy {
   /** The last idle pass yielded (its gap is not a preemption). */
   private boolean yielded;
   private int discounts;
+  /** Sleep at the next idle pass, whatever the window says ({@link #restAtNextIdle}). */
+  private boolean rest;
 
   /** The strategy {@code options} describe, sleeping with {@code sleep}. */
   public static ProgressIdleStrategy of(UcxOptions options, Runnable sleep) {
@@ -100,6 +102,11 @@ public final class ProgressIdleStrategy implements IdleStrategy {
       lastWork += sinceLastPass; // descheduled: that time does not count against the window
       discounts++;
     }
+    if (rest) {
+      rest = false;
+      sleepNow();
+      return;
+    }
     long idleFor = now - lastWork;
     yielded = false;
     if (idleFor < spinNanos) {
@@ -113,11 +120,27 @@ public final class ProgressIdleStrategy implements IdleStrategy {
       yielded = true;
       Thread.yield();
     } else {
-      release();
-      sleeps++;
-      sleep.run();
-      lastWork = lastPass = clock.getAsLong(); // woken: what woke us is usually followed by more, spin again
-      discounts = 0;
+      sleepNow();
+    }
+  }
+
+  private void sleepNow() {
+    release();
+    sleeps++;
+    sleep.run();
+    lastWork = lastPass = clock.getAsLong(); // woken: what woke us is usually followed by more, spin again
+    discounts = 0;
+  }
+
+  /**
+   * The thread has handed work off and expects nothing for a long while (a rank that submitted an
+   * offloaded operation, completed in milliseconds): its next idle pass sleeps at once instead of
+   * spinning for its window, leaving the core to the application. Anything arriving wakes it.
+   * No effect on busy-poll. The progress thread only.
+   */
+  public void restAtNextIdle() {
+    if (spinNanos != Long.MAX_VALUE) {
+      rest = true;
     }
   }
 

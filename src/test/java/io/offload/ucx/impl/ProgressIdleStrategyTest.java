@@ -127,6 +127,21 @@ class ProgressIdleStrategyTest {
   }
 
   @Test
+  void shouldSleepAtTheNextIdlePassWhenAskedToRestThoughWorkCameFirst() {
+    ProgressIdleStrategy s = strategy(100_000, 0);
+    s.idle(1);
+    s.restAtNextIdle();
+    s.idle(1); // the pass that asked did work
+    assertEquals(0, slept, "work: no sleep");
+    now += 10;
+    s.idle(0);
+    assertEquals(1, slept, "the first idle pass sleeps, long before the window is over");
+    now += 10;
+    s.idle(0);
+    assertEquals(1, slept, "then the window again: spins");
+  }
+
+  @Test
   void busyPollShouldNeverSleep() {
     ProgressIdleStrategy s = strategy(Long.MAX_VALUE, 900_000);
     now = Long.MAX_VALUE / 2;
