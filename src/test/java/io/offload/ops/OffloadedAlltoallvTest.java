@@ -89,6 +89,13 @@ class OffloadedAlltoallvTest {
   }
 
   @Test
+  void shouldMoveEveryPairBetweenRanksOnSeveralHostsOfATopology() throws Exception {
+    try (OpsCluster c = new OpsCluster(3, 1, 6, new JsonObject())) { // 3 hosts, a service process each
+      alltoallvChecked(c, counts(6, 5000, 4));
+    }
+  }
+
+  @Test
   void shouldMoveBlocksLargerThanASlotBetweenTwoServiceProcesses() throws Exception {
     try (OpsCluster c = new OpsCluster(1, 2, 5, new JsonObject().put("chunkBytes", 4096).put("stagingBytes", 12 * 4096))) {
       alltoallvChecked(c, counts(5, 20_000, 2));

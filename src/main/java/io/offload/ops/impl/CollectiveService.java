@@ -58,6 +58,8 @@ final class CollectiveService implements OperationHandler {
   private final Map<Integer, Broken> broken = new HashMap<>();
   /** Per rank peer: the groups it submitted in (to break them when it is lost). */
   private final Map<Served.PeerKey, Set<Integer>> groupsOf = new HashMap<>();
+  /** Service processes this one coordinated with (told when a group breaks). */
+  private final Set<Integer> seen = new HashSet<>();
 
   CollectiveService(OffloadEngine engine, OperationsImpl ops, CollectiveOptions options) {
     this.engine = engine;
@@ -99,7 +101,12 @@ final class CollectiveService implements OperationHandler {
       return;
     }
     groupsOf.computeIfAbsent(new Served.PeerKey(op.context(), op.peerId()), k -> new HashSet<>()).add(d.groupId);
-    groups.with(d.groupId, view -> submit(op, d, view), reason -> op.fail(OperationException.Kind.FAILED, reason));
+    Broken b = broken.get(d.groupId);
+    if (b != null && b.cacheSeq() == engine.cache().sequence(d.groupId)) {
+      op.fail(b.kind(), b.reason()); // its group lost a member (which the cache may have dropped already)
+      return;
+    }
+    groups.with(d.groupId, view -> submit(op, d, view), op::fail);
   }
 
   private void submit(OperationImpl op, Desc d, GroupView view) {
@@ -118,6 +125,9 @@ final class CollectiveService implements OperationHandler {
       return;
     }
     Round r = rounds.computeIfAbsent(key, k -> new Round(this, view, d.kind, d.seq));
+    for (int sp : view.others) {
+      seen.add(sp);
+    }
     int li = view.localIndex[d.rank];
     if (r.kind != d.kind) {
       r.abort(OperationException.Kind.FAILED, "members disagree on collective #" + d.seq + " of group " + d.groupId
@@ -207,9 +217,13 @@ final class CollectiveService implements OperationHandler {
     byte kind = MeshMessages.kind(b);
     int g = MeshMessages.group(b);
     long seq = MeshMessages.seq(b);
+    seen.add(from);
+    if ((kind == MeshMessages.OFFER || kind == MeshMessages.PULL) && tellIfBroken(from, g)) {
+      return;
+    }
     switch (kind) {
-      case MeshMessages.OFFER -> groups.with(g, view -> onOffer(from, view, seq, b), reason -> breakGroup(g,
-          OperationException.Kind.FAILED, reason, true));
+      case MeshMessages.OFFER -> groups.with(g, view -> onOffer(from, view, seq, b), (k, reason) -> breakGroup(g, k,
+          reason, true));
       case MeshMessages.PULL -> onPull(from, g, seq, b);
       case MeshMessages.READY -> flows.ready(from, MeshMessages.intAt(b, 0), MeshMessages.intAt(b, 1),
           MeshMessages.intAt(b, 2));
@@ -237,6 +251,17 @@ final class CollectiveService implements OperationHandler {
       }
       default -> LOG.warn("collective mesh message of unknown kind {} from service process {}", kind, from);
     }
+  }
+
+  /** A message for a group broken here: its sender may not know yet (the news crossed it). */
+  private boolean tellIfBroken(int to, int g) {
+    Broken b = broken.get(g);
+    GroupView v = groups.known(g);
+    if (b == null || v == null || b.cacheSeq() != v.cacheSeq) {
+      return false;
+    }
+    meshRaw(to, MeshMessages.brk(g, b.kind().ordinal(), b.reason()));
+    return true;
   }
 
   private void onOffer(int from, GroupView view, long seq, Buffer b) {
@@ -328,10 +353,15 @@ final class CollectiveService implements OperationHandler {
       }
     }
     of.forEach(r -> r.abort(kind, reason, true));
-    if (tell && v != null) {
-      for (int sp : v.others) {
-        meshRaw(sp, MeshMessages.brk(g, kind.ordinal(), reason));
+    groups.fail(g, kind, reason);
+    if (tell) {
+      Set<Integer> to = new HashSet<>(seen);
+      if (v != null) {
+        for (int sp : v.others) {
+          to.add(sp);
+        }
       }
+      to.forEach(sp -> meshRaw(sp, MeshMessages.brk(g, kind.ordinal(), reason)));
     }
   }
 

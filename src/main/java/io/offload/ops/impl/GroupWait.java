@@ -2,12 +2,14 @@ package io.offload.ops.impl;
 
 import io.offload.cache.GroupCache;
 import io.offload.engine.OffloadEngine;
+import io.offload.ops.OperationException;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
@@ -20,7 +22,7 @@ import java.util.function.IntSupplier;
  */
 final class GroupWait {
 
-  private record Parked(Consumer<GroupView> then, Consumer<String> failed) {
+  private record Parked(Consumer<GroupView> then, BiConsumer<OperationException.Kind, String> failed) {
   }
 
   private final OffloadEngine engine;
@@ -35,7 +37,7 @@ final class GroupWait {
     this.me = me;
   }
 
-  void with(int g, Consumer<GroupView> then, Consumer<String> failed) {
+  void with(int g, Consumer<GroupView> then, BiConsumer<OperationException.Kind, String> failed) {
     GroupView v = current(g);
     if (v != null) {
       then.accept(v);
@@ -64,16 +66,24 @@ final class GroupWait {
           if (view != null) {
             p.then().accept(view);
           } else {
-            p.failed().accept("group " + g + " changed while its collective waited");
+            p.failed().accept(OperationException.Kind.FAILED, "group " + g + " changed while its collective waited");
           }
         }
       }
     });
   }
 
+  /** What waits for group {@code g} fails now: the group broke. */
+  void fail(int g, OperationException.Kind kind, String reason) {
+    List<Parked> list = parked.remove(g);
+    if (list != null) {
+      list.forEach(p -> p.failed().accept(kind, reason));
+    }
+  }
+
   private void fail(int g, List<Parked> list, String reason) {
     if (parked.remove(g, list)) {
-      list.forEach(p -> p.failed().accept(reason));
+      list.forEach(p -> p.failed().accept(OperationException.Kind.FAILED, reason));
     }
   }
 
