@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,31 +34,16 @@ import java.util.Set;
 final class CollectiveService implements OperationHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(CollectiveService.class);
-  private static final int TOMBSTONES = 4096;
-
-  private record Key(int group, long seq) {
-  }
-
-  private record Broken(long cacheSeq, OperationException.Kind kind, String reason) {
-  }
-
   private final OffloadEngine engine;
   private final OperationsImpl ops;
   private final CollectiveOptions options;
   private final GroupWait groups;
   private final Flows flows;
-  private final Map<Key, Round> rounds = new HashMap<>();
-  private final Map<Key, Broken> tombstones = new LinkedHashMap<>(64, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Key, Broken> eldest) {
-      return size() > TOMBSTONES;
-    }
-  };
-  private final Map<Integer, Broken> broken = new HashMap<>();
+  private final Map<Breaks.Key, Round> rounds = new HashMap<>();
+  private final Breaks breaks = new Breaks();
+  private final CollectiveMesh mesh;
   /** Per rank peer: the groups it submitted in (to break them when it is lost). */
   private final Map<Served.PeerKey, Set<Integer>> groupsOf = new HashMap<>();
-  /** Service processes this one coordinated with (told when a group breaks). */
-  private final Set<Integer> seen = new HashSet<>();
 
   CollectiveService(OffloadEngine engine, OperationsImpl ops, CollectiveOptions options) {
     this.engine = engine;
@@ -68,6 +52,19 @@ final class CollectiveService implements OperationHandler {
     this.groups = new GroupWait(engine, options.getGroupWaitMs(), ops.wire()::serviceProcessId);
     Staging staging = new Staging(options.getStagingBytes(), options.getChunkBytes());
     this.flows = new Flows(this, staging, ops.wire().ucxContext(), engine::ucpContext);
+    this.mesh = new CollectiveMesh(this, engine.cache());
+  }
+
+  Map<Breaks.Key, Round> rounds() {
+    return rounds;
+  }
+
+  Breaks breaks() {
+    return breaks;
+  }
+
+  GroupWait groups() {
+    return groups;
   }
 
   int me() {
@@ -101,8 +98,8 @@ final class CollectiveService implements OperationHandler {
       return;
     }
     groupsOf.computeIfAbsent(new Served.PeerKey(op.context(), op.peerId()), k -> new HashSet<>()).add(d.groupId);
-    Broken b = broken.get(d.groupId);
-    if (b != null && b.cacheSeq() == engine.cache().sequence(d.groupId)) {
+    Breaks.Broken b = breaks.group(d.groupId, engine.cache().sequence(d.groupId));
+    if (b != null) {
       op.fail(b.kind(), b.reason()); // its group lost a member (which the cache may have dropped already)
       return;
     }
@@ -118,15 +115,15 @@ final class CollectiveService implements OperationHandler {
       op.fail(OperationException.Kind.REJECTED, refused);
       return;
     }
-    Key key = new Key(d.groupId, d.seq);
-    Broken dead = deadEnd(key, view);
+    Breaks.Key key = new Breaks.Key(d.groupId, d.seq);
+    Breaks.Broken dead = breaks.deadEnd(key, view.cacheSeq);
     if (dead != null) {
       op.fail(dead.kind(), dead.reason());
       return;
     }
     Round r = rounds.computeIfAbsent(key, k -> new Round(this, view, d.kind, d.seq));
     for (int sp : view.others) {
-      seen.add(sp);
+      breaks.seen(sp);
     }
     int li = view.localIndex[d.rank];
     if (r.kind != d.kind) {
@@ -169,15 +166,6 @@ final class CollectiveService implements OperationHandler {
     return null;
   }
 
-  /** Why this collective cannot run any more (its group broke, or it failed already), or null. */
-  private Broken deadEnd(Key key, GroupView view) {
-    Broken b = broken.get(key.group());
-    if (b != null && b.cacheSeq() == view.cacheSeq) {
-      return b;
-    }
-    return tombstones.get(key);
-  }
-
   // ------------------------------------------------------------------ from the rounds and flows
 
   /** Sends a round's message to {@code sp}; a failed send aborts the round. */
@@ -195,13 +183,13 @@ final class CollectiveService implements OperationHandler {
   }
 
   void finished(Round r) {
-    rounds.remove(new Key(r.view.groupId, r.seq), r);
+    rounds.remove(new Breaks.Key(r.view.groupId, r.seq), r);
   }
 
   void aborted(Round r, boolean fromMesh) {
-    Key key = new Key(r.view.groupId, r.seq);
+    Breaks.Key key = new Breaks.Key(r.view.groupId, r.seq);
     rounds.remove(key, r);
-    tombstones.put(key, new Broken(r.view.cacheSeq, r.abortKind, r.aborted));
+    breaks.failed(key, r.view.cacheSeq, r.abortKind, r.aborted);
     flows.abandon(r);
     if (!fromMesh) {
       for (int sp : r.view.others) {
@@ -214,100 +202,7 @@ final class CollectiveService implements OperationHandler {
 
   @Override
   public void meshMessage(int from, Buffer b) {
-    byte kind = MeshMessages.kind(b);
-    int g = MeshMessages.group(b);
-    long seq = MeshMessages.seq(b);
-    seen.add(from);
-    if ((kind == MeshMessages.OFFER || kind == MeshMessages.PULL) && tellIfBroken(from, g)) {
-      return;
-    }
-    switch (kind) {
-      case MeshMessages.OFFER -> groups.with(g, view -> onOffer(from, view, seq, b), (k, reason) -> breakGroup(g, k,
-          reason, true));
-      case MeshMessages.PULL -> onPull(from, g, seq, b);
-      case MeshMessages.READY -> flows.ready(from, MeshMessages.intAt(b, 0), MeshMessages.intAt(b, 1),
-          MeshMessages.intAt(b, 2));
-      case MeshMessages.RELEASE -> flows.release(from, MeshMessages.intAt(b, 0));
-      case MeshMessages.ABORT -> {
-        Round r = rounds.get(new Key(g, seq));
-        String reason = MeshMessages.text(b, 0);
-        if (r != null) {
-          r.abort(OperationException.Kind.FAILED, reason, true);
-        } else if (groups.known(g) != null) {
-          tombstones.put(new Key(g, seq), new Broken(groups.known(g).cacheSeq, OperationException.Kind.FAILED, reason));
-        }
-      }
-      case MeshMessages.BREAK -> {
-        int k = b.getUnsignedByte(MeshMessages.HEADER);
-        OperationException.Kind[] kinds = OperationException.Kind.values();
-        breakGroup(g, k < kinds.length ? kinds[k] : OperationException.Kind.FAILED,
-            MeshMessages.text(b, 1), false);
-      }
-      case MeshMessages.STAGING -> {
-        int at = MeshMessages.HEADER;
-        int kl = b.getUnsignedShort(at + 16);
-        flows.remoteStaging(from, engine.cache().handle(from).endpoint(), b.getLong(at), b.getInt(at + 8),
-            b.getInt(at + 12), b.getBytes(at + 18, at + 18 + kl));
-      }
-      default -> LOG.warn("collective mesh message of unknown kind {} from service process {}", kind, from);
-    }
-  }
-
-  /** A message for a group broken here: its sender may not know yet (the news crossed it). */
-  private boolean tellIfBroken(int to, int g) {
-    Broken b = broken.get(g);
-    GroupView v = groups.known(g);
-    if (b == null || v == null || b.cacheSeq() != v.cacheSeq) {
-      return false;
-    }
-    meshRaw(to, MeshMessages.brk(g, b.kind().ordinal(), b.reason()));
-    return true;
-  }
-
-  private void onOffer(int from, GroupView view, long seq, Buffer b) {
-    int at = MeshMessages.HEADER;
-    int type = b.getByte(at);
-    int sender = b.getInt(at + 1);
-    int n = b.getInt(at + 5);
-    int[] blocks = new int[n];
-    int[] lengths = new int[n];
-    for (int i = 0; i < n; i++) {
-      blocks[i] = b.getInt(at + 9 + 8 * i);
-      lengths[i] = b.getInt(at + 13 + 8 * i);
-    }
-    Key key = new Key(view.groupId, seq);
-    if (deadEnd(key, view) != null || view.local.length == 0) {
-      return;
-    }
-    Round r = rounds.computeIfAbsent(key, k -> new Round(this, view, type, seq));
-    if (r.kind != type) {
-      r.abort(OperationException.Kind.FAILED, "members disagree on collective #" + seq + " of group " + view.groupId
-          + ": " + OperationTypes.name(r.kind) + " and " + OperationTypes.name(type), false);
-      return;
-    }
-    r.offer(from, sender, blocks, lengths);
-  }
-
-  private void onPull(int from, int g, long seq, Buffer b) {
-    Round r = rounds.get(new Key(g, seq));
-    if (r == null) {
-      return; // failed here meanwhile; the asker hears through ABORT
-    }
-    int sender = MeshMessages.intAt(b, 0);
-    int block = MeshMessages.intAt(b, 1);
-    int offset = MeshMessages.intAt(b, 2);
-    int length = MeshMessages.intAt(b, 3);
-    int li = sender >= 0 && sender < r.view.size ? r.view.localIndex[sender] : -1;
-    Desc d = li < 0 ? null : r.desc[li];
-    if (d == null || block < 0 || block >= d.blocks() || offset < 0 || length <= 0
-        || (long) offset + length > d.blockLength(block)) {
-      r.abort(OperationException.Kind.FAILED, r.name() + ": service process " + from + " asked for bytes ["
-          + offset + ", " + ((long) offset + length) + ") of block " + block + " of rank " + sender
-          + ", which it does not send", false);
-      return;
-    }
-    flows.read(r, li, (long) d.blockOffset(block) + offset, length, from, MeshMessages.intAt(b, 4),
-        MeshMessages.intAt(b, 5));
+    mesh.onMessage(from, b);
   }
 
   // ------------------------------------------------------------------ losses
@@ -340,11 +235,9 @@ final class CollectiveService implements OperationHandler {
   void breakGroup(int g, OperationException.Kind kind, String reason, boolean tell) {
     GroupView v = groups.known(g);
     long cacheSeq = v != null ? v.cacheSeq : engine.cache().sequence(g);
-    Broken before = broken.get(g);
-    if (before != null && before.cacheSeq() == cacheSeq) {
+    if (!breaks.breakGroup(g, cacheSeq, kind, reason)) {
       return;
     }
-    broken.put(g, new Broken(cacheSeq, kind, reason));
     LOG.info("service process {}: collectives of group {} fail: {}", me(), g, reason);
     List<Round> of = new ArrayList<>();
     for (Round r : rounds.values()) {
@@ -355,13 +248,8 @@ final class CollectiveService implements OperationHandler {
     of.forEach(r -> r.abort(kind, reason, true));
     groups.fail(g, kind, reason);
     if (tell) {
-      Set<Integer> to = new HashSet<>(seen);
-      if (v != null) {
-        for (int sp : v.others) {
-          to.add(sp);
-        }
-      }
-      to.forEach(sp -> meshRaw(sp, MeshMessages.brk(g, kind.ordinal(), reason)));
+      breaks.toTell(v == null ? new int[0] : v.others).forEach(sp -> meshRaw(sp, MeshMessages.brk(g, kind.ordinal(),
+          reason)));
     }
   }
 

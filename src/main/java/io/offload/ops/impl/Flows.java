@@ -4,17 +4,10 @@ import io.offload.ops.OperationException;
 import io.vertx.core.Context;
 import org.openucx.jucx.ucp.UcpContext;
 import org.openucx.jucx.ucp.UcpEndpoint;
-import org.openucx.jucx.ucp.UcpRemoteKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -34,37 +27,26 @@ final class Flows {
   private record ReadReq(Round round, int li, long offset, int length, int requester, int pull, int generation) {
   }
 
-  private record RemoteStaging(UcpEndpoint ep, UcpRemoteKey key, long address, int length, int chunk) {
-  }
-
   private final CollectiveService svc;
   private final Staging staging;
-  private final Context ucx;
   private final Supplier<UcpContext> ucp;
   private final Pulls pulls = new Pulls();
   private final ArrayDeque<Block> localQueue = new ArrayDeque<>();
   private final ArrayDeque<Block> pullQueue = new ArrayDeque<>();
   private final ArrayDeque<ReadReq> readQueue = new ArrayDeque<>();
-  private final ArrayDeque<Move> pool = new ArrayDeque<>();
-  private final ArrayDeque<Move> ended = new ArrayDeque<>();
-  private final Map<Integer, RemoteStaging> remote = new HashMap<>();
-  private final Set<Integer> stagingSent = new HashSet<>();
-  private int[] outboundOwner;
-  private boolean drainScheduled;
-  private final Runnable drain = this::drain;
+  private final RemoteStagings remote = new RemoteStagings();
+  private final Transfers transfers;
 
   Flows(CollectiveService svc, Staging staging, Context ucx, Supplier<UcpContext> ucp) {
     this.svc = svc;
     this.staging = staging;
-    this.ucx = ucx;
     this.ucp = ucp;
+    this.transfers = new Transfers(ucx, this::handle, this::pump);
   }
 
   private void ensureStaging() {
     if (!staging.ready()) {
       staging.ensure(ucp.get());
-      outboundOwner = new int[3 * staging.slotsPerPool];
-      Arrays.fill(outboundOwner, -1);
     }
   }
 
@@ -91,12 +73,8 @@ final class Flows {
       Round r = b.round;
       int li = r.view.localIndex[b.src];
       r.inflight[li]++;
-      Move m = move().set(Move.LOCAL_GET, r, b, li, slot, off, Math.min(chunk, b.length - off));
-      try {
-        r.send[li].get(b.srcOffset + off, staging.view(slot, m.length)).onComplete(m);
-      } catch (RuntimeException e) {
-        m.onError(-1, e.toString());
-      }
+      Move m = transfers.move().set(Move.LOCAL_GET, r, b, li, slot, off, Math.min(chunk, b.length - off));
+      transfers.get(m, r.send[li], b.srcOffset + off, staging.view(slot, m.length));
     }
     while (!pullQueue.isEmpty()) {
       Block b = pullQueue.peek();
@@ -127,15 +105,11 @@ final class Flows {
       readQueue.poll();
       Round r = q.round();
       r.inflight[q.li()]++;
-      Move m = move().set(Move.READ, r, null, q.li(), slot, 0, q.length());
+      Move m = transfers.move().set(Move.READ, r, null, q.li(), slot, 0, q.length());
       m.requester = q.requester();
       m.pullIndex = q.pull();
       m.pullGeneration = q.generation();
-      try {
-        r.send[q.li()].get(q.offset(), staging.view(slot, q.length())).onComplete(m);
-      } catch (RuntimeException e) {
-        m.onError(-1, e.toString());
-      }
+      transfers.get(m, r.send[q.li()], q.offset(), staging.view(slot, q.length()));
     }
   }
 
@@ -157,8 +131,8 @@ final class Flows {
   /** The chunk a pull asked for is in {@code from}'s outbound slot {@code slot}. */
   void ready(int from, int pull, int generation, int slot) {
     Pulls.Pull p = pulls.find(pull, generation);
-    RemoteStaging rs = remote.get(from);
-    if (p == null || !p.block.round.live() || rs == null || (long) (slot + 1) * rs.chunk() > rs.length()) {
+    RemoteStagings.Region rs = remote.of(from);
+    if (p == null || !p.block.round.live() || rs == null || !rs.holds(slot)) {
       svc.meshRaw(from, MeshMessages.release(slot));
       if (p != null) {
         if (rs == null && p.block.round.live()) {
@@ -170,64 +144,31 @@ final class Flows {
       return;
     }
     p.answered = true;
-    Move m = move().set(Move.MESH_GET, p.block.round, p.block, -1, p.slot, p.offset, p.length);
+    Move m = transfers.move().set(Move.MESH_GET, p.block.round, p.block, -1, p.slot, p.offset, p.length);
     m.pull = p;
     m.remoteSlot = slot;
     m.requester = from;
-    try {
-      rs.ep().getNonBlocking(rs.address() + (long) slot * rs.chunk(), rs.key(), staging.address(p.slot), p.length, m);
-    } catch (Throwable t) {
-      m.onError(-1, t.toString());
-    }
+    transfers.get(m, rs, slot, staging.address(p.slot), p.length);
   }
 
   /** {@code from} has got outbound slot {@code slot}. */
   void release(int from, int slot) {
-    if (outboundOwner == null || slot < 0 || slot >= outboundOwner.length || outboundOwner[slot] != from) {
+    if (!remote.release(slot, from)) {
       LOG.debug("release of slot {} by service process {}, which does not hold it", slot, from);
       return;
     }
-    outboundOwner[slot] = -1;
     staging.release(slot);
     pump();
   }
 
   /** {@code from}'s staging region, unpacked on our endpoint to it. */
   void remoteStaging(int from, UcpEndpoint ep, long address, int length, int chunk, byte[] packedKey) {
-    ByteBuffer k = ByteBuffer.allocateDirect(packedKey.length);
-    k.put(packedKey).flip();
-    RemoteStaging old = remote.put(from, new RemoteStaging(ep, ep.unpackRemoteKey(k), address, length, chunk));
-    if (old != null) {
-      old.key().close();
-    }
+    remote.described(from, ep, address, length, chunk, packedKey);
   }
 
   // ------------------------------------------------------------------ completions
 
-  /** From a UCX callback: queue, and handle in a task of its own. */
-  void ended(Move m) {
-    ended.add(m);
-    if (!drainScheduled) {
-      drainScheduled = true;
-      ucx.runOnContext(v -> drain.run());
-    }
-  }
-
-  private void drain() {
-    drainScheduled = false;
-    Move m;
-    while ((m = ended.poll()) != null) {
-      try {
-        handle(m);
-      } catch (RuntimeException e) {
-        LOG.warn("collective transfer bookkeeping failed", e);
-      }
-      m.clear();
-      pool.add(m);
-    }
-    pump();
-  }
-
+  /** A transfer ended: the next step (puts after a get, a READY after a read, the accounting). */
   private void handle(Move m) {
     Round r = m.round;
     if (!m.ok && r.live()) {
@@ -282,8 +223,8 @@ final class Flows {
   /** The outbound slot holds the chunk: tell the service process that asked (its staging description first). */
   private void handOver(Round r, Move m) {
     int to = m.requester;
-    outboundOwner[m.slot] = to;
-    if (stagingSent.add(to)) {
+    remote.hold(m.slot, to, 3 * staging.slotsPerPool);
+    if (remote.tell(to)) {
       svc.meshRaw(to, MeshMessages.staging(staging.baseAddress(), staging.length(), staging.chunk, staging.packedKey()));
     }
     int slot = m.slot;
@@ -296,18 +237,9 @@ final class Flows {
       int d = b.dests[k];
       staging.retain(slot);
       r.inflight[d]++;
-      Move m = move().set(Move.PUT, r, b, d, slot, off, len);
-      try {
-        r.recv[d].put(b.destOffsets[k] + off, staging.view(slot, len)).onComplete(m);
-      } catch (RuntimeException e) {
-        m.onError(-1, e.toString());
-      }
+      Move m = transfers.move().set(Move.PUT, r, b, d, slot, off, len);
+      transfers.put(m, r.recv[d], b.destOffsets[k] + off, staging.view(slot, len));
     }
-  }
-
-  private Move move() {
-    Move m = pool.poll();
-    return m != null ? m : new Move(this);
   }
 
   // ------------------------------------------------------------------ failures
@@ -331,19 +263,7 @@ final class Flows {
       giveUp(p);
     }
     readQueue.removeIf(q -> q.requester() == sp);
-    if (outboundOwner != null) {
-      for (int s = 0; s < outboundOwner.length; s++) {
-        if (outboundOwner[s] == sp) {
-          outboundOwner[s] = -1;
-          staging.release(s);
-        }
-      }
-    }
-    RemoteStaging rs = remote.remove(sp);
-    stagingSent.remove(sp);
-    if (rs != null) {
-      rs.key().close();
-    }
+    remote.lost(sp, staging::release);
     pump();
   }
 
@@ -352,8 +272,7 @@ final class Flows {
   }
 
   void close() {
-    remote.values().forEach(rs -> rs.key().close());
-    remote.clear();
+    remote.close();
     staging.close();
   }
 }

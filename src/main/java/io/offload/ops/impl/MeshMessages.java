@@ -57,6 +57,25 @@ final class MeshMessages {
     return b;
   }
 
+  /** An OFFER's content. */
+  record Offer(int type, int sender, int[] blocks, int[] lengths) {
+
+    static Offer decode(Buffer b) {
+      int at = HEADER;
+      int n = b.getInt(at + 5);
+      if (n < 0 || b.length() != at + 9 + 8L * n) {
+        throw new IllegalArgumentException("an offer of " + n + " blocks in " + b.length() + " bytes");
+      }
+      int[] blocks = new int[n];
+      int[] lengths = new int[n];
+      for (int i = 0; i < n; i++) {
+        blocks[i] = b.getInt(at + 9 + 8 * i);
+        lengths[i] = b.getInt(at + 13 + 8 * i);
+      }
+      return new Offer(b.getByte(at), b.getInt(at + 1), blocks, lengths);
+    }
+  }
+
   static Buffer pull(int group, long seq, int sender, int block, int offset, int length, int pull, int gen) {
     return header(PULL, group, seq, 24).appendInt(sender).appendInt(block).appendInt(offset).appendInt(length)
         .appendInt(pull).appendInt(gen);

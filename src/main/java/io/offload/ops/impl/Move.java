@@ -8,7 +8,7 @@ import org.openucx.jucx.ucp.UcpRequest;
 /**
  * One UCX transfer in flight and what to do when it ends; also its own completion callback (of a
  * rank region's future, or of a raw JUCX request between service processes), so that none is
- * allocated per transfer (moves are pooled by {@link Flows}). The callback only queues the move:
+ * allocated per transfer (moves are pooled by {@link Transfers}). The callback only queues the move:
  * the next step runs outside UCX's progress call.
  *
  * <p>Thread safety: the UCX thread only.
@@ -24,7 +24,7 @@ final class Move extends UcxCallback implements Handler<AsyncResult<Void>> {
   /** Get a chunk from another service process's outbound slot into an inbound slot. */
   static final int MESH_GET = 4;
 
-  private final Flows flows;
+  private final Transfers flows;
   int kind;
   Round round;
   Block block;
@@ -42,7 +42,7 @@ final class Move extends UcxCallback implements Handler<AsyncResult<Void>> {
   boolean ok;
   String error;
 
-  Move(Flows flows) {
+  Move(Transfers flows) {
     this.flows = flows;
   }
 
