@@ -45,8 +45,10 @@ public final class CollectiveOptions {
    */
   public CollectiveOptions(JsonObject json) {
     JSON_KEYS.check(json);
+    int staging = json.getInteger("stagingBytes", DEFAULT_STAGING_BYTES);
+    setStagingBytes(Math.max(staging, 3 * DEFAULT_CHUNK_BYTES)); // the pair is checked together below
     setChunkBytes(json.getInteger("chunkBytes", DEFAULT_CHUNK_BYTES));
-    setStagingBytes(json.getInteger("stagingBytes", DEFAULT_STAGING_BYTES));
+    setStagingBytes(staging);
     setGroupWaitMs(json.getLong("groupWaitMs", DEFAULT_GROUP_WAIT_MS));
   }
 
@@ -73,7 +75,10 @@ public final class CollectiveOptions {
     return chunkBytes;
   }
 
-  /** Largest single transfer, in [4096, 64 MiB]; the staging region must still hold 3 of them. */
+  /**
+   * Largest single transfer, in [4096, 64 MiB]; the staging region must still hold 3 of them (to
+   * raise both, raise {@link #setStagingBytes} first).
+   */
   public CollectiveOptions setChunkBytes(int chunkBytes) {
     if (chunkBytes < 4096 || chunkBytes > (64 << 20)) {
       throw new IllegalArgumentException("chunkBytes must be in [4096, " + (64 << 20) + "], got " + chunkBytes);

@@ -1,6 +1,5 @@
 package io.offload.ops.impl;
 
-import io.offload.cache.GroupCache;
 import io.offload.context.ExecutionContext;
 import io.offload.topology.RankInfo;
 import io.offload.engine.OffloadEngine;
