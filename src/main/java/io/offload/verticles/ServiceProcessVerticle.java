@@ -33,7 +33,8 @@ import java.time.Duration;
  * 0: none) registers a region with UCX and publishes it in the group cache.
  *
  * <p>It serves the offloaded collectives ({@code engine.operations().serveCollectives}) with
- * {@code collectives} ({@link CollectiveOptions} JSON, default {@code {}}); {@code false} serves none.
+ * {@code collectives} ({@link CollectiveOptions} JSON, or {@code true}, the default: default options);
+ * {@code false} serves none.
  *
  * <p>{@code report} (default false; true in {@code verticles/*.json}, for the standard Vert.x
  * launcher) prints {@code service process N listening HOST:PORT} on stdout once it listens.
@@ -60,9 +61,7 @@ public class ServiceProcessVerticle extends VerticleBase {
     if (regionBytes < 0) {
       throw new IllegalArgumentException("memoryRegionBytes must be >= 0 (0: none), got " + regionBytes);
     }
-    Object coll = conf.getValue("collectives", new JsonObject());
-    CollectiveOptions collectives = coll instanceof JsonObject j ? new CollectiveOptions(j)
-        : Boolean.FALSE.equals(coll) ? null : new CollectiveOptions();
+    CollectiveOptions collectives = collectives(conf.getValue("collectives", Boolean.TRUE));
     Duration meshTimeout = Duration.ofMillis(conf.getLong("meshConnectTimeoutMs",
         ServiceMesh.DEFAULT_CONNECT_TIMEOUT.toMillis()));
     return OffloadEngine.create(vertx, engineOptions)
@@ -87,6 +86,17 @@ public class ServiceProcessVerticle extends VerticleBase {
             System.out.flush();
           }
         });
+  }
+
+  /** {@code collectives}: options JSON, {@code true} (the defaults) or {@code false} (none). */
+  private static CollectiveOptions collectives(Object conf) {
+    if (conf instanceof JsonObject j) {
+      return new CollectiveOptions(j);
+    }
+    if (conf instanceof Boolean b) {
+      return b ? new CollectiveOptions() : null;
+    }
+    throw new IllegalArgumentException("collectives must be CollectiveOptions JSON, true or false, got " + conf);
   }
 
   /** Registers the echo consumer on the UCX context, before any peer can send. */
