@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
         "2:bad command-line options",
         "3:UCX is not installed (apt-get install -y libucx0)",
         "4:invalid configuration file (topology, secret)",
-        "5:cannot listen (port in use, bad address)"},
+        "5:cannot listen (port in use, bad address)",
+        "6:offload service --job: the job ended, but some rank was lost instead of finalizing"},
     footerHeading = "%nCommands of the ./offload script (in a source checkout):%n",
     footer = {
         "  test               the whole test suite (mvn -B test)",
@@ -34,6 +35,7 @@ public final class OffloadCli {
   public static final int NO_UCX = 3;
   public static final int BAD_CONFIG = 4;
   public static final int CANNOT_LISTEN = 5;
+  public static final int JOB_RANKS_LOST = 6;
 
   public static void main(String[] args) {
     System.exit(run(args));

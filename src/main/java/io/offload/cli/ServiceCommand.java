@@ -1,6 +1,8 @@
 package io.offload.cli;
 
 import io.offload.cache.GroupCache;
+import io.offload.job.Job;
+import io.offload.job.JobStatus;
 import io.offload.topology.Topology;
 import io.offload.verticles.ServiceProcessVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -13,12 +15,16 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Callable;
 
-/** {@code offload service}: one service process, until SIGTERM/SIGINT. */
+/** {@code offload service}: one service process, until SIGTERM/SIGINT, or until its job is over ({@code --job}). */
 @Command(name = "service", mixinStandardHelpOptions = true,
     description = {"Run one service process. Prints 'listening HOST:PORT' once ready; "
-        + "SIGTERM/SIGINT finalize every context and exit 0.",
+        + "SIGTERM/SIGINT finalize every context and exit 0. With --job N it ends with its job: once N ranks "
+        + "bootstrapped (over the whole mesh) and every one left, it prints 'job over: ...', tells its mesh peers, "
+        + "finalizes and exits 0, or 6 if a rank was lost instead of finalizing. A lost mesh link is re-established "
+        + "(a service process restarted on its address rejoins).",
         "Precedence: options > environment > file. Environment (the C original's launch model): "
         + "OFFLOAD_CONFIG_FILE_PATH (or DPU_OFFLOAD_CONFIG_FILE_PATH) = --topology; "
         + "DPU_OFFLOAD_SERVICE_PROCESS_GLOBAL_ID = --id; DPU_OFFLOAD_SERVICE_PROCESS_LOCAL_ID and "
@@ -71,6 +77,11 @@ final class ServiceCommand implements Callable<Integer> {
       + "after it connected (default: 10000).")
   Long handshakeTimeoutMs;
 
+  @Option(names = "--job", paramLabel = "N", description = "Serve one job of N ranks in all (the launcher's -np; "
+      + "with a topology, over every service process of the mesh; give each the same N), then exit: 0 when every "
+      + "rank finalized, 6 when one was lost. Default: run until SIGTERM.")
+  Integer job;
+
   @Option(names = "--verbose", description = "Log every phase change.")
   boolean verbose;
 
@@ -91,6 +102,9 @@ final class ServiceCommand implements Callable<Integer> {
     }
     if (heartbeatMs != null) {
       Usage.range(spec, "--heartbeat-ms", heartbeatMs, 1, Long.MAX_VALUE);
+    }
+    if (job != null) {
+      Usage.range(spec, "--job", job, 1, Integer.MAX_VALUE);
     }
     LauncherEnv env = new LauncherEnv(System.getenv());
     ServiceIdentity me = ServiceIdentity.resolve(topology, id, env, Hosts.thisHostName());
@@ -113,6 +127,9 @@ final class ServiceCommand implements Callable<Integer> {
     JsonObject conf = new JsonObject().put("engine", heartbeat(new JsonObject().put("name", "sp" + id), heartbeatMs))
         .put("server", server)
         .put("memoryRegionBytes", memoryRegion);
+    if (job != null) {
+      conf.put("job", job);
+    }
     String listenHost = host;
     if (topology != null) {
       Topology topo = Topology.read(topology);
@@ -134,11 +151,13 @@ final class ServiceCommand implements Callable<Integer> {
     // before 'listening': whoever waits for that line may send SIGTERM right after it
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean once = new AtomicBoolean();
-    Signals.onTermination(() -> {
+    AtomicInteger exitCode = new AtomicInteger(OffloadCli.OK);
+    Runnable stop = () -> {
       if (once.compareAndSet(false, true)) {
         vertx.close().onComplete(v -> stopped.countDown());
       }
-    });
+    };
+    Signals.onTermination(stop);
     System.out.println("listening " + listenHost + ":" + sp.server().localPort());
     System.out.flush();
     GroupCache cache = sp.engine().cache();
@@ -147,8 +166,26 @@ final class ServiceCommand implements Callable<Integer> {
           + " entries, digest " + cache.digest(reportGroup));
       System.out.flush();
     });
+    Job served = sp.job();
+    if (served != null) {
+      served.over().onSuccess(s -> {
+        if (!s.over()) {
+          return; // the engine closed first (SIGTERM): that exit stands
+        }
+        System.out.println(overLine(s));
+        System.out.flush();
+        exitCode.set(s.clean() ? OffloadCli.OK : OffloadCli.JOB_RANKS_LOST);
+        stop.run();
+      });
+    }
     stopped.await();
-    return OffloadCli.OK;
+    return exitCode.get();
+  }
+
+  /** {@code job over: 4 of 4 ranks bootstrapped, 4 finalized, 0 lost (told by service process 0)}. */
+  static String overLine(JobStatus s) {
+    return "job over: " + s.bootstrapped() + " of " + s.ranks() + " ranks bootstrapped, " + s.finalized()
+        + " finalized, " + s.lost() + " lost" + (s.toldBy() >= 0 ? " (told by service process " + s.toldBy() + ")" : "");
   }
 
   /** Engine JSON with the heartbeat fields when {@code --heartbeat-ms} was given. */

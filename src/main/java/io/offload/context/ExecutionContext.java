@@ -18,7 +18,7 @@ import java.util.Optional;
  * One relationship between this process and others: a server (many peers), a client (one peer,
  * its server) or the engine's self context. After bootstrap the same calls serve every role.
  *
- * <p>After {@link #close()} every call except {@code id/role/scope/phase/isClosed/close} throws
+ * <p>After {@link #close()} every call except {@code id/role/scope/phase/isClosed/close/lastPeerLeft} throws
  * {@link IllegalStateException}.
  *
  * <p>Thread safety: all methods may be called from any thread; futures complete on the
@@ -98,8 +98,7 @@ public interface ExecutionContext extends Notifier {
    * {@code peerId} (0 on a client: its service process) for one-sided access: registers it with
    * UCX and publishes its remote key, address, length and a region id to the peer. Completes once
    * the peer has recorded it (it then finds it with {@link #peerRegion} or
-   * {@code GroupCache.rankRegion}); notifications sent after this call reach the peer after the
-   * region. The buffer must stay valid until the region is withdrawn ({@link ExposedRegion#withdraw()})
+   * {@code GroupCache.rankRegion}): send the peer the region's id after that. The buffer must stay valid until the region is withdrawn ({@link ExposedRegion#withdraw()})
    * or released. Fails when the peer is not bootstrapped, is lost, or refuses (too many regions).
    *
    * @throws IllegalArgumentException for a heap or empty buffer, an unknown peer, or the self context
@@ -134,6 +133,19 @@ public interface ExecutionContext extends Notifier {
 
   /** Every region peer {@code peerId} currently exposes to this process, by id (allocates). */
   List<PeerRegion> peerRegions(int peerId);
+
+  /**
+   * Completes when this context's last peer has left: the moment no peer is at
+   * {@code BOOTSTRAP_DONE} any more after at least one was (each peer left by finalizing, being
+   * lost or being closed: {@link Peer#departure()}). At once when that is already so (peers came
+   * and all went, and no new one has bootstrapped since); pending while a peer is bootstrapped,
+   * or before any peer ever was. Peers still in their handshake do not count. Each call returns a
+   * new future, so a server can wait for every time it goes idle. Also completes once the context
+   * is closed. On a client the one peer is its server: it completes when the server is gone. On
+   * the self context it fails ({@code IllegalStateException}: its peer never leaves). May be
+   * called after {@link #close()}.
+   */
+  Future<Void> lastPeerLeft();
 
   /**
    * Finalizes the context: sends a termination to each peer, closes endpoints, then the

@@ -26,6 +26,9 @@ public interface Peer {
   /** The peer's current phase. */
   BootstrapPhase phase();
 
+  /** How the peer left, once its phase is {@code DISCONNECTED}; empty before. */
+  Optional<Departure> departure();
+
   /** Server id (on the service process) as told during bootstrap; -1 before. */
   int serverId();
 

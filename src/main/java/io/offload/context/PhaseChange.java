@@ -14,7 +14,9 @@ import io.offload.topology.RankInfo;
  * @param from      previous phase
  * @param to        new phase
  * @param reason    why, for DISCONNECTED (else null)
+ * @param departure how the peer left, for a peer's DISCONNECTED (else null; null also for the
+ *                  context's own change, {@code peerId} -1)
  */
 public record PhaseChange(String engineId, String contextId, Role role, int peerId, RankInfo rankInfo,
-                          BootstrapPhase from, BootstrapPhase to, String reason) {
+                          BootstrapPhase from, BootstrapPhase to, String reason, Departure departure) {
 }

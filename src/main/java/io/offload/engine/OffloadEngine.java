@@ -5,6 +5,7 @@ import io.offload.cache.GroupCache;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.context.ServerOptions;
+import io.offload.job.Job;
 import io.offload.notify.NotifyStats;
 import io.offload.ops.Operations;
 import io.vertx.core.Context;
@@ -146,11 +147,34 @@ public interface OffloadEngine {
   /** Counters of this engine's notifications. */
   NotifyStats notificationStats();
 
+  /**
+   * Makes this engine, a service process, serve one job of {@code ranks} ranks in all, with
+   * {@code serviceProcesses} service processes taking part (the mesh's, this one included; 1 without
+   * a mesh): the returned {@link Job} says when the job is over, the service processes agreeing over
+   * the mesh. Ranks that bootstrapped before this call count too. Once per engine.
+   *
+   * @throws IllegalArgumentException for {@code ranks < 1} or {@code serviceProcesses < 1}
+   * @throws IllegalStateException    when called a second time, or on a closed engine
+   */
+  Job job(int ranks, int serviceProcesses);
+
+  /** {@link #job(int, int)} for a service process without a mesh. */
+  default Job job(int ranks) {
+    return job(ranks, 1);
+  }
+
   /** Closes every context, then UCX. Idempotent. */
   Future<Void> close();
 
   /** Where the engine is in its life: running, finalizing (after {@link #close()}) or terminated. */
   EngineState state();
+
+  /**
+   * Where each change of {@link #state()} is published (local only), the new state as the body:
+   * {@code FINALIZING} when the first {@link #close()} begins, then {@code TERMINATED}, in that
+   * order, once each. {@code RUNNING} is the state at creation and is never published.
+   */
+  String stateAddress();
 
   /**
    * Completes when the engine has terminated, whoever closed it; never fails. Completes on the

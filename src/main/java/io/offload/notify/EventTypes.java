@@ -21,8 +21,10 @@ public final class EventTypes {
   public static final int MEMORY_REGION = 19;
   /** Group cache: a request for one entry not known yet (entries on demand). */
   public static final int CACHE_FETCH = 20;
+  /** Job: a service process's counts of its job's ranks, and the job's end (mesh links). */
+  public static final int JOB_STATUS = 21;
   /** Peer memory: a region exposed to a peer, its acknowledgement, refusal and withdrawal. */
-  public static final int PEER_MEMORY = 21;
+  public static final int PEER_MEMORY = 22;
   /** Offloaded operations: a rank submits an operation to its service process. */
   public static final int OPERATION_SUBMIT = 24;
   /** Offloaded operations: the service process's completion (or failure) of one. */

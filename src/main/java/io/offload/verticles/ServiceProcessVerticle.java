@@ -7,6 +7,7 @@ import io.offload.context.ExecutionContext;
 import io.offload.context.ServerOptions;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
+import io.offload.job.Job;
 import io.offload.notify.NotificationConsumer;
 import io.offload.ops.CollectiveOptions;
 import io.vertx.core.Future;
@@ -30,7 +31,13 @@ import java.time.Duration;
  * on the rank port of that service process ({@code server} may still set the secret, maxPeers,
  * ...), and the verticle joins the inter-service-process mesh ({@link ServiceMesh}, clients
  * retrying for {@code meshConnectTimeoutMs}, default 120000). {@code memoryRegionBytes} (default
- * 0: none) registers a region with UCX and publishes it in the group cache.
+ * 0: none) registers a region with UCX and publishes it in the group cache. A lost mesh link
+ * is re-established while the verticle runs (see {@link ServiceMesh}).
+ *
+ * <p>{@code job} (default 0: none) makes the service process serve one job of that many ranks
+ * ({@link OffloadEngine#job}; {@link #job()}): its {@link Job#over()} says when the job is over,
+ * agreed over the mesh. The verticle keeps running: whoever deployed it decides (the CLI's
+ * {@code offload service --job N} closes and exits).
  *
  * <p>It serves the offloaded collectives ({@code engine.operations().serveCollectives}) with
  * {@code collectives} ({@link CollectiveOptions} JSON, or {@code true}, the default: default options);
@@ -45,6 +52,7 @@ public class ServiceProcessVerticle extends VerticleBase {
   private ExecutionContext server;
   private ServiceMesh mesh;
   private ByteBuffer region;
+  private Job job;
 
   @Override
   public Future<?> start() {
@@ -64,12 +72,18 @@ public class ServiceProcessVerticle extends VerticleBase {
     CollectiveOptions collectives = collectives(conf.getValue("collectives", Boolean.TRUE));
     Duration meshTimeout = Duration.ofMillis(conf.getLong("meshConnectTimeoutMs",
         ServiceMesh.DEFAULT_CONNECT_TIMEOUT.toMillis()));
+    int jobRanks = conf.getInteger("job", 0);
+    if (jobRanks < 0) {
+      throw new IllegalArgumentException("job must be >= 1 ranks (0: no job), got " + jobRanks);
+    }
     return OffloadEngine.create(vertx, engineOptions)
         .compose(e -> {
           engine = e;
           if (collectives != null) {
             e.operations().serveCollectives(collectives);
           }
+          // before any rank can connect: every one counts
+          job = jobRanks > 0 ? e.job(jobRanks, topology == null ? 1 : topology.serviceProcessCount()) : null;
           return startEcho(e);
         })
         .compose(v -> engine.listen(serverOptions))
@@ -79,6 +93,11 @@ public class ServiceProcessVerticle extends VerticleBase {
         })
         .compose(v -> topology == null ? Future.succeededFuture()
             : ServiceMesh.start(engine, topology, id, serverOptions.getSecret(), meshTimeout).map(m -> mesh = m))
+        .onSuccess(v -> {
+          if (job != null && mesh != null) {
+            job.over().onSuccess(s -> mesh.close()); // the job is over: its peers are ending, do not call them back
+          }
+        })
         .onSuccess(v -> {
           if (conf.getBoolean("report", false)) {
             System.out.println("service process " + id + " listening " + serverOptions.getHost() + ":"
@@ -115,7 +134,15 @@ public class ServiceProcessVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (mesh != null) {
+      mesh.close();
+    }
     return engine == null ? Future.succeededFuture() : engine.close();
+  }
+
+  /** The job this service process serves ({@code job} in the config), or null. */
+  public Job job() {
+    return job;
   }
 
   public OffloadEngine engine() {

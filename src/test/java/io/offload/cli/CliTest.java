@@ -86,6 +86,7 @@ class CliTest {
           10, TimeUnit.SECONDS);
       PhaseChange end = changes.stream().filter(c -> c.to() == BootstrapPhase.DISCONNECTED).findFirst().orElseThrow();
       assertTrue(end.reason().startsWith("terminated by the peer"), "clean termination, not a crash: " + end.reason());
+      assertEquals(io.offload.context.Departure.FINALIZED, end.departure());
       e.close().await(30, TimeUnit.SECONDS);
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);

@@ -88,6 +88,7 @@ class UsageErrorsTest {
     assertUsageError("--port must be in [0, 65535], got 70000", "service", "--port", "70000");
     assertUsageError("--metrics-port must be in [1, 65535], got 0", "service", "--metrics-port", "0");
     assertUsageError("--id must be >= 0, got -1", "service", "--id", "-1");
+    assertUsageError("--job must be >= 1, got 0", "service", "--job", "0");
     assertUsageError("Unknown option: '--no-such-option'", "service", "--no-such-option");
     assertUsageError("--ranks must be >= 1", "demo", "--ranks", "0");
     assertUsageError("--notifications must be in [0, 10000000], got 2147483647", "demo", "--notifications",

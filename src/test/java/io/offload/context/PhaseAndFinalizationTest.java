@@ -159,6 +159,7 @@ class PhaseAndFinalizationTest {
     PhaseChange last = serverEvents.get(serverEvents.size() - 1);
     assertEquals(BootstrapPhase.DISCONNECTED, last.to());
     assertTrue(last.reason().startsWith("terminated by the peer"), last.reason());
+    assertEquals(Departure.FINALIZED, last.departure());
 
     rank.close().await(10, TimeUnit.SECONDS);
     rank.close().await(10, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
+import io.offload.testkit.Await;
 import io.offload.testkit.EngineMode;
 import io.offload.ucx.impl.UcxRuntime;
 import io.vertx.core.Future;
@@ -23,7 +24,9 @@ import org.openucx.jucx.ucp.UcpWorkerParams;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -156,6 +159,9 @@ class EngineUcxTest {
     OffloadEngine engine = engines.create(vertx, new EngineOptions().setName("state-" + mode.ordinal()))
         .await(30, TimeUnit.SECONDS);
     assertEquals(EngineState.RUNNING, engine.state());
+    List<EngineState> published = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<EngineState>localConsumer(engine.stateAddress(), m -> published.add(m.body())).completion()
+        .await(10, TimeUnit.SECONDS);
     Future<Void> terminated = engine.terminated();
     assertTrue(!terminated.isComplete());
     Future<Void> closed = engine.close();
@@ -166,6 +172,8 @@ class EngineUcxTest {
     assertEquals(EngineState.TERMINATED, engine.state());
     engine.close().await(30, TimeUnit.SECONDS); // idempotent: completes again, nothing else happens
     assertEquals(EngineState.TERMINATED, engine.state());
+    Await.until("both transitions published", () -> published.size() >= 2, 10, TimeUnit.SECONDS);
+    assertEquals(List.of(EngineState.FINALIZING, EngineState.TERMINATED), published, "each once, in order");
     assertThrows(IllegalStateException.class, engine::ucpWorker);
   }
 

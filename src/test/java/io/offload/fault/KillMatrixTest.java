@@ -108,6 +108,7 @@ class KillMatrixTest {
     PhaseChange loss = sp.await("peer " + peerId + " DISCONNECTED", c -> c.contextId().equals(sp.server.id())
         && c.peerId() == peerId && c.to() == BootstrapPhase.DISCONNECTED, 10_000);
     assertEquals(from, loss.from(), "" + loss);
+    assertEquals(io.offload.context.Departure.LOST, loss.departure(), "killed, not finalized: " + loss);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertTrue(ms < 10_000, "noticed after " + ms + " ms");
     return loss;

@@ -4,6 +4,7 @@ import io.offload.bootstrap.ProtocolException;
 
 import io.offload.bootstrap.impl.BootstrapSteps.Step;
 import io.offload.context.BootstrapPhase;
+import io.offload.context.Departure;
 import io.offload.context.impl.PeerImpl;
 import io.offload.context.impl.PeerLink;
 import io.offload.engine.EngineOptions;
@@ -77,7 +78,8 @@ abstract class PeerConnection implements PeerLink {
       switch (frame.kind()) {
         case OobCodec.READY -> onReady(frame.body());
         case OobCodec.HEARTBEAT -> { }
-        case OobCodec.TERM -> lost("terminated by the peer: " + OobCodec.decodeTerm(frame.body()), false);
+        case OobCodec.TERM -> end("terminated by the peer: " + OobCodec.decodeTerm(frame.body()), false,
+            Departure.FINALIZED);
         case OobCodec.ERROR -> {
           OobCodec.ErrorFrame e = OobCodec.decodeError(frame.body());
           failed("the peer refused: " + e.text() + " (code " + e.code() + ")");
@@ -110,32 +112,28 @@ abstract class PeerConnection implements PeerLink {
     PEER_WARNINGS.warn("{}: dropping peer at {}: {}", peer.context().id() + "/peer " + peer.id(), socket.remoteAddress(),
         reason);
     socket.write(OobCodec.error(code, reason));
-    end(reason, true);
+    end(reason, true, Departure.CLOSED);
   }
 
   void failed(String reason) {
     PEER_WARNINGS.warn("{}: {}", peer, reason);
-    end(reason, true);
+    end(reason, true, Departure.LOST);
   }
 
   void lost(String reason) {
-    lost(reason, true);
-  }
-
-  private void lost(String reason, boolean abrupt) {
-    if (!ended && abrupt && peer.phase().isReady()) {
+    if (!ended && peer.phase().isReady()) {
       LOG.info("{}: peer lost: {}", peer, reason);
     }
-    end(reason, abrupt);
+    end(reason, true, Departure.LOST);
   }
 
-  private Future<Void> end(String reason, boolean peerGone) {
+  private Future<Void> end(String reason, boolean peerGone, Departure how) {
     if (ended) {
       return Future.succeededFuture();
     }
     ended = true;
     cancelTimers();
-    peer.advance(BootstrapPhase.DISCONNECTED, reason);
+    peer.disconnect(reason, how);
     Future<Void> closed = site.transport().notifications().closeChannel(peer.channel(), "peer " + peer.id() + " of "
         + peer.context().id() + " disconnected: " + reason, peerGone);
     Promise<Void> done = loop.promise();
@@ -162,7 +160,7 @@ abstract class PeerConnection implements PeerLink {
         return;
       }
       socket.write(OobCodec.term(reason));
-      end(reason, false).onComplete(done);
+      end(reason, false, Departure.CLOSED).onComplete(done);
     });
     return done.future();
   }

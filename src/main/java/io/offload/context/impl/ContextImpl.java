@@ -47,11 +47,18 @@ public final class ContextImpl implements ExecutionContext {
   private final AtomicLong selfEventIds = new AtomicLong();
   private final Promise<Void> closed = Promise.promise();
   private volatile boolean closing;
+  /** Every peer has ended and the context is closed; guarded by {@code this}. */
+  private boolean closedDone;
   private volatile int localPort = -1;
   private volatile int clientId = -1;
   /** Role-specific teardown after the peers are gone (close the listening socket, ...). */
   private volatile Supplier<Future<Void>> onClose = Future::succeededFuture;
   private final Routes routes;
+  /** Peers at BOOTSTRAP_DONE now, and whether any ever was; guarded by {@code this}. */
+  private int ready;
+  private boolean everReady;
+  /** Waiting for the last peer to leave ({@link #lastPeerLeft}); guarded by {@code this}. */
+  private final List<Promise<Void>> idleWaiters = new ArrayList<>();
 
   public ContextImpl(ContextSite site, String id, Role role, Scope scope) {
     this.site = site;
@@ -89,6 +96,49 @@ public final class ContextImpl implements ExecutionContext {
         PeerImpl old = lost.poll();
         peers.remove(old.id(), old);
       }
+    }
+  }
+
+  /** A peer changed phase (its event loop): counts the bootstrapped ones, tells who waits for the last to leave. */
+  void peerMoved(BootstrapPhase from, BootstrapPhase to) {
+    List<Promise<Void>> wake = null;
+    synchronized (this) {
+      if (to == BootstrapPhase.BOOTSTRAP_DONE) {
+        ready++;
+        everReady = true;
+      } else if (from == BootstrapPhase.BOOTSTRAP_DONE && to == BootstrapPhase.DISCONNECTED && --ready == 0) {
+        wake = takeIdleWaiters();
+      }
+    }
+    completeAll(wake);
+  }
+
+  private List<Promise<Void>> takeIdleWaiters() {
+    List<Promise<Void>> all = new ArrayList<>(idleWaiters);
+    idleWaiters.clear();
+    return all;
+  }
+
+  private static void completeAll(List<Promise<Void>> promises) {
+    if (promises != null) {
+      promises.forEach(Promise::tryComplete);
+    }
+  }
+
+  @Override
+  public Future<Void> lastPeerLeft() {
+    if (role == Role.SELF) {
+      return Future.failedFuture(new IllegalStateException("the self context's one peer, this process, never leaves"));
+    }
+    io.vertx.core.internal.ContextInternal caller = (io.vertx.core.internal.ContextInternal) site.vertx()
+        .getOrCreateContext();
+    synchronized (this) {
+      if (closedDone || (everReady && ready == 0)) {
+        return caller.succeededFuture();
+      }
+      Promise<Void> p = caller.promise();
+      idleWaiters.add(p);
+      return p.future();
     }
   }
 
@@ -313,7 +363,13 @@ public final class ContextImpl implements ExecutionContext {
         .onComplete(v -> {
           site.transport().notifications().closeRoutes(routes);
           site.events().contextClosed(this, new PhaseChange(site.engineId(), id, role, -1, null,
-              BootstrapPhase.BOOTSTRAP_DONE, BootstrapPhase.DISCONNECTED, "closed"));
+              BootstrapPhase.BOOTSTRAP_DONE, BootstrapPhase.DISCONNECTED, "closed", null));
+          List<Promise<Void>> wake;
+          synchronized (this) {
+            closedDone = true;
+            wake = takeIdleWaiters();
+          }
+          completeAll(wake);
           closed.tryComplete();
         });
     return onCaller(closed.future());

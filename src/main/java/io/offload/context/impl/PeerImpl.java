@@ -1,6 +1,7 @@
 package io.offload.context.impl;
 
 import io.offload.context.BootstrapPhase;
+import io.offload.context.Departure;
 import io.offload.context.Peer;
 import io.offload.context.PhaseChange;
 import io.offload.topology.RankInfo;
@@ -25,6 +26,7 @@ public final class PeerImpl implements Peer {
   private volatile int serviceProcessId = -1;
   private volatile UcpEndpoint endpoint;
   private volatile String disconnectReason;
+  private volatile Departure departure;
   /** The bootstrap running this peer (event loop). */
   private volatile PeerLink link;
 
@@ -74,26 +76,47 @@ public final class PeerImpl implements Peer {
   }
 
   /**
-   * Moves forward to {@code next} (never back; DISCONNECTED is final) and publishes the change.
-   * Returns false when nothing changed.
+   * Moves forward to {@code next} (never back; DISCONNECTED is final: use {@link #disconnect})
+   * and publishes the change. Returns false when nothing changed.
    */
   public boolean advance(BootstrapPhase next, String reason) {
+    if (next == BootstrapPhase.DISCONNECTED) {
+      throw new IllegalArgumentException("DISCONNECTED says how the peer left: disconnect(reason, departure)");
+    }
+    return move(next, reason, null);
+  }
+
+  /** Moves to DISCONNECTED, saying how the peer left. Returns false if it was already. */
+  public boolean disconnect(String reason, Departure how) {
+    return move(BootstrapPhase.DISCONNECTED, reason, how);
+  }
+
+  private boolean move(BootstrapPhase next, String reason, Departure how) {
     BootstrapPhase from = phase;
     if (from == BootstrapPhase.DISCONNECTED || (next != BootstrapPhase.DISCONNECTED && next.ordinal() <= from.ordinal())) {
       return false;
     }
-    phase = next;
     if (next == BootstrapPhase.DISCONNECTED) {
       disconnectReason = reason;
+      departure = how;
+    }
+    phase = next;
+    if (next == BootstrapPhase.DISCONNECTED) {
       context.retire(this);
     }
+    context.peerMoved(from, next);
     PeerEvents events = context.site().events();
     events.phaseChanged(new PhaseChange(context.site().engineId(), context.id(), context.role(), id, rankInfo, from,
-        next, reason), createdNanos);
+        next, reason, how), createdNanos);
     if (next == BootstrapPhase.BOOTSTRAP_DONE) {
       events.ready(this);
     }
     return true;
+  }
+
+  @Override
+  public Optional<Departure> departure() {
+    return Optional.ofNullable(departure);
   }
 
   public String disconnectReason() {

@@ -24,6 +24,8 @@ import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
 import io.offload.memory.impl.MemoryService;
+import io.offload.job.Job;
+import io.offload.job.impl.JobService;
 import io.offload.notify.Addresses;
 import io.offload.notify.EventTypes;
 import io.offload.notify.impl.LocalCodec;
@@ -82,6 +84,7 @@ public final class EngineImpl implements OffloadEngine {
   private CacheService cache;
   private MemoryService memory;
   private OperationsImpl operations;
+  private JobService jobs;
   private ContextSite contextSite;
   private BootstrapSite bootstrapSite;
   private ContextImpl self;
@@ -114,6 +117,7 @@ public final class EngineImpl implements OffloadEngine {
     }
     EngineImpl engine = new EngineImpl(vertx, options);
     LocalCodec.register(vertx.eventBus(), PhaseChange.class);
+    LocalCodec.register(vertx.eventBus(), EngineState.class);
     if (options.getUcpWorker() != null) {
       return engine.createCallerDriven();
     }
@@ -154,6 +158,7 @@ public final class EngineImpl implements OffloadEngine {
     Transport transport = new Transport(runtime, notifications);
     memory = new MemoryService(vertx, transport);
     cache = new CacheService(id, vertx, transport, options, memory::rankRegion);
+    jobs = new JobService(id, vertx, transport);
     metrics = new EngineMetrics(id, notifications, cache);
     operations = new OperationsImpl(this, new OpsLink(transport, cache));
     PeerEvents events = new Events();
@@ -256,10 +261,19 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   @Override
+  public Job job(int ranks, int serviceProcesses) {
+    checkOpen();
+    return jobs.start(ranks, serviceProcesses);
+  }
+
+  @Override
   public Future<Void> close() {
     synchronized (this) {
       if (state == EngineState.RUNNING) {
         state = EngineState.FINALIZING;
+        // before anything can terminate, so that observers see FINALIZING first
+        vertx.eventBus().publish(stateAddress(), EngineState.FINALIZING, LOCAL_ONLY);
+        jobs.close();
         operations.close()
             .transform(x -> cache.close())
             .transform(x -> {
@@ -295,7 +309,13 @@ public final class EngineImpl implements OffloadEngine {
   private void terminate() {
     LOG.debug("engine {} closed", id);
     state = EngineState.TERMINATED;
+    vertx.eventBus().publish(stateAddress(), EngineState.TERMINATED, LOCAL_ONLY);
     closed.tryComplete();
+  }
+
+  @Override
+  public String stateAddress() {
+    return Addresses.state(id);
   }
 
   @Override
@@ -362,6 +382,7 @@ public final class EngineImpl implements OffloadEngine {
     @Override
     public void ready(PeerImpl peer) {
       cache.peerReady(peer);
+      jobs.peerReady(peer); // the job counts it
     }
 
     @Override
@@ -369,6 +390,7 @@ public final class EngineImpl implements OffloadEngine {
       cache.peerLost(peer);
       OpsLink.peerLost(operations, peer);
       memory.peerLost(peer); // the regions exposed either way go
+      jobs.peerLost(peer); // the job counts how it left
     }
 
     @Override

@@ -115,10 +115,10 @@ final class Exposures {
         if (r.withdrawSent) {
           release(r, null);
         } else {
-          LOG.warn("{}: confirmed the withdrawal of region {} that was not withdrawn; ignored", from, r.id);
+          MemoryService.PEER_WARNINGS.warn("{}: confirmed the withdrawal of region {} that was not withdrawn; ignored", from, r.id);
         }
       }
-      default -> LOG.warn("{}: unexpected peer memory message kind {} for our region {}", from, m.kind(), r.id);
+      default -> MemoryService.PEER_WARNINGS.warn("{}: unexpected peer memory message kind {} for our region {}", from, m.kind(), r.id);
     }
   }
 
@@ -158,9 +158,5 @@ final class Exposures {
       LOG.warn("deregistering region {} failed", r.id, t);
       r.ended.tryFail(new IllegalStateException("UCX could not deregister region " + r.id + ": " + t.getMessage(), t));
     }
-  }
-
-  int count() {
-    return regions.size();
   }
 }

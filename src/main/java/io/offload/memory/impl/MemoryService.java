@@ -1,5 +1,6 @@
 package io.offload.memory.impl;
 
+import io.offload.bootstrap.impl.RateLimitedLog;
 import io.offload.context.BootstrapPhase;
 import io.offload.context.impl.PeerImpl;
 import io.offload.context.impl.PeerMemory;
@@ -21,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,6 +38,9 @@ import java.util.Optional;
 public final class MemoryService implements PeerMemory {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemoryService.class);
+  /** WARN lines a peer can cause (bad or unexpected messages), bounded: a hostile peer cannot grow the log. */
+  static final RateLimitedLog PEER_WARNINGS = new RateLimitedLog(LoggerFactory.getLogger("io.offload.memory"), 10,
+      Duration.ofSeconds(10));
 
   private final Vertx vertx;
   private final UcxRuntime ucx;
@@ -132,7 +137,7 @@ public final class MemoryService implements PeerMemory {
     try {
       m = MemoryMessages.decode(n.payload());
     } catch (RuntimeException e) {
-      LOG.warn("{}: dropped a peer memory message: {}", from, e.getMessage());
+      PEER_WARNINGS.warn("{}: dropped a peer memory message: {}", from, e.getMessage());
       return;
     }
     switch (m.kind()) {

@@ -111,7 +111,7 @@ final class PeerRegions {
       byPeer.remove(from, mine);
     }
     if (refusal != null) {
-      LOG.warn("{}: refused region {}: {}", from, m.regionId(), refusal);
+      MemoryService.PEER_WARNINGS.warn("{}: refused region {}: {}", from, m.regionId(), refusal);
       service.send(from, MemoryMessages.refused(m.regionId(), refusal));
       return;
     }

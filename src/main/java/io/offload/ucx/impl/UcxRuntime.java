@@ -60,9 +60,8 @@ public final class UcxRuntime {
   private final ProgressAgent agent;
   /** Thread mode: the progress thread. Caller-driven mode: null. */
   private final ProgressThread thread;
-  /** Caller-driven mode: the application's thread as a Vert.x executor, and the agent's stepper. */
-  private final CallerExecutor caller;
-  private final AgentInvoker invoker;
+  /** Caller-driven mode: the application's thread and the agent's stepper. Thread mode: null. */
+  private final CallerDrive drive;
   /** The context and worker, made here or the application's. */
   private final UcxNative ucx;
   // UCX is opened on the progress thread (its start-up can take 100s of ms: never on an event loop).
@@ -74,12 +73,6 @@ public final class UcxRuntime {
   private final Promise<Void> started = Promise.promise();
   private final Promise<Void> stopped = Promise.promise();
   private volatile boolean running = true;
-  /** Caller-driven: stop() was asked (the staged close runs in progress() calls). */
-  private boolean stopAsked;
-  /** Caller-driven: inside a progress() call (no re-entry from a handler). */
-  private boolean inProgress;
-  /** Caller-driven: the agent has closed; only Vert.x tasks still run, library tasks are dropped. */
-  private volatile boolean terminated;
   private volatile ContextInternal context;
   private boolean opened;
   private long periodicWake = -1;
@@ -93,12 +86,11 @@ public final class UcxRuntime {
       // The runner's idle strategy is a shim: the real one needs the worker, made on the thread.
       AgentRunner runner = new AgentRunner(new IdleShim(() -> idle), UcxRuntime::onAgentError, null, agent);
       this.thread = new ProgressThread("ucx-progress-" + name, runner, tasks, this::signal);
-      this.caller = null;
-      this.invoker = null;
+      this.drive = null;
     } else {
       this.thread = null;
-      this.caller = new CallerExecutor(Thread.currentThread(), tasks, this::signal);
-      this.invoker = new AgentInvoker(UcxRuntime::onAgentError, null, agent);
+      this.drive = new CallerDrive(new CallerExecutor(Thread.currentThread(), tasks, this::signal),
+          new AgentInvoker(UcxRuntime::onAgentError, null, agent), tasks);
     }
   }
 
@@ -141,16 +133,10 @@ public final class UcxRuntime {
           + " one that will call progress()), not on a Vert.x thread or inside a Vert.x context: " + me.getName());
     }
     UcxRuntime runtime = new UcxRuntime(vertx, name, options, context, worker);
-    if (!ProgressExecutorProvider.register(me, runtime.caller)) {
-      throw new IllegalStateException("thread " + me.getName() + " already drives an engine; one per thread");
-    }
-    runtime.invoker.start();
+    runtime.drive.start();
     Future<Void> started = runtime.started.future();
     if (!started.succeeded()) {
-      ProgressExecutorProvider.unregister(me, runtime.caller);
-      if (!runtime.invoker.isClosed()) {
-        runtime.invoker.close();
-      }
+      runtime.drive.abandon();
       Throwable cause = started.cause();
       throw cause instanceof RuntimeException r ? r : new IllegalStateException("cannot start UCX", cause);
     }
@@ -159,7 +145,7 @@ public final class UcxRuntime {
 
   /** True when the application's thread drives this runtime with {@link #progress()}. */
   public boolean callerDriven() {
-    return invoker != null;
+    return drive != null;
   }
 
   /**
@@ -169,9 +155,9 @@ public final class UcxRuntime {
    * the caller's thread (inside a task of {@link #context()}). No-op in thread mode.
    */
   public void releaseWorker() {
-    if (caller != null) {
+    if (drive != null) {
       checkThread();
-      caller.release();
+      drive.release();
     }
   }
 
@@ -183,20 +169,12 @@ public final class UcxRuntime {
    * @throws IllegalStateException in thread mode, or from a thread other than the driving one
    */
   public int progress() {
-    if (invoker == null) {
+    if (drive == null) {
       throw new IllegalStateException("this engine has its own progress thread: progress() is for engines that"
           + " adopted the application's worker (caller-driven mode)");
     }
     checkThread();
-    if (inProgress) {
-      throw new IllegalStateException("progress() called from inside progress() (a handler must not progress)");
-    }
-    inProgress = true;
-    try {
-      return !invoker.isClosed() ? invoker.invoke() : tasks.run();
-    } finally {
-      inProgress = false;
-    }
+    return drive.progress();
   }
 
   private void signal() {
@@ -273,8 +251,7 @@ public final class UcxRuntime {
           LOG.debug("removing active-message handler {} failed", amId, t);
         }
       }
-      terminated = true;
-      ProgressExecutorProvider.unregister(caller.thread(), caller);
+      drive.terminated();
       stopped.tryComplete();
       return;
     }
@@ -304,17 +281,15 @@ public final class UcxRuntime {
 
   /** The progress thread, or in caller-driven mode the application's thread that drives it. */
   private Thread progressThread() {
-    return thread != null ? thread : caller.thread();
+    return thread != null ? thread : drive.thread();
   }
 
   /** Runs {@code task} on the progress thread (queued behind what is already there). */
   public void execute(Runnable task) {
     if (thread != null) {
       thread.execute(task);
-    } else if (terminated) {
-      LOG.debug("task dropped, the caller-driven engine has stopped");
     } else {
-      caller.execute(task);
+      drive.execute(task);
     }
   }
 
@@ -385,8 +360,7 @@ public final class UcxRuntime {
   public Future<Void> stop() {
     if (callerDriven()) {
       execute(() -> {
-        if (!stopAsked) {
-          stopAsked = true;
+        if (drive.firstStop()) {
           awaitEndpointsClosed(new ArrayList<>(), System.nanoTime() + CLOSE_ALL_NANOS);
         }
       });
