@@ -2,6 +2,7 @@ package io.offload.job.impl;
 
 import io.offload.context.Departure;
 import io.offload.context.Role;
+import io.offload.context.BootstrapPhase;
 import io.offload.context.Scope;
 import io.offload.context.impl.PeerImpl;
 import io.offload.context.impl.Transport;
@@ -12,7 +13,6 @@ import io.offload.job.impl.JobMessages.Message;
 import io.offload.notify.EventTypes;
 import io.offload.notify.impl.NotificationService;
 import io.offload.topology.RankInfo;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
@@ -111,24 +111,7 @@ public final class JobService {
         mesh.keySet().forEach(this::sendTo);
       }
     });
-    return new Job() {
-      @Override
-      public int ranks() {
-        return jobRanks;
-      }
-
-      @Override
-      public JobStatus status() {
-        return snapshot;
-      }
-
-      @Override
-      public Future<JobStatus> over() {
-        Promise<JobStatus> p = ((ContextInternal) vertx.getOrCreateContext()).promise();
-        ended.future().onComplete(p);
-        return p.future();
-      }
-    };
+    return new JobHandle(jobRanks, () -> snapshot, vertx, ended.future());
   }
 
   /** A peer reached BOOTSTRAP_DONE (any thread). */
@@ -140,7 +123,7 @@ public final class JobService {
       } else if (p.context().scope() == Scope.INTER_SERVICE) {
         int sp = remoteServiceProcess(p);
         if (sp >= 0) {
-          mesh.put(p, new MeshPeer(sp));
+          mesh.putIfAbsent(p, new MeshPeer(sp)); // its first message may have come first (see meshPeer)
           if (ranks > 0) {
             sendTo(p); // what it missed, or that the job is over (its acknowledgement is awaited)
           }
@@ -177,8 +160,27 @@ public final class JobService {
 
   // ------------------------------------------------------------------ progress thread
 
+  /**
+   * The mesh peer {@code p} is. The other side may reach BOOTSTRAP_DONE first and send its status at
+   * once, before our own BOOTSTRAP_DONE event has reached this thread: a mesh link that is already
+   * up over UCX is taken as the mesh peer it is.
+   */
+  private MeshPeer meshPeer(PeerImpl p) {
+    MeshPeer m = mesh.get(p);
+    BootstrapPhase phase = p.phase();
+    boolean linkUp = phase == BootstrapPhase.UCX_CONNECT_DONE || phase == BootstrapPhase.BOOTSTRAP_DONE;
+    if (m == null && linkUp && !isRank(p) && p.context().scope() == Scope.INTER_SERVICE) {
+      int sp = remoteServiceProcess(p);
+      if (sp >= 0) {
+        m = new MeshPeer(sp);
+        mesh.put(p, m);
+      }
+    }
+    return m;
+  }
+
   private void onMessage(PeerImpl p, Message m) {
-    MeshPeer from = mesh.get(p);
+    MeshPeer from = meshPeer(p);
     if (from == null) {
       LOG.warn("{}: dropped a job message from {}: not a mesh link", engineId, p);
       return;

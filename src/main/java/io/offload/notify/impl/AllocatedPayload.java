@@ -115,7 +115,7 @@ final class AllocatedPayload extends UnpooledDirectByteBuf {
   }
 
   /** The UCX callback of a rendezvous receive into this memory. */
-  UcxCallback receive(NotificationService<?> service, Channel<?> channel, int type, long eventId) {
+  UcxCallback receive(Arrivals<?> service, Channel<?> channel, int type, long eventId) {
     this.channel = channel;
     this.type = type;
     this.eventId = eventId;

@@ -18,7 +18,7 @@ import java.nio.ByteBuffer;
  */
 final class RendezvousReceive extends UcxCallback {
 
-  private final NotificationService service;
+  private final Arrivals<?> service;
   final ByteBuffer memory;
   final long address;
   /** A Vert.x view of {@link #memory}, lent to the handler: no copy. */
@@ -31,7 +31,7 @@ final class RendezvousReceive extends UcxCallback {
   long eventId;
   int length;
 
-  RendezvousReceive(NotificationService service, int capacity) {
+  RendezvousReceive(Arrivals<?> service, int capacity) {
     this.service = service;
     this.memory = ByteBuffer.allocateDirect(Math.max(capacity, 1));
     this.address = UcxUtils.getAddress(memory);
