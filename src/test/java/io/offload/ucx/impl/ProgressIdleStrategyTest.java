@@ -142,6 +142,33 @@ class ProgressIdleStrategyTest {
   }
 
   @Test
+  void shouldStayAwakeOnlyAGraceAfterAWakeUpThatBringsNoWork() {
+    ProgressIdleStrategy s = strategy(1_000_000, 0);
+    s.idle(1);
+    long passes = 0;
+    while (slept == 0) { // 10 us a pass
+      now += 10_000;
+      s.idle(0);
+      passes++;
+    }
+    assertEquals(100, passes, "a whole window (1 ms) after work");
+    passes = 0;
+    while (slept == 1) {
+      now += 10_000;
+      s.idle(0);
+      passes++;
+    }
+    assertEquals(ProgressIdleStrategy.WAKE_GRACE_NANOS / 10_000, passes,
+        "woken with nothing to do: asleep again after the grace, long before a whole window");
+    s.idle(1);
+    for (int i = 0; i < 50; i++) {
+      now += 10_000;
+      s.idle(0);
+    }
+    assertEquals(2, slept, "work after the wake-up: the whole window again");
+  }
+
+  @Test
   void busyPollShouldNeverSleep() {
     ProgressIdleStrategy s = strategy(Long.MAX_VALUE, 900_000);
     now = Long.MAX_VALUE / 2;
