@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "offload", mixinStandardHelpOptions = true, version = "offload-contexts 0.1.0",
     description = "Execution contexts between ranks and service processes over UCX.",
     subcommands = {ServiceCommand.class, RankCommand.class, DemoCommand.class, TopologyCommand.class,
+        AlltoallvCommand.class, AlltoallvRankCommand.class,
         CacheCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

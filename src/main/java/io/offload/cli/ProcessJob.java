@@ -86,12 +86,22 @@ final class ProcessJob implements AutoCloseable {
 
   /** A rank; completes with its JSON summary, or fails with its last error line. */
   CompletableFuture<JsonObject> startRank(Path topology, RankInfo r, int notifications) {
+    return startRank(r, List.of("rank", "--topology", topology.toString(), "--notifications",
+        String.valueOf(notifications), "--json"), rankTimeouts());
+  }
+
+  /**
+   * A rank running the CLI command {@code args} (its identity options are added) that prints one
+   * JSON line; completes with it, or fails with its last error line.
+   */
+  CompletableFuture<JsonObject> startRank(RankInfo r, List<String> args, List<String> more) {
     CompletableFuture<JsonObject> summary = new CompletableFuture<>();
     int rank = r.rank();
-    Process p = start("rank", List.of("rank", "--topology", topology.toString(), "--rank", String.valueOf(rank),
-        "--size", String.valueOf(r.groupSize()), "--local-rank", String.valueOf(r.localRank()),
-        "--local-size", String.valueOf(r.localSize()), "--host-id", String.valueOf(r.hostId()),
-        "--notifications", String.valueOf(notifications), "--json"), rankTimeouts());
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of("--rank", String.valueOf(rank), "--size", String.valueOf(r.groupSize()), "--local-rank",
+        String.valueOf(r.localRank()), "--local-size", String.valueOf(r.localSize()), "--host-id",
+        String.valueOf(r.hostId())));
+    Process p = start("rank", all, more);
     StringBuilder err = new StringBuilder();
     Thread stdout = read(p.getInputStream(), line -> {
       if (line.startsWith("{")) {

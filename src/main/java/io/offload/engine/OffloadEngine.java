@@ -7,6 +7,7 @@ import io.offload.context.ExecutionContext;
 import io.offload.context.ServerOptions;
 import io.offload.job.Job;
 import io.offload.notify.NotifyStats;
+import io.offload.ops.Operations;
 import io.vertx.core.Context;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
@@ -135,6 +136,13 @@ public interface OffloadEngine {
    * reach service processes. Filled as peers bootstrap and service processes exchange entries.
    */
   GroupCache cache();
+
+  /**
+   * Offloaded operations: on a service process, the handlers of operation types (and the
+   * library's collectives); on a rank, submissions to its service process and its offloaded
+   * collectives.
+   */
+  Operations operations();
 
   /** Counters of this engine's notifications. */
   NotifyStats notificationStats();

@@ -25,6 +25,12 @@ public final class EventTypes {
   public static final int JOB_STATUS = 21;
   /** Peer memory: a region exposed to a peer, its acknowledgement, refusal and withdrawal. */
   public static final int PEER_MEMORY = 22;
+  /** Offloaded operations: a rank submits an operation to its service process. */
+  public static final int OPERATION_SUBMIT = 24;
+  /** Offloaded operations: the service process's completion (or failure) of one. */
+  public static final int OPERATION_DONE = 25;
+  /** Offloaded operations: a handler's message to its counterpart on another service process. */
+  public static final int OPERATION_MESH = 26;
   /** Group cache: a request for ranks' worker addresses (rank-to-rank endpoints). */
   public static final int CACHE_ADDRESS_FETCH = 32;
   /** Group cache: ranks' worker addresses, the answer to {@link #CACHE_ADDRESS_FETCH}. */

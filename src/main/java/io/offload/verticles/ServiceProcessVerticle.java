@@ -9,6 +9,7 @@ import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.job.Job;
 import io.offload.notify.NotificationConsumer;
+import io.offload.ops.CollectiveOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -38,6 +39,10 @@ import java.time.Duration;
  * agreed over the mesh. The verticle keeps running: whoever deployed it decides (the CLI's
  * {@code offload service --job N} closes and exits).
  *
+ * <p>It serves the offloaded collectives ({@code engine.operations().serveCollectives}) with
+ * {@code collectives} ({@link CollectiveOptions} JSON, or {@code true}, the default: default options);
+ * {@code false} serves none.
+ *
  * <p>{@code report} (default false; true in {@code verticles/*.json}, for the standard Vert.x
  * launcher) prints {@code service process N listening HOST:PORT} on stdout once it listens.
  */
@@ -64,6 +69,7 @@ public class ServiceProcessVerticle extends VerticleBase {
     if (regionBytes < 0) {
       throw new IllegalArgumentException("memoryRegionBytes must be >= 0 (0: none), got " + regionBytes);
     }
+    CollectiveOptions collectives = collectives(conf.getValue("collectives", Boolean.TRUE));
     Duration meshTimeout = Duration.ofMillis(conf.getLong("meshConnectTimeoutMs",
         ServiceMesh.DEFAULT_CONNECT_TIMEOUT.toMillis()));
     int jobRanks = conf.getInteger("job", 0);
@@ -73,6 +79,9 @@ public class ServiceProcessVerticle extends VerticleBase {
     return OffloadEngine.create(vertx, engineOptions)
         .compose(e -> {
           engine = e;
+          if (collectives != null) {
+            e.operations().serveCollectives(collectives);
+          }
           // before any rank can connect: every one counts
           job = jobRanks > 0 ? e.job(jobRanks, topology == null ? 1 : topology.serviceProcessCount()) : null;
           return startEcho(e);
@@ -96,6 +105,17 @@ public class ServiceProcessVerticle extends VerticleBase {
             System.out.flush();
           }
         });
+  }
+
+  /** {@code collectives}: options JSON, {@code true} (the defaults) or {@code false} (none). */
+  private static CollectiveOptions collectives(Object conf) {
+    if (conf instanceof JsonObject j) {
+      return new CollectiveOptions(j);
+    }
+    if (conf instanceof Boolean b) {
+      return b ? new CollectiveOptions() : null;
+    }
+    throw new IllegalArgumentException("collectives must be CollectiveOptions JSON, true or false, got " + conf);
   }
 
   /** Registers the echo consumer on the UCX context, before any peer can send. */

@@ -317,6 +317,11 @@ public final class ContextImpl implements ExecutionContext {
     return site.memory().expose(peerForExposure(peerId), address, length);
   }
 
+  @Override
+  public Future<ExposedRegion> exposeAllocated(int peerId, long length) {
+    return site.memory().exposeAllocated(peerForExposure(peerId), length);
+  }
+
   private PeerImpl peerForExposure(int peerId) {
     checkOpen();
     if (role == Role.SELF) {

@@ -20,6 +20,9 @@ public interface PeerMemory {
   /** Exposes {@code length} bytes at {@code address} to {@code peer}. */
   Future<ExposedRegion> expose(PeerImpl peer, long address, long length);
 
+  /** Exposes {@code length} bytes UCX allocates to {@code peer}; see {@code ExecutionContext.exposeAllocated}. */
+  Future<ExposedRegion> exposeAllocated(PeerImpl peer, long length);
+
   /** Region {@code regionId} that {@code peer} (null: none) exposed to this process, while exposed. */
   Optional<PeerRegion> peerRegion(PeerImpl peer, int regionId);
 

@@ -35,6 +35,8 @@ import io.offload.notify.PayloadAllocator;
 import io.offload.notify.impl.NotificationService;
 import io.vertx.core.Handler;
 import io.offload.notify.NotifyStats;
+import io.offload.ops.Operations;
+import io.offload.ops.impl.OperationsImpl;
 import io.offload.ucx.impl.UcxRuntime;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -81,6 +83,7 @@ public final class EngineImpl implements OffloadEngine {
   private NotificationService<PeerImpl> notifications;
   private CacheService cache;
   private MemoryService memory;
+  private OperationsImpl operations;
   private JobService jobs;
   private ContextSite contextSite;
   private BootstrapSite bootstrapSite;
@@ -157,6 +160,7 @@ public final class EngineImpl implements OffloadEngine {
     cache = new CacheService(id, vertx, transport, options, memory::rankRegion, this::connect);
     jobs = new JobService(id, vertx, transport);
     metrics = new EngineMetrics(id, notifications, cache);
+    operations = new OperationsImpl(this, new OpsLink(transport, cache));
     PeerEvents events = new Events();
     contextSite = new ContextSite(id, vertx, selfRank, transport, events, memory);
     bootstrapSite = new BootstrapSite(id, vertx, loop, options, transport, events, new Contexts(), cache::refusal,
@@ -246,6 +250,11 @@ public final class EngineImpl implements OffloadEngine {
   }
 
   @Override
+  public Operations operations() {
+    return operations;
+  }
+
+  @Override
   public GroupCache cache() {
     return cache;
   }
@@ -269,7 +278,8 @@ public final class EngineImpl implements OffloadEngine {
         // before anything can terminate, so that observers see FINALIZING first
         vertx.eventBus().publish(stateAddress(), EngineState.FINALIZING, LOCAL_ONLY);
         jobs.close();
-        cache.close()
+        operations.close()
+            .transform(x -> cache.close())
             .transform(x -> {
               List<Future<Void>> all = new ArrayList<>();
               for (ContextImpl c : contexts.values()) {
@@ -382,6 +392,7 @@ public final class EngineImpl implements OffloadEngine {
     @Override
     public void lost(PeerImpl peer) {
       cache.peerLost(peer);
+      OpsLink.peerLost(operations, peer);
       memory.peerLost(peer); // the regions exposed either way go
       jobs.peerLost(peer); // the job counts how it left
     }

@@ -20,7 +20,8 @@ final class ExposedRegionImpl implements ExposedRegion {
   private final Exposures exposures;
   final int id;
   final PeerImpl peer;
-  private final long address;
+  /** Set at construction, or (memory UCX allocates) once allocated, before the exposure completes. */
+  private volatile long address;
   private final long length;
   /** The buffer it was exposed from (kept reachable while exposed), or null when exposed by address. */
   private final ByteBuffer memoryBuffer;
@@ -62,6 +63,10 @@ final class ExposedRegionImpl implements ExposedRegion {
   @Override
   public long address() {
     return address;
+  }
+
+  void allocatedAt(long address) {
+    this.address = address;
   }
 
   @Override

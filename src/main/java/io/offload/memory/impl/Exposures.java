@@ -47,6 +47,7 @@ final class Exposures {
     return service.onCaller(f);
   }
 
+  /** Exposes memory at {@code address} (registered here), or, {@code address} 0, memory UCX allocates. */
   Future<ExposedRegion> expose(PeerImpl peer, long address, long length, ByteBuffer keep) {
     ExposedRegionImpl r = new ExposedRegionImpl(this, ids.incrementAndGet(), peer, address, length, keep);
     Future<ExposedRegion> result = onCaller(r.published.future());
@@ -59,18 +60,23 @@ final class Exposures {
       }
       byte[] key;
       try {
-        UcpMemory mem = ucx.ucpContext().memoryMap(new UcpMemMapParams().setAddress(address).setLength(length));
+        UcpMemory mem = ucx.ucpContext().memoryMap(address == 0 ? new UcpMemMapParams().allocate().setLength(length)
+            : new UcpMemMapParams().setAddress(address).setLength(length));
         key = Rma.packed(mem.getRemoteKeyBuffer());
         r.memory = mem;
+        if (address == 0) {
+          r.allocatedAt(mem.getAddress());
+        }
       } catch (Throwable t) {
         r.markWithdrawn();
-        r.published.tryFail(new IllegalStateException("UCX could not register " + length + " bytes at 0x"
-            + Long.toHexString(address) + ": " + t.getMessage(), t));
+        r.published.tryFail(new IllegalStateException(address == 0 ? "UCX could not allocate " + length + " bytes: "
+            + t.getMessage() : "UCX could not register " + length + " bytes at 0x" + Long.toHexString(address) + ": "
+            + t.getMessage(), t));
         r.ended.tryComplete();
         return;
       }
       regions.put(r.id, r);
-      send(r, MemoryMessages.expose(r.id, address, length, key));
+      send(r, MemoryMessages.expose(r.id, r.address(), length, key));
     });
     return result;
   }

@@ -77,6 +77,14 @@ public final class MemoryService implements PeerMemory {
     return exposable(peer) ? exposures.expose(peer, address, length, null) : notExposable(peer);
   }
 
+  @Override
+  public Future<ExposedRegion> exposeAllocated(PeerImpl peer, long length) {
+    if (length < 1) {
+      throw new IllegalArgumentException("a region needs at least one byte, got " + length);
+    }
+    return exposable(peer) ? exposures.expose(peer, 0, length, null) : notExposable(peer);
+  }
+
   private static boolean exposable(PeerImpl peer) {
     BootstrapPhase ph = peer.phase();
     return ph != BootstrapPhase.DISCONNECTED && ph.ordinal() >= BootstrapPhase.UCX_CONNECT_DONE.ordinal();

@@ -19,7 +19,12 @@ import java.util.function.LongSupplier;
  * <p>The window counts only time the thread was running: a gap of more than
  * {@link #PREEMPTED_NANOS} between two idle passes (the thread was descheduled: a loaded machine
  * gives other threads time slices of milliseconds) is not counted, so a thread that comes back
- * from one still spins for its peer's reply instead of going straight to sleep.
+ * from one still spins for its peer's reply instead of going straight to sleep. Only a gap after
+ * work or after a spin counts as descheduled, and at most {@link #MAX_DISCOUNTS} times per idle
+ * period: a gap after a yield is the yield doing what it should (it gave the core away), and on a
+ * machine with more runnable threads than cores every pass is such a gap, so a thread that yields
+ * (or spins) and discounted them all would never sleep (seen: 18 engines in one JVM on 2 cores,
+ * every progress thread awake for good, each getting a slice of the cores the work needed).
  *
  * <p>Spinning takes a place in a {@link SpinBudget} (by default one per core but one, over the
  * JVM): a thread that finds the budget spent yields instead for the window (it stays awake, as a
@@ -36,12 +41,26 @@ public final class ProgressIdleStrategy implements IdleStrategy {
   private final Runnable sleep;
   /** Two idle passes further apart than this: the thread was not running in between. */
   static final long PREEMPTED_NANOS = 50_000;
+  /** Gaps discounted in one idle period, at most. */
+  static final int MAX_DISCOUNTS = 16;
+  /**
+   * After waking, how long the thread stays awake for work that has not shown yet; work restarts
+   * the whole window. A wake-up with nothing to do (UCX's wait returns once more after a signal,
+   * the periodic wake-up) then costs this, not a whole window: measured, an idle engine woke 10
+   * times a second and spun 0.55 ms each time (0.55 % of a core) with a full window after each.
+   */
+  static final long WAKE_GRACE_NANOS = 50_000;
 
   private final SpinBudget budget;
   private boolean spinSlot;
   private long lastWork;
   private long lastPass;
   private long sleeps;
+  /** The last idle pass yielded (its gap is not a preemption). */
+  private boolean yielded;
+  private int discounts;
+  /** Sleep at the next idle pass, whatever the window says ({@link #restAtNextIdle}). */
+  private boolean rest;
 
   /** The strategy {@code options} describe, sleeping with {@code sleep}. */
   public static ProgressIdleStrategy of(UcxOptions options, Runnable sleep) {
@@ -82,25 +101,55 @@ public final class ProgressIdleStrategy implements IdleStrategy {
     lastPass = now;
     if (workCount > 0) {
       lastWork = now;
+      yielded = false;
+      discounts = 0;
       return;
     }
-    if (sinceLastPass > PREEMPTED_NANOS) {
+    if (sinceLastPass > PREEMPTED_NANOS && !yielded && discounts < MAX_DISCOUNTS) {
       lastWork += sinceLastPass; // descheduled: that time does not count against the window
+      discounts++;
+    }
+    if (rest) {
+      rest = false;
+      sleepNow();
+      return;
     }
     long idleFor = now - lastWork;
+    yielded = false;
     if (idleFor < spinNanos) {
       if (spinSlot || budget == null || (spinSlot = budget.tryAcquire())) {
         Thread.onSpinWait();
       } else {
+        yielded = true;
         Thread.yield(); // no place to spin: stay awake (a transfer may need us) but give the core away
       }
     } else if (idleFor < yieldUntilNanos) {
+      yielded = true;
       Thread.yield();
     } else {
-      release();
-      sleeps++;
-      sleep.run();
-      lastWork = lastPass = clock.getAsLong(); // woken: what woke us is usually followed by more, spin again
+      sleepNow();
+    }
+  }
+
+  private void sleepNow() {
+    release();
+    sleeps++;
+    sleep.run();
+    lastPass = clock.getAsLong();
+    // woken: what woke us shows within a pass or two (then the whole window starts again); a grace, not a window
+    lastWork = lastPass - Math.max(0, Math.min(spinNanos, yieldUntilNanos) - WAKE_GRACE_NANOS);
+    discounts = 0;
+  }
+
+  /**
+   * The thread has handed work off and expects nothing for a long while (a rank that submitted an
+   * offloaded operation, completed in milliseconds): its next idle pass sleeps at once instead of
+   * spinning for its window, leaving the core to the application. Anything arriving wakes it.
+   * No effect on busy-poll. The progress thread only.
+   */
+  public void restAtNextIdle() {
+    if (spinNanos != Long.MAX_VALUE) {
+      rest = true;
     }
   }
 
@@ -112,6 +161,8 @@ public final class ProgressIdleStrategy implements IdleStrategy {
   @Override
   public void reset() {
     lastWork = lastPass = clock.getAsLong();
+    yielded = false;
+    discounts = 0;
   }
 
   /** Gives the spinner's place back (the thread sleeps, or its agent ends). */

@@ -220,8 +220,13 @@ public final class UcxRuntime {
     context = ctx;
     agent.attach(worker, ctx);
     if (!callerDriven()) {
-      // Wakes the worker now and then: waitForEvents has no timeout and old UCX lost wake-ups.
-      ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(200, id -> { }));
+      // Wakes the worker now and then: waitForEvents has no timeout and old UCX lost wake-ups. Such a wake-up
+      // alone is no reason to spin for the window afterwards (that made an idle engine cost 1 % of a core).
+      ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(200, id -> {
+        if (idle != null) {
+          idle.restAtNextIdle();
+        }
+      }));
       tasks.run();
     }
     started.complete();

@@ -101,6 +101,74 @@ class ProgressIdleStrategyTest {
   }
 
   @Test
+  void shouldCountTimeSpentYieldingAgainstTheWindowEvenWhenEveryYieldIsLong() {
+    SpinBudget budget = new SpinBudget(1);
+    ProgressIdleStrategy holder = new ProgressIdleStrategy(100_000, 0, () -> now, () -> { }, budget);
+    holder.idle(1);
+    holder.idle(0); // holds the one place to spin
+    ProgressIdleStrategy s = new ProgressIdleStrategy(100_000, 0, () -> now, () -> slept++, budget);
+    s.idle(1);
+    for (int i = 0; i < 10 && slept == 0; i++) {
+      now += 60_000; // each yield gives the core away for longer than a preemption gap
+      s.idle(0);
+    }
+    assertEquals(1, slept, "a thread that only yields sleeps once its window is over, however long its yields");
+  }
+
+  @Test
+  void shouldSleepInTheEndThoughDescheduledAtEveryPass() {
+    ProgressIdleStrategy s = strategy(100_000, 0);
+    s.idle(1);
+    for (int i = 0; i < ProgressIdleStrategy.MAX_DISCOUNTS + 10 && slept == 0; i++) {
+      now += 60_000; // a spinning thread preempted between every two passes
+      s.idle(0);
+    }
+    assertEquals(1, slept, "at most MAX_DISCOUNTS gaps are not counted, then the window runs out");
+  }
+
+  @Test
+  void shouldSleepAtTheNextIdlePassWhenAskedToRestThoughWorkCameFirst() {
+    ProgressIdleStrategy s = strategy(100_000, 0);
+    s.idle(1);
+    s.restAtNextIdle();
+    s.idle(1); // the pass that asked did work
+    assertEquals(0, slept, "work: no sleep");
+    now += 10;
+    s.idle(0);
+    assertEquals(1, slept, "the first idle pass sleeps, long before the window is over");
+    now += 10;
+    s.idle(0);
+    assertEquals(1, slept, "then the window again: spins");
+  }
+
+  @Test
+  void shouldStayAwakeOnlyAGraceAfterAWakeUpThatBringsNoWork() {
+    ProgressIdleStrategy s = strategy(1_000_000, 0);
+    s.idle(1);
+    long passes = 0;
+    while (slept == 0) { // 10 us a pass
+      now += 10_000;
+      s.idle(0);
+      passes++;
+    }
+    assertEquals(100, passes, "a whole window (1 ms) after work");
+    passes = 0;
+    while (slept == 1) {
+      now += 10_000;
+      s.idle(0);
+      passes++;
+    }
+    assertEquals(ProgressIdleStrategy.WAKE_GRACE_NANOS / 10_000, passes,
+        "woken with nothing to do: asleep again after the grace, long before a whole window");
+    s.idle(1);
+    for (int i = 0; i < 50; i++) {
+      now += 10_000;
+      s.idle(0);
+    }
+    assertEquals(2, slept, "work after the wake-up: the whole window again");
+  }
+
+  @Test
   void busyPollShouldNeverSleep() {
     ProgressIdleStrategy s = strategy(Long.MAX_VALUE, 900_000);
     now = Long.MAX_VALUE / 2;

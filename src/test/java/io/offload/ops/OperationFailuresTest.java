@@ -1,0 +1,120 @@
+package io.offload.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.offload.engine.OffloadEngine;
+import io.offload.memory.ExposedRegion;
+import io.offload.testkit.Await;
+import io.offload.testkit.Jvm;
+import io.offload.topology.RankInfo;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Losses in the middle of a collective, with real processes killed: a rank's JVM (every other
+ * member's operation fails, at both service processes), a service process's JVM (its ranks'
+ * operations fail, and those of the ranks of the other service process). Four ranks on two
+ * service processes of one host: ranks 0 and 2 on service process 0, ranks 1 and 3 on 1. Rank 3
+ * submits nothing until the kill, so nothing can complete before it.
+ */
+class OperationFailuresTest {
+
+  static final int BYTES = 4096;
+
+  static Future<Void> alltoallv(OpsCluster c, int rank) throws Exception {
+    int n = c.placement.length;
+    ExposedRegion s = c.expose(rank, n * BYTES);
+    ExposedRegion r = c.expose(rank, n * BYTES);
+    int[] counts = new int[n];
+    int[] displs = new int[n];
+    for (int i = 0; i < n; i++) {
+      counts[i] = BYTES;
+      displs[i] = i * BYTES;
+    }
+    RankInfo me = c.placement[rank];
+    return c.collectives(rank).alltoallv(me, s, counts, displs, r, counts, displs);
+  }
+
+  static OperationException failure(Future<?> f) {
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> f.toCompletionStage().toCompletableFuture().get(OpsCluster.WAIT, TimeUnit.SECONDS));
+    return assertInstanceOf(OperationException.class, e.getCause(), e.toString());
+  }
+
+  static double count(OffloadEngine e, String meter) {
+    Counter c = e.meterRegistry().find(meter).tags("type", "alltoallv", "side", "service").counter();
+    return c == null ? 0 : c.count();
+  }
+
+  static void awaitStarted(OffloadEngine sp, int n) {
+    Await.until(sp.id() + " has " + n + " alltoallv started", () -> count(sp, "offload.operations.started") >= n,
+        OpsCluster.WAIT, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void rankKilledMidOperationFailsItForEveryOtherMemberAtEveryServiceProcess() throws Exception {
+    try (OpsCluster c = new OpsCluster(1, 2, 4)) {
+      c.startServiceProcesses(new JsonObject(), Set.of());
+      Path topology = c.topologyFile();
+      try (Jvm rank0 = Jvm.start("rank0", OpsChildRank.class.getName(), List.of(topology.toString(),
+          c.placement[0].toJson().encode(), String.valueOf(BYTES)))) {
+        c.startRanks(Set.of(0)); // completes once rank 0 is in every cache too
+        Future<Void> f1 = alltoallv(c, 1);
+        Future<Void> f2 = alltoallv(c, 2);
+        rank0.awaitLine("submitted"::equals, 60, TimeUnit.SECONDS);
+        OffloadEngine sp0 = c.sps.get(0).engine();
+        OffloadEngine sp1 = c.sps.get(1).engine();
+        awaitStarted(sp0, 2); // ranks 0 and 2
+        awaitStarted(sp1, 1); // rank 1
+        rank0.kill();
+
+        for (Future<Void> f : List.of(f1, f2)) {
+          OperationException e = failure(f);
+          assertEquals(OperationException.Kind.RANK_LOST, e.kind(), e.reason());
+          assertTrue(e.reason().contains("rank 0 (group 0) was lost"), e.reason());
+        }
+        OperationException late = failure(alltoallv(c, 3));
+        assertEquals(OperationException.Kind.RANK_LOST, late.kind(), "a member arriving after the loss: " + late.reason());
+        assertTrue(count(sp0, "offload.operations.failed") >= 1 && count(sp1, "offload.operations.failed") >= 2,
+            "both service processes failed their ranks' operations");
+        assertEquals(0, c.ranks.get(1).engine().operations().inFlight());
+        assertEquals(0, sp1.operations().inFlight());
+      }
+    }
+  }
+
+  @Test
+  void serviceProcessKilledMidOperationFailsItOnItsRanksAndTheOthers() throws Exception {
+    try (OpsCluster c = new OpsCluster(1, 2, 4)) {
+      c.startServiceProcesses(new JsonObject(), Set.of(1));
+      Path topology = c.topologyFile();
+      try (Jvm sp1 = Jvm.offload("sp1", "service", "--topology", topology.toString(), "--id", "1")) {
+        sp1.awaitListeningPort();
+        c.startRanks(Set.of());
+        Future<Void> f1 = alltoallv(c, 1); // served by the one killed
+        Future<Void> f0 = alltoallv(c, 0); // served by service process 0
+        awaitStarted(c.sps.get(0).engine(), 1);
+        sp1.kill();
+
+        OperationException e1 = failure(f1);
+        assertEquals(OperationException.Kind.SERVICE_PROCESS_LOST, e1.kind(), e1.reason());
+        assertTrue(e1.reason().startsWith("lost the service process"), e1.reason());
+        OperationException e0 = failure(f0);
+        assertEquals(OperationException.Kind.SERVICE_PROCESS_LOST, e0.kind(), e0.reason());
+        assertTrue(e0.reason().contains("service process 1 was lost"), e0.reason());
+        assertEquals(0, c.ranks.get(1).engine().operations().inFlight());
+      }
+    }
+  }
+}
