@@ -11,6 +11,6 @@ public final class EngineFactoryImpl implements EngineFactory {
 
   @Override
   public Future<OffloadEngine> create(Vertx vertx, EngineOptions options) {
-    return EngineImpl.create(vertx, options);
+    return EngineStart.create(vertx, options);
   }
 }

@@ -4,10 +4,8 @@ import io.offload.bootstrap.impl.ClientBootstrap;
 import io.offload.cache.GroupCache;
 import io.offload.cache.impl.CacheService;
 import io.offload.bootstrap.impl.ServerBootstrap;
-import io.offload.context.BootstrapPhase;
 import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
-import io.offload.context.PhaseChange;
 import io.offload.topology.RankInfo;
 import io.offload.context.Role;
 import io.offload.context.Scope;
@@ -28,7 +26,6 @@ import io.offload.job.Job;
 import io.offload.job.impl.JobService;
 import io.offload.notify.Addresses;
 import io.offload.notify.EventTypes;
-import io.offload.notify.impl.LocalCodec;
 import io.offload.notify.Notification;
 import io.offload.notify.NotificationConsumer;
 import io.offload.notify.PayloadAllocator;
@@ -41,11 +38,8 @@ import io.offload.ucx.impl.UcxRuntime;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import org.openucx.jucx.ucp.UcpContext;
@@ -54,12 +48,8 @@ import org.openucx.jucx.ucp.UcpWorker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * The engine. Bootstrap work runs on one event loop ({@link #loop()}); UCX on its progress thread
@@ -68,16 +58,13 @@ import java.util.function.Supplier;
 public final class EngineImpl implements OffloadEngine {
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineImpl.class);
-  private static final Logger PHASES = LoggerFactory.getLogger("io.offload.phases");
-  private static final DeliveryOptions LOCAL_ONLY = new DeliveryOptions().setLocalOnly(true);
   private static final AtomicInteger ENGINES = new AtomicInteger();
 
   private final VertxInternal vertx;
   private final EngineOptions options;
   private final String id;
   private final ContextInternal loop;
-  private final Map<String, ContextImpl> contexts = new ConcurrentHashMap<>();
-  private final AtomicInteger contextNumbers = new AtomicInteger(1);
+  private final EngineContexts contexts = new EngineContexts();
   private final RankInfo selfRank;
   private UcxRuntime ucx;
   private NotificationService<PeerImpl> notifications;
@@ -88,17 +75,17 @@ public final class EngineImpl implements OffloadEngine {
   private ContextSite contextSite;
   private BootstrapSite bootstrapSite;
   private ContextImpl self;
-  private final Promise<Void> closed = Promise.promise();
+  private final EngineLifecycle lifecycle;
   private volatile EngineMetrics metrics;
-  private volatile EngineState state = EngineState.RUNNING;
 
-  private EngineImpl(Vertx vertx, EngineOptions options) {
+  EngineImpl(Vertx vertx, EngineOptions options) {
     this.vertx = (VertxInternal) vertx;
     this.options = new EngineOptions(options);
     this.id = options.getName() != null ? options.getName()
         : "e" + ProcessHandle.current().pid() + "-" + ENGINES.incrementAndGet();
     this.loop = eventLoopFor(this.vertx);
     this.selfRank = options.getRankInfo() != null ? options.getRankInfo() : RankInfo.of(0, 0, 1);
+    this.lifecycle = new EngineLifecycle(id, vertx);
   }
 
   /** The caller's event loop when there is one, else a fresh event-loop context. */
@@ -110,48 +97,8 @@ public final class EngineImpl implements OffloadEngine {
     return vertx.createEventLoopContext();
   }
 
-  public static Future<OffloadEngine> create(Vertx vertx, EngineOptions options) {
-    if (options.getUcpWorker() != null && options.getUcpContext() == null) {
-      return Future.failedFuture(new IllegalArgumentException("an adopted UCX worker needs the UCX context it was"
-          + " made from: EngineOptions.setUcpContext"));
-    }
-    EngineImpl engine = new EngineImpl(vertx, options);
-    LocalCodec.register(vertx.eventBus(), PhaseChange.class);
-    LocalCodec.register(vertx.eventBus(), EngineState.class);
-    if (options.getUcpWorker() != null) {
-      return engine.createCallerDriven();
-    }
-    ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
-    Promise<OffloadEngine> result = caller.promise();
-    UcxRuntime.start(vertx, engine.id, options.getUcx(), options.getUcpContext())
-        .compose(ucx -> {
-          engine.init(ucx);
-          return ucx.call(engine::startOnUcxThread);
-        })
-        .map(engine::started)
-        .onComplete(result);
-    return result.future();
-  }
-
-  /** Caller-driven: everything on the calling thread, which becomes the UCX thread; no wait. */
-  private Future<OffloadEngine> createCallerDriven() {
-    UcxRuntime runtime;
-    try {
-      runtime = UcxRuntime.drive(vertx, id, options.getUcx(), options.getUcpContext(), options.getUcpWorker());
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-    ContextInternal caller = vertx.getOrCreateContext(); // the application thread's EXTERNAL context now
-    try {
-      init(runtime);
-      return caller.succeededFuture(started(startOnUcxThread()));
-    } catch (Throwable t) {
-      runtime.stop();
-      return caller.failedFuture(t);
-    }
-  }
-
-  private void init(UcxRuntime runtime) {
+  /** The wiring: each part gets only what it uses; parts report upward only through {@link EngineEvents}. */
+  void init(UcxRuntime runtime) {
     ucx = runtime;
     notifications = new NotificationService<>(vertx, runtime, options.getMaxInFlight(), options.getMaxQueued(),
         options.getMaxPending(), options.getMaxPendingBytes());
@@ -161,20 +108,21 @@ public final class EngineImpl implements OffloadEngine {
     jobs = new JobService(id, vertx, transport);
     metrics = new EngineMetrics(id, notifications, cache);
     operations = new OperationsImpl(this, new OpsLink(transport, cache));
-    PeerEvents events = new Events();
+    PeerEvents events = new EngineEvents(id, vertx, contexts, metrics, cache, jobs, operations, memory);
     contextSite = new ContextSite(id, vertx, selfRank, transport, events, memory);
-    bootstrapSite = new BootstrapSite(id, vertx, loop, options, transport, events, new Contexts(), cache::refusal,
+    contexts.bind(contextSite);
+    bootstrapSite = new BootstrapSite(id, vertx, loop, options, transport, events, contexts, cache::refusal,
         new ProbeNonce());
     notifications.onInternal(EventTypes.BOOTSTRAP_PROBE, (peer, n) -> peer.probeArrived(n.payload()));
   }
 
   /** On the UCX thread: the notification handler, and the self peer's endpoint to this very worker. */
-  private UcpEndpoint startOnUcxThread() {
+  UcpEndpoint startOnUcxThread() {
     notifications.start();
     return ucx.connect(ucx.workerAddress(), id + "-self");
   }
 
-  private OffloadEngine started(UcpEndpoint selfEndpoint) {
+  OffloadEngine started(UcpEndpoint selfEndpoint) {
     self = new ContextImpl(contextSite, "self", Role.SELF, Scope.SELF);
     self.addSelfPeer(selfRank, selfEndpoint);
     self.onClose(() -> ucx.call(() -> ucx.closeEndpoint(selfEndpoint, false)).compose(f -> f));
@@ -217,7 +165,7 @@ public final class EngineImpl implements OffloadEngine {
 
   @Override
   public List<ExecutionContext> contexts() {
-    return new ArrayList<>(contexts.values());
+    return contexts.snapshot();
   }
 
   @Override
@@ -272,49 +220,8 @@ public final class EngineImpl implements OffloadEngine {
 
   @Override
   public Future<Void> close() {
-    synchronized (this) {
-      if (state == EngineState.RUNNING) {
-        state = EngineState.FINALIZING;
-        // before anything can terminate, so that observers see FINALIZING first
-        vertx.eventBus().publish(stateAddress(), EngineState.FINALIZING, LOCAL_ONLY);
-        jobs.close();
-        operations.close()
-            .transform(x -> cache.close())
-            .transform(x -> {
-              List<Future<Void>> all = new ArrayList<>();
-              for (ContextImpl c : contexts.values()) {
-                all.add(c.close());
-              }
-              return Future.join(all);
-            })
-            .transform(v -> self.close())
-            .transform(v -> memory.close()) // no endpoint left: no peer reaches a region any more
-            .transform(v -> {
-              metrics.close();
-              return ucx.stop();
-            })
-            .onComplete(v -> {
-              if (ucx.callerDriven()) {
-                // on the application's thread, inside progress(): its close future's callbacks run in
-                // this same call (no wake-up needed), then the engine lets go of the worker
-                ucx.context().runOnContext(x -> {
-                  terminate();
-                  ucx.releaseWorker();
-                });
-              } else {
-                terminate();
-              }
-            });
-      }
-    }
-    return onCaller(closed.future());
-  }
-
-  private void terminate() {
-    LOG.debug("engine {} closed", id);
-    state = EngineState.TERMINATED;
-    vertx.eventBus().publish(stateAddress(), EngineState.TERMINATED, LOCAL_ONLY);
-    closed.tryComplete();
+    lifecycle.close(new EngineLifecycle.Parts(jobs, operations, cache, contexts, self, memory, metrics, ucx));
+    return onCaller(lifecycle.closed());
   }
 
   @Override
@@ -324,12 +231,12 @@ public final class EngineImpl implements OffloadEngine {
 
   @Override
   public EngineState state() {
-    return state;
+    return lifecycle.state();
   }
 
   @Override
   public Future<Void> terminated() {
-    return onCaller(closed.future());
+    return onCaller(lifecycle.closed());
   }
 
   @Override
@@ -360,79 +267,16 @@ public final class EngineImpl implements OffloadEngine {
     return ucx.checkedUcpContext();
   }
 
-  private void checkNotTerminated() {
-    if (state == EngineState.TERMINATED) {
-      throw new IllegalStateException("engine " + id + " has terminated: its UCX worker is gone");
-    }
-  }
-
   /** Re-completes {@code f} on the caller's Vert.x context. */
   private <T> Future<T> onCaller(Future<T> f) {
     return OnCaller.complete(vertx, f);
   }
 
-  /** The contexts' and peers' events, fanned out to the metrics, the phase address and the cache. */
-  private final class Events implements PeerEvents {
-
-    @Override
-    public void phaseChanged(PhaseChange change, long peerCreatedNanos) {
-      EngineMetrics m = metrics;
-      if (m != null) {
-        m.phaseReached(change, peerCreatedNanos);
-      }
-      publishPhase(change);
-    }
-
-    @Override
-    public void ready(PeerImpl peer) {
-      cache.peerReady(peer);
-      jobs.peerReady(peer); // the job counts it
-    }
-
-    @Override
-    public void lost(PeerImpl peer) {
-      cache.peerLost(peer);
-      OpsLink.peerLost(operations, peer);
-      memory.peerLost(peer); // the regions exposed either way go
-      jobs.peerLost(peer); // the job counts how it left
-    }
-
-    @Override
-    public void contextClosed(ContextImpl context, PhaseChange change) {
-      contexts.remove(context.id(), context);
-      publishPhase(change);
-    }
-  }
-
-  private void publishPhase(PhaseChange change) {
-    if (change.to() == BootstrapPhase.DISCONNECTED && change.reason() != null) {
-      PHASES.info("{} {}/peer {} {} -> {} ({})", id, change.contextId(), change.peerId(), change.from(), change.to(),
-          change.reason());
-    } else {
-      PHASES.debug("{} {}/peer {} {} -> {}", id, change.contextId(), change.peerId(), change.from(), change.to());
-    }
-    vertx.eventBus().publish(phaseAddress(), change, LOCAL_ONLY);
-  }
-
-  /** The bootstrap's view of this engine's contexts. */
-  private final class Contexts implements BootstrapSite.Contexts {
-
-    @Override
-    public int nextNumber() {
-      return contextNumbers.getAndIncrement();
-    }
-
-    @Override
-    public ContextImpl open(String contextId, Role role, Scope scope) {
-      ContextImpl c = new ContextImpl(contextSite, contextId, role, scope);
-      contexts.put(contextId, c);
-      return c;
-    }
-  }
-
   private void checkOpen() {
-    if (state != EngineState.RUNNING) {
-      throw new IllegalStateException("engine " + id + " is closed");
-    }
+    lifecycle.checkOpen();
+  }
+
+  private void checkNotTerminated() {
+    lifecycle.checkNotTerminated();
   }
 }
