@@ -14,7 +14,6 @@ import io.offload.notify.NotificationConsumer;
 import io.offload.notify.PayloadAllocator;
 import io.offload.notify.impl.Routes;
 import io.vertx.core.Handler;
-import io.offload.notify.NotificationException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -22,10 +21,7 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -42,23 +38,16 @@ public final class ContextImpl implements ExecutionContext {
   /** Lost peers stay listed (phase DISCONNECTED) up to this many, oldest forgotten first. */
   static final int LOST_PEERS_KEPT = 1024;
 
-  private final Map<Integer, PeerImpl> peers = new ConcurrentSkipListMap<>();
-  private final java.util.ArrayDeque<PeerImpl> lost = new java.util.ArrayDeque<>();
-  private final AtomicLong selfEventIds = new AtomicLong();
+  private final ContextPeers peers = new ContextPeers();
+  private final ReadyPeers readyPeers = new ReadyPeers();
+  private final ContextSender sender;
   private final Promise<Void> closed = Promise.promise();
   private volatile boolean closing;
-  /** Every peer has ended and the context is closed; guarded by {@code this}. */
-  private boolean closedDone;
   private volatile int localPort = -1;
   private volatile int clientId = -1;
   /** Role-specific teardown after the peers are gone (close the listening socket, ...). */
   private volatile Supplier<Future<Void>> onClose = Future::succeededFuture;
   private final Routes routes;
-  /** Peers at BOOTSTRAP_DONE now, and whether any ever was; guarded by {@code this}. */
-  private int ready;
-  private boolean everReady;
-  /** Waiting for the last peer to leave ({@link #lastPeerLeft}); guarded by {@code this}. */
-  private final List<Promise<Void>> idleWaiters = new ArrayList<>();
 
   public ContextImpl(ContextSite site, String id, Role role, Scope scope) {
     this.site = site;
@@ -66,63 +55,34 @@ public final class ContextImpl implements ExecutionContext {
     this.role = role;
     this.scope = scope;
     this.routes = site.transport().notifications().routes(this, id);
+    this.sender = new ContextSender(site, id, role, routes, peers);
   }
 
   /** Adds a peer with its own UCX channel. */
   public PeerImpl addPeer(int peerId) {
     PeerImpl peer = new PeerImpl(this, peerId, site.transport().notifications().newChannel(routes, peerId));
-    peers.put(peerId, peer);
+    peers.put(peer);
     return peer;
   }
 
   /** The self context's one peer, 0: this process, with a UCX endpoint to its own worker. */
   public void addSelfPeer(io.offload.topology.RankInfo rank, org.openucx.jucx.ucp.UcpEndpoint endpoint) {
-    peers.put(0, PeerImpl.self(this, rank, endpoint));
+    peers.put(PeerImpl.self(this, rank, endpoint));
   }
 
   /** Forgets a peer at once (never admitted, or replaced by the same rank reconnecting). */
   public void removePeer(PeerImpl peer) {
-    peers.remove(peer.id(), peer);
-    synchronized (lost) {
-      lost.remove(peer);
-    }
+    peers.remove(peer);
   }
 
   /** A peer reached DISCONNECTED: keep it listed, but only the most recent {@link #LOST_PEERS_KEPT}. */
   void retire(PeerImpl peer) {
-    synchronized (lost) {
-      lost.add(peer);
-      while (lost.size() > LOST_PEERS_KEPT) {
-        PeerImpl old = lost.poll();
-        peers.remove(old.id(), old);
-      }
-    }
+    peers.retire(peer, LOST_PEERS_KEPT);
   }
 
   /** A peer changed phase (its event loop): counts the bootstrapped ones, tells who waits for the last to leave. */
   void peerMoved(BootstrapPhase from, BootstrapPhase to) {
-    List<Promise<Void>> wake = null;
-    synchronized (this) {
-      if (to == BootstrapPhase.BOOTSTRAP_DONE) {
-        ready++;
-        everReady = true;
-      } else if (from == BootstrapPhase.BOOTSTRAP_DONE && to == BootstrapPhase.DISCONNECTED && --ready == 0) {
-        wake = takeIdleWaiters();
-      }
-    }
-    completeAll(wake);
-  }
-
-  private List<Promise<Void>> takeIdleWaiters() {
-    List<Promise<Void>> all = new ArrayList<>(idleWaiters);
-    idleWaiters.clear();
-    return all;
-  }
-
-  private static void completeAll(List<Promise<Void>> promises) {
-    if (promises != null) {
-      promises.forEach(Promise::tryComplete);
-    }
+    readyPeers.peerMoved(from, to);
   }
 
   @Override
@@ -132,14 +92,7 @@ public final class ContextImpl implements ExecutionContext {
     }
     io.vertx.core.internal.ContextInternal caller = (io.vertx.core.internal.ContextInternal) site.vertx()
         .getOrCreateContext();
-    synchronized (this) {
-      if (closedDone || (everReady && ready == 0)) {
-        return caller.succeededFuture();
-      }
-      Promise<Void> p = caller.promise();
-      idleWaiters.add(p);
-      return p.future();
-    }
+    return readyPeers.lastPeerLeft(caller);
   }
 
   /** Where this context lives. */
@@ -174,14 +127,7 @@ public final class ContextImpl implements ExecutionContext {
       PeerImpl server = peers.get(0);
       return server == null ? BootstrapPhase.BOOTSTRAP_NOT_INITIATED : server.phase();
     }
-    BootstrapPhase least = null;
-    for (PeerImpl p : peers.values()) {
-      BootstrapPhase ph = p.phase();
-      if (ph != BootstrapPhase.DISCONNECTED && (least == null || ph.ordinal() < least.ordinal())) {
-        least = ph;
-      }
-    }
-    return least == null ? BootstrapPhase.BOOTSTRAP_NOT_INITIATED : least;
+    return peers.leastLivePhase();
   }
 
   @Override
@@ -196,7 +142,7 @@ public final class ContextImpl implements ExecutionContext {
   @Override
   public List<Peer> peers() {
     checkOpen();
-    return new ArrayList<>(peers.values());
+    return new ArrayList<>(peers.all());
   }
 
   @Override
@@ -210,7 +156,7 @@ public final class ContextImpl implements ExecutionContext {
   }
 
   public List<PeerImpl> peerImpls() {
-    return new ArrayList<>(peers.values());
+    return new ArrayList<>(peers.all());
   }
 
   @Override
@@ -240,58 +186,13 @@ public final class ContextImpl implements ExecutionContext {
   @Override
   public Future<Void> notify(int peerId, int type, Buffer payload) {
     checkOpen();
-    EventTypes.checkUserType(type);
-    if (role == Role.SELF) {
-      return notifySelf(peerId, type, payload == null ? Buffer.buffer() : payload.copy());
-    }
-    PeerImpl p = peerForSend(peerId);
-    String refusal = refusal(p);
-    return refusal != null ? Future.failedFuture(new NotificationException(refusal))
-        : site.transport().notifications().send(p.channel(), type, payload);
+    return sender.notify(peerId, type, payload);
   }
 
   @Override
   public Future<Void> notifyDirect(int peerId, int type, ByteBuffer payload) {
     checkOpen();
-    EventTypes.checkUserType(type);
-    if (role == Role.SELF) {
-      byte[] bytes = new byte[payload.remaining()];
-      payload.duplicate().get(bytes);
-      return notifySelf(peerId, type, Buffer.buffer(bytes));
-    }
-    PeerImpl p = peerForSend(peerId);
-    String refusal = refusal(p);
-    return refusal != null ? Future.failedFuture(new NotificationException(refusal))
-        : site.transport().notifications().sendDirect(p.channel(), type, payload);
-  }
-
-  private Future<Void> notifySelf(int peerId, int type, Buffer payload) {
-    if (peerId != 0) {
-      throw new IllegalArgumentException("the self context has one peer, 0; got " + peerId);
-    }
-    site.transport().notifications().deliverSelf(routes, type, site.selfRank(), selfEventIds.getAndIncrement(), payload);
-    return Future.succeededFuture();
-  }
-
-  /** An unknown peer id is a programming error: thrown. */
-  private PeerImpl peerForSend(int peerId) {
-    PeerImpl p = peers.get(peerId);
-    if (p == null) {
-      throw new IllegalArgumentException(id + " has no peer " + peerId);
-    }
-    return p;
-  }
-
-  /** Why a peer cannot take notifications now (a run-time condition: a failed future), or null. */
-  private String refusal(PeerImpl p) {
-    BootstrapPhase ph = p.phase();
-    if (ph == BootstrapPhase.DISCONNECTED) {
-      return "peer " + p.id() + " of " + id + " disconnected: " + p.disconnectReason();
-    }
-    if (ph.ordinal() < BootstrapPhase.UCX_CONNECT_DONE.ordinal()) {
-      return "peer " + p.id() + " of " + id + " cannot take notifications yet (phase " + ph + ")";
-    }
-    return null;
+    return sender.notifyDirect(peerId, type, payload);
   }
 
   @Override
@@ -328,7 +229,7 @@ public final class ContextImpl implements ExecutionContext {
       throw new IllegalArgumentException("the self context exposes no memory: expose it to a peer of a client or "
           + "server context");
     }
-    return peerForSend(peerId);
+    return sender.peerForSend(peerId);
   }
 
   @Override
@@ -352,7 +253,7 @@ public final class ContextImpl implements ExecutionContext {
       closing = true;
     }
     List<Future<Void>> ends = new ArrayList<>();
-    for (PeerImpl p : peers.values()) {
+    for (PeerImpl p : peers.all()) {
       PeerLink link = p.link();
       if (link != null) {
         ends.add(link.terminate("context " + id + " closed"));
@@ -364,12 +265,7 @@ public final class ContextImpl implements ExecutionContext {
           site.transport().notifications().closeRoutes(routes);
           site.events().contextClosed(this, new PhaseChange(site.engineId(), id, role, -1, null,
               BootstrapPhase.BOOTSTRAP_DONE, BootstrapPhase.DISCONNECTED, "closed", null));
-          List<Promise<Void>> wake;
-          synchronized (this) {
-            closedDone = true;
-            wake = takeIdleWaiters();
-          }
-          completeAll(wake);
+          readyPeers.contextClosed();
           closed.tryComplete();
         });
     return onCaller(closed.future());
