@@ -1,6 +1,10 @@
 package io.offload.ucx.impl;
 
 import org.agrona.concurrent.AgentInvoker;
+import org.openucx.jucx.ucp.UcpRequest;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Caller-driven mode: the application's thread runs the agent, one pass per {@code progress()}
@@ -24,6 +28,15 @@ final class CallerDrive {
     this.caller = caller;
     this.invoker = invoker;
     this.tasks = tasks;
+  }
+
+  /** A caller-driven runtime is made on the application's own thread, which is no Vert.x thread. */
+  static void checkCallerThread() {
+    if (io.vertx.core.Context.isOnVertxThread() || io.vertx.core.Vertx.currentContext() != null) {
+      throw new IllegalStateException("a caller-driven engine must be created on the application's own thread (the"
+          + " one that will call progress()), not on a Vert.x thread or inside a Vert.x context: "
+          + Thread.currentThread().getName());
+    }
   }
 
   /** Makes the calling thread the driver: its Vert.x context becomes the runtime's; then starts the agent. */
@@ -68,11 +81,32 @@ final class CallerDrive {
     }
   }
 
-  /** True the first time only: the staged close starts once. */
-  boolean firstStop() {
-    boolean first = !stopAsked;
-    stopAsked = true;
-    return first;
+  /**
+   * The staged close, once, one step per pass so that {@code progress()} never blocks: force-closes every endpoint
+   * still open, waits for every close request (its own and those already under way), then ends the agent.
+   */
+  void stop(Endpoints endpoints, ProgressAgent agent, long closeAllNanos) {
+    execute(() -> {
+      if (!stopAsked) {
+        stopAsked = true;
+        awaitEndpointsClosed(endpoints, agent, new ArrayList<>(), System.nanoTime() + closeAllNanos, closeAllNanos);
+      }
+    });
+  }
+
+  private void awaitEndpointsClosed(Endpoints endpoints, ProgressAgent agent, List<UcpRequest> requests,
+      long deadline, long closeAllNanos) {
+    endpoints.forceCloseAll(requests);
+    boolean done = endpoints.allClosed(requests);
+    if (done || System.nanoTime() > deadline) {
+      if (!done) {
+        UcxRuntime.LOG.error("UCX close requests still pending after {} s: the application must not close its"
+            + " worker yet (that would abort the JVM)", closeAllNanos / 1_000_000_000L);
+      }
+      agent.requestStop();
+    } else {
+      tasks.offerLocal(() -> awaitEndpointsClosed(endpoints, agent, requests, deadline, closeAllNanos));
+    }
   }
 
   /** The agent closed: tasks from now on are dropped, and the thread drives nothing any more. */

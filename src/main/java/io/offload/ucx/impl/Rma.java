@@ -25,9 +25,9 @@ public final class Rma {
    */
   public static void start(UcxRuntime ucx, UcpEndpoint ep, UcpRemoteKey key, long localAddress, long length,
                            long remoteAddress, boolean put, Consumer<Throwable> done) {
-    var flushThenDone = UcxRuntime.callback(() -> ucx.execute(() -> {
+    var flushThenDone = UcxCallbacks.callback(() -> ucx.execute(() -> {
       try {
-        ep.flushNonBlocking(UcxRuntime.callback(() -> done.accept(null),
+        ep.flushNonBlocking(UcxCallbacks.callback(() -> done.accept(null),
             (s, m) -> done.accept(new IllegalStateException("UCX flush failed, status " + s + ": " + m))));
       } catch (Throwable t) {
         done.accept(t);

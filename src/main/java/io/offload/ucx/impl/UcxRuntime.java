@@ -9,21 +9,15 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
-import org.openucx.jucx.UcxCallback;
 import org.openucx.jucx.ucp.UcpAmRecvCallback;
-import org.openucx.jucx.ucp.UcpConstants;
 import org.openucx.jucx.ucp.UcpContext;
 import org.openucx.jucx.ucp.UcpEndpoint;
 import org.openucx.jucx.ucp.UcpParams;
-import org.openucx.jucx.ucp.UcpRequest;
 import org.openucx.jucx.ucp.UcpWorker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -58,24 +52,21 @@ public final class UcxRuntime {
   private final UcxOptions options;
   private final ProgressTasks tasks = new ProgressTasks();
   private final ProgressAgent agent;
-  /** Thread mode: the progress thread. Caller-driven mode: null. */
-  private final ProgressThread thread;
+  /** Thread mode: the progress thread and its idle strategy. Caller-driven mode: null. */
+  private final ThreadDrive thread;
   /** Caller-driven mode: the application's thread and the agent's stepper. Thread mode: null. */
   private final CallerDrive drive;
   /** The context and worker, made here or the application's. */
   private final UcxNative ucx;
   // UCX is opened on the progress thread (its start-up can take 100s of ms: never on an event loop).
   private UcpWorker worker;
-  private ProgressIdleStrategy idle;
   private final Endpoints endpoints = new Endpoints(this::execute, () -> this.running, () -> this.context);
-  private final List<Object> retained = new ArrayList<>(); // callbacks JUCX must not lose to GC
-  private final List<Integer> amIds = new ArrayList<>(); // removed from an adopted worker at the end
+  private final AmHandlers amHandlers = new AmHandlers();
   private final Promise<Void> started = Promise.promise();
   private final Promise<Void> stopped = Promise.promise();
   private volatile boolean running = true;
   private volatile ContextInternal context;
   private boolean opened;
-  private long periodicWake = -1;
 
   private UcxRuntime(Vertx vertx, String name, UcxOptions options, UcpContext adoptedContext, UcpWorker adoptedWorker) {
     this.vertx = vertx;
@@ -83,9 +74,7 @@ public final class UcxRuntime {
     this.ucx = new UcxNative(adoptedContext, adoptedWorker);
     this.agent = new ProgressAgent("ucx-progress-" + name, tasks, this::onAgentStart, this::onAgentClose);
     if (ucx.adoptedWorker == null) {
-      // The runner's idle strategy is a shim: the real one needs the worker, made on the thread.
-      AgentRunner runner = new AgentRunner(new IdleShim(() -> idle), UcxRuntime::onAgentError, null, agent);
-      this.thread = new ProgressThread("ucx-progress-" + name, runner, tasks, this::signal);
+      this.thread = new ThreadDrive(vertx, name, agent, tasks, this::signal);
       this.drive = null;
     } else {
       this.thread = null;
@@ -127,11 +116,7 @@ public final class UcxRuntime {
     if (context == null || worker == null) {
       throw new IllegalArgumentException("caller-driven mode needs the worker and the UCX context it was made from");
     }
-    Thread me = Thread.currentThread();
-    if (io.vertx.core.Context.isOnVertxThread() || Vertx.currentContext() != null) {
-      throw new IllegalStateException("a caller-driven engine must be created on the application's own thread (the"
-          + " one that will call progress()), not on a Vert.x thread or inside a Vert.x context: " + me.getName());
-    }
+    CallerDrive.checkCallerThread();
     UcxRuntime runtime = new UcxRuntime(vertx, name, options, context, worker);
     runtime.drive.start();
     Future<Void> started = runtime.started.future();
@@ -181,7 +166,7 @@ public final class UcxRuntime {
     ucx.signal();
   }
 
-  private static void onAgentError(Throwable t) {
+  static void onAgentError(Throwable t) {
     if (!(t instanceof AgentTerminationException)) {
       LOG.error("UCX progress agent failed", t);
     }
@@ -199,7 +184,9 @@ public final class UcxRuntime {
       return false;
     }
     worker = ucx.worker();
-    idle = callerDriven() ? null : ProgressIdleStrategy.of(options, worker::waitForEvents);
+    if (!callerDriven()) {
+      thread.opened(options, worker);
+    }
     return true;
   }
 
@@ -220,13 +207,7 @@ public final class UcxRuntime {
     context = ctx;
     agent.attach(worker, ctx);
     if (!callerDriven()) {
-      // Wakes the worker now and then: waitForEvents has no timeout and old UCX lost wake-ups. Such a wake-up
-      // alone is no reason to spin for the window afterwards (that made an idle engine cost 1 % of a core).
-      ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(200, id -> {
-        if (idle != null) {
-          idle.restAtNextIdle();
-        }
-      }));
+      thread.wakePeriodically(ctx);
       tasks.run();
     }
     started.complete();
@@ -235,8 +216,8 @@ public final class UcxRuntime {
   /** On the progress thread, after the last pass: endpoints, then the worker, then the context. */
   private void onAgentClose() {
     running = false;
-    if (idle != null) {
-      idle.release();
+    if (thread != null) {
+      thread.releaseIdle();
     }
     if (!opened) {
       stopped.tryComplete();
@@ -244,30 +225,18 @@ public final class UcxRuntime {
     }
     if (callerDriven()) {
       // the staged close (stop()) closed the endpoints already; the worker and context are the application's
-      for (int amId : amIds) {
-        try {
-          worker.removeAmRecvHandler(amId);
-        } catch (Throwable t) {
-          LOG.debug("removing active-message handler {} failed", amId, t);
-        }
-      }
+      amHandlers.removeAll(worker);
       drive.terminated();
       stopped.tryComplete();
       return;
     }
-    if (endpoints.closeAll(worker, System.nanoTime() + CLOSE_ALL_NANOS)) {
-      closeNative();
-    } else {
-      thread.markClosed();
-      LOG.error("UCX close requests still pending after {} s: the UCX worker and context are left open (closing "
-          + "them now would abort the JVM)", CLOSE_ALL_NANOS / 1_000_000_000L);
-    }
+    thread.closeUcx(endpoints, worker, ucx, CLOSE_ALL_NANOS);
     stopped.tryComplete();
   }
 
   /** The progress thread's idle strategy (sleeps counted), once started. */
   public ProgressIdleStrategy idleStrategy() {
-    return idle;
+    return thread != null ? thread.idle() : null;
   }
 
   /** The Vert.x context of the progress thread. Handlers running there must never block. */
@@ -281,7 +250,7 @@ public final class UcxRuntime {
 
   /** The progress thread, or in caller-driven mode the application's thread that drives it. */
   private Thread progressThread() {
-    return thread != null ? thread : drive.thread();
+    return thread != null ? thread.thread() : drive.thread();
   }
 
   /** Runs {@code task} on the progress thread (queued behind what is already there). */
@@ -332,9 +301,7 @@ public final class UcxRuntime {
   /** Registers an active-message handler. Progress thread only. */
   public void setAmHandler(int amId, UcpAmRecvCallback callback) {
     checkThread();
-    retained.add(callback);
-    amIds.add(amId);
-    worker.setAmRecvHandler(amId, callback, UcpConstants.UCP_AM_FLAG_WHOLE_MSG);
+    amHandlers.set(worker, amId, callback);
   }
 
   /** Creates an endpoint to a peer's worker address. Progress thread only. */
@@ -359,18 +326,12 @@ public final class UcxRuntime {
    */
   public Future<Void> stop() {
     if (callerDriven()) {
-      execute(() -> {
-        if (drive.firstStop()) {
-          awaitEndpointsClosed(new ArrayList<>(), System.nanoTime() + CLOSE_ALL_NANOS);
-        }
-      });
+      drive.stop(endpoints, agent, CLOSE_ALL_NANOS);
       return stopped.future();
     }
     if (thread.isAlive() && running) {
       execute(() -> {
-        if (periodicWake >= 0) {
-          vertx.cancelTimer(periodicWake);
-        }
+        thread.cancelPeriodicWake();
         running = false;
         agent.requestStop();
       });
@@ -380,50 +341,11 @@ public final class UcxRuntime {
     return stopped.future();
   }
 
-  /**
-   * Caller-driven stop, one step per pass so that {@link #progress()} never blocks: force-closes
-   * every endpoint still open, waits for every close request (its own and those already under
-   * way), then ends the agent.
-   */
-  private void awaitEndpointsClosed(List<UcpRequest> requests, long deadline) {
-    endpoints.forceCloseAll(requests);
-    boolean done = endpoints.allClosed(requests);
-    if (done || System.nanoTime() > deadline) {
-      if (!done) {
-        LOG.error("UCX close requests still pending after {} s: the application must not close its worker yet"
-            + " (that would abort the JVM)", CLOSE_ALL_NANOS / 1_000_000_000L);
-      }
-      agent.requestStop();
-    } else {
-      tasks.offerLocal(() -> awaitEndpointsClosed(requests, deadline));
-    }
-  }
-
-  private void closeNative() {
-    thread.markClosed();
-    ucx.close();
-  }
-
   private void checkThread() {
     Thread t = progressThread();
     if (Thread.currentThread() != t) {
       throw new IllegalStateException("JUCX calls on this worker must run on its progress thread ("
           + t.getName() + "), not on " + Thread.currentThread().getName());
     }
-  }
-
-  /** Completion callback adapter for JUCX requests. */
-  public static UcxCallback callback(Runnable onSuccess, java.util.function.BiConsumer<Integer, String> onError) {
-    return new UcxCallback() {
-      @Override
-      public void onSuccess(UcpRequest request) {
-        onSuccess.run();
-      }
-
-      @Override
-      public void onError(int status, String message) {
-        onError.accept(status, message);
-      }
-    };
   }
 }
