@@ -5,7 +5,6 @@ import io.offload.ucx.UcxUnavailableException;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import org.agrona.concurrent.AgentInvoker;
@@ -58,21 +57,18 @@ public final class UcxRuntime {
   private final CallerDrive drive;
   /** The context and worker, made here or the application's. */
   private final UcxNative ucx;
-  // UCX is opened on the progress thread (its start-up can take 100s of ms: never on an event loop).
-  private UcpWorker worker;
-  private final Endpoints endpoints = new Endpoints(this::execute, () -> this.running, () -> this.context);
+  private final Endpoints endpoints;
   private final AmHandlers amHandlers = new AmHandlers();
-  private final Promise<Void> started = Promise.promise();
-  private final Promise<Void> stopped = Promise.promise();
-  private volatile boolean running = true;
-  private volatile ContextInternal context;
-  private boolean opened;
+  /** Opens and closes UCX on the progress thread; holds the worker, the thread's context, the start and stop. */
+  private final AgentLifecycle lifecycle;
 
   private UcxRuntime(Vertx vertx, String name, UcxOptions options, UcpContext adoptedContext, UcpWorker adoptedWorker) {
     this.vertx = vertx;
     this.options = new UcxOptions(options);
     this.ucx = new UcxNative(adoptedContext, adoptedWorker);
-    this.agent = new ProgressAgent("ucx-progress-" + name, tasks, this::onAgentStart, this::onAgentClose);
+    this.endpoints = new Endpoints(this::execute, this::running, this::context);
+    this.lifecycle = new AgentLifecycle(vertx, this.options, ucx, tasks, endpoints, amHandlers, CLOSE_ALL_NANOS);
+    this.agent = new ProgressAgent("ucx-progress-" + name, tasks, lifecycle::onAgentStart, lifecycle::onAgentClose);
     if (ucx.adoptedWorker == null) {
       this.thread = new ThreadDrive(vertx, name, agent, tasks, this::signal);
       this.drive = null;
@@ -81,6 +77,7 @@ public final class UcxRuntime {
       this.drive = new CallerDrive(new CallerExecutor(Thread.currentThread(), tasks, this::signal),
           new AgentInvoker(UcxRuntime::onAgentError, null, agent), tasks);
     }
+    lifecycle.bind(agent, thread, drive);
   }
 
   /**
@@ -100,7 +97,7 @@ public final class UcxRuntime {
   public static Future<UcxRuntime> start(Vertx vertx, String name, UcxOptions options, UcpContext context) {
     UcxRuntime runtime = new UcxRuntime(vertx, name, options, context, null);
     runtime.thread.start();
-    return runtime.started.future().map(runtime);
+    return runtime.lifecycle.started.future().map(runtime);
   }
 
   /**
@@ -119,7 +116,7 @@ public final class UcxRuntime {
     CallerDrive.checkCallerThread();
     UcxRuntime runtime = new UcxRuntime(vertx, name, options, context, worker);
     runtime.drive.start();
-    Future<Void> started = runtime.started.future();
+    Future<Void> started = runtime.lifecycle.started.future();
     if (!started.succeeded()) {
       runtime.drive.abandon();
       Throwable cause = started.cause();
@@ -177,71 +174,18 @@ public final class UcxRuntime {
     return UcxNative.requiredParams();
   }
 
-  private boolean openNative() {
-    Throwable failure = ucx.open(callerDriven());
-    if (failure != null) {
-      started.fail(failure);
-      return false;
-    }
-    worker = ucx.worker();
-    if (!callerDriven()) {
-      thread.opened(options, worker);
-    }
-    return true;
-  }
-
-  /** On the progress thread, before the first pass: UCX, then the thread's Vert.x context. */
-  private void onAgentStart() {
-    if (!openNative()) {
-      agent.requestStop();
-      return;
-    }
-    opened = true;
-    ContextInternal ctx = (ContextInternal) vertx.getOrCreateContext();
-    if (ctx.threadingModel() != ThreadingModel.EXTERNAL) {
-      started.fail(new IllegalStateException("the UCX progress thread did not get an EXTERNAL Vert.x context; is "
-          + ProgressExecutorProvider.class.getName() + " registered in META-INF/services?"));
-      agent.requestStop();
-      return;
-    }
-    context = ctx;
-    agent.attach(worker, ctx);
-    if (!callerDriven()) {
-      thread.wakePeriodically(ctx);
-      tasks.run();
-    }
-    started.complete();
-  }
-
-  /** On the progress thread, after the last pass: endpoints, then the worker, then the context. */
-  private void onAgentClose() {
-    running = false;
-    if (thread != null) {
-      thread.releaseIdle();
-    }
-    if (!opened) {
-      stopped.tryComplete();
-      return;
-    }
-    if (callerDriven()) {
-      // the staged close (stop()) closed the endpoints already; the worker and context are the application's
-      amHandlers.removeAll(worker);
-      drive.terminated();
-      stopped.tryComplete();
-      return;
-    }
-    thread.closeUcx(endpoints, worker, ucx, CLOSE_ALL_NANOS);
-    stopped.tryComplete();
-  }
-
   /** The progress thread's idle strategy (sleeps counted), once started. */
   public ProgressIdleStrategy idleStrategy() {
     return thread != null ? thread.idle() : null;
   }
 
+  private boolean running() {
+    return lifecycle.running();
+  }
+
   /** The Vert.x context of the progress thread. Handlers running there must never block. */
   public ContextInternal context() {
-    return context;
+    return lifecycle.context();
   }
 
   public boolean onProgressThread() {
@@ -284,7 +228,7 @@ public final class UcxRuntime {
   /** The worker itself, for code already running on the progress thread. */
   public UcpWorker worker() {
     checkThread();
-    return worker;
+    return lifecycle.worker();
   }
 
   /** The UCX context (for memory registration, which UCX allows from any thread). */
@@ -301,13 +245,13 @@ public final class UcxRuntime {
   /** Registers an active-message handler. Progress thread only. */
   public void setAmHandler(int amId, UcpAmRecvCallback callback) {
     checkThread();
-    amHandlers.set(worker, amId, callback);
+    amHandlers.set(lifecycle.worker(), amId, callback);
   }
 
   /** Creates an endpoint to a peer's worker address. Progress thread only. */
   public UcpEndpoint connect(byte[] peerAddress, String name) {
     checkThread();
-    return endpoints.connect(worker, peerAddress, name);
+    return endpoints.connect(lifecycle.worker(), peerAddress, name);
   }
 
   /**
@@ -327,12 +271,13 @@ public final class UcxRuntime {
   public Future<Void> stop() {
     if (callerDriven()) {
       drive.stop(endpoints, agent, CLOSE_ALL_NANOS);
-      return stopped.future();
+      return lifecycle.stopped.future();
     }
-    if (thread.isAlive() && running) {
+    Promise<Void> stopped = lifecycle.stopped;
+    if (thread.isAlive() && lifecycle.running()) {
       execute(() -> {
         thread.cancelPeriodicWake();
-        running = false;
+        lifecycle.stopping();
         agent.requestStop();
       });
     } else if (!thread.isAlive() && !stopped.future().isComplete()) {
