@@ -3,7 +3,8 @@
  * serves it and the {@link io.offload.cache.Handle} to reach that service process.
  *
  * <p>{@link io.offload.cache.GroupCache}: lookups are O(1) and allocation-free (by rank, by host,
- * by position, as the C original's); memory follows the entries present; groups are added and
+ * by position, as the C original's: those in {@link io.offload.cache.GroupLookups}); memory follows
+ * the entries present; groups are added and
  * revoked (collectively) with sequence numbers; entries can be fetched on demand or added by the
  * application. Every engine has one: {@code OffloadEngine.cache()}. {@link io.offload.cache.CacheDump}
  * prints every answer as JSON. The implementation is {@code io.offload.cache.impl}.

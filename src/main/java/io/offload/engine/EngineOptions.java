@@ -1,7 +1,6 @@
 package io.offload.engine;
 
 import io.offload.topology.RankInfo;
-import io.offload.json.JsonKeys;
 import io.offload.ucx.UcxOptions;
 import io.vertx.core.json.JsonObject;
 import org.openucx.jucx.ucp.UcpContext;
@@ -25,10 +24,6 @@ import java.util.Objects;
  * <p>Thread safety: not thread safe; the engine takes a copy at creation.
  */
 public final class EngineOptions {
-
-  private static final JsonKeys KEYS = JsonKeys.of(EngineOptions.class, "name", "rankInfo", "maxInFlight",
-      "maxPending", "maxQueued", "maxPendingBytes", "heartbeatIntervalMs", "heartbeatTimeoutMs", "maxFrameLength",
-      "maxAddressLength", "maxGroupSize", "worldGroupId", "persistentGroups", "rankAddresses").with(UcxOptions.JSON_KEYS);
 
   /** Notifications in flight per peer. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 32;
@@ -103,42 +98,14 @@ public final class EngineOptions {
    */
   public EngineOptions(JsonObject json) {
     this();
-    KEYS.check(json);
-    JsonObject rank = KEYS.getObject(json, "rankInfo");
-    if (rank != null) {
-      setRankInfo(new RankInfo(rank));
-    }
-    setName(KEYS.getString(json, "name", null));
-    setMaxInFlight(KEYS.getInt(json, "maxInFlight", DEFAULT_MAX_IN_FLIGHT));
-    setMaxPending(KEYS.getInt(json, "maxPending", DEFAULT_MAX_PENDING));
-    setMaxQueued(KEYS.getInt(json, "maxQueued", DEFAULT_MAX_QUEUED));
-    setHeartbeatInterval(Duration.ofMillis(KEYS.getLong(json, "heartbeatIntervalMs",
-        DEFAULT_HEARTBEAT_INTERVAL.toMillis())));
-    setHeartbeatTimeout(Duration.ofMillis(KEYS.getLong(json, "heartbeatTimeoutMs",
-        DEFAULT_HEARTBEAT_TIMEOUT.toMillis())));
-    setMaxFrameLength(KEYS.getInt(json, "maxFrameLength", DEFAULT_MAX_FRAME_LENGTH));
-    setMaxAddressLength(KEYS.getInt(json, "maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH));
-    setMaxGroupSize(KEYS.getInt(json, "maxGroupSize", DEFAULT_MAX_GROUP_SIZE));
-    setWorldGroupId(KEYS.getInt(json, "worldGroupId", DEFAULT_WORLD_GROUP_ID));
-    setPersistentGroups(KEYS.getBoolean(json, "persistentGroups", DEFAULT_PERSISTENT_GROUPS));
-    setRankAddresses(KEYS.getBoolean(json, "rankAddresses", DEFAULT_RANK_ADDRESSES));
-    setUcx(new UcxOptions(UcxOptions.JSON_KEYS.select(json)));
-    setMaxPendingBytes(KEYS.getLong(json, "maxPendingBytes", DEFAULT_MAX_PENDING_BYTES));
+    EngineOptionsConverter.fromJson(json, this);
   }
 
   /** Every field, the UCX options included (read back by {@link #EngineOptions(JsonObject)}). */
   public JsonObject toJson() {
-    JsonObject j = new JsonObject().put("maxInFlight", maxInFlight).put("maxPending", maxPending).put("maxQueued", maxQueued)
-        .put("heartbeatIntervalMs", heartbeatInterval.toMillis()).put("heartbeatTimeoutMs", heartbeatTimeout.toMillis())
-        .put("maxFrameLength", maxFrameLength).put("maxAddressLength", maxAddressLength)
-        .put("maxGroupSize", maxGroupSize).put("worldGroupId", worldGroupId)
-        .put("persistentGroups", persistentGroups).put("rankAddresses", rankAddresses)
-        .put("maxPendingBytes", maxPendingBytes);
-    ucx.toJson(j);
-    if (rankInfo != null) {
-      j.put("rankInfo", rankInfo.toJson());
-    }
-    return name == null ? j : j.put("name", name);
+    JsonObject j = new JsonObject();
+    EngineOptionsConverter.toJson(this, j);
+    return j;
   }
 
   public String getName() {
@@ -185,10 +152,7 @@ public final class EngineOptions {
    * {@code maxPending} notifications) an arrival is dropped, logged and counted.
    */
   public EngineOptions setMaxPendingBytes(long bytes) {
-    if (bytes < 0) {
-      throw new IllegalArgumentException("maxPendingBytes must be >= 0, got " + bytes);
-    }
-    this.maxPendingBytes = bytes;
+    this.maxPendingBytes = OptionChecks.atLeast("maxPendingBytes", bytes, 0);
     return this;
   }
 
@@ -198,10 +162,7 @@ public final class EngineOptions {
 
   /** Notifications in flight per peer; more wait in order behind them. */
   public EngineOptions setMaxInFlight(int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException("maxInFlight must be >= 1, got " + n);
-    }
-    this.maxInFlight = n;
+    this.maxInFlight = OptionChecks.atLeast("maxInFlight", n, 1);
     return this;
   }
 
@@ -214,10 +175,7 @@ public final class EngineOptions {
    * {@code NotificationException} (a stalled peer must not grow memory without bound).
    */
   public EngineOptions setMaxQueued(int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException("maxQueued must be >= 1, got " + n);
-    }
-    this.maxQueued = n;
+    this.maxQueued = OptionChecks.atLeast("maxQueued", n, 1);
     return this;
   }
 
@@ -227,10 +185,7 @@ public final class EngineOptions {
 
   /** Arrived notifications kept while no consumer is registered; beyond, they are dropped and counted. */
   public EngineOptions setMaxPending(int n) {
-    if (n < 0) {
-      throw new IllegalArgumentException("maxPending must be >= 0, got " + n);
-    }
-    this.maxPending = n;
+    this.maxPending = OptionChecks.atLeast("maxPending", n, 0);
     return this;
   }
 
@@ -240,10 +195,7 @@ public final class EngineOptions {
 
   /** How often each side sends a HEARTBEAT on a bootstrapped peer's OOB socket (default 1 s). */
   public EngineOptions setHeartbeatInterval(Duration d) {
-    if (d == null || d.toMillis() < 1) {
-      throw new IllegalArgumentException("heartbeatInterval must be >= 1 ms, got " + d);
-    }
-    this.heartbeatInterval = d;
+    this.heartbeatInterval = OptionChecks.atLeastOneMs("heartbeatInterval", d);
     return this;
   }
 
@@ -253,10 +205,7 @@ public final class EngineOptions {
 
   /** A peer silent this long on its OOB socket is declared lost (a cut link closes nothing). */
   public EngineOptions setHeartbeatTimeout(Duration d) {
-    if (d == null || d.toMillis() < 1) {
-      throw new IllegalArgumentException("heartbeatTimeout must be >= 1 ms, got " + d);
-    }
-    this.heartbeatTimeout = d;
+    this.heartbeatTimeout = OptionChecks.atLeastOneMs("heartbeatTimeout", d);
     return this;
   }
 
@@ -272,10 +221,7 @@ public final class EngineOptions {
    * can make a server hold (maxPeers &times; maxFrameLength bytes at worst).
    */
   public EngineOptions setMaxFrameLength(int n) {
-    if (n < 64) {
-      throw new IllegalArgumentException("maxFrameLength must be >= 64, got " + n);
-    }
-    this.maxFrameLength = n;
+    this.maxFrameLength = OptionChecks.atLeast("maxFrameLength", n, 64);
     return this;
   }
 
@@ -289,10 +235,7 @@ public final class EngineOptions {
    * other processes are dropped. Cache memory follows the entries present, not this size.
    */
   public EngineOptions setMaxGroupSize(int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException("maxGroupSize must be >= 1, got " + n);
-    }
-    this.maxGroupSize = n;
+    this.maxGroupSize = OptionChecks.atLeast("maxGroupSize", n, 1);
     return this;
   }
 
@@ -302,10 +245,7 @@ public final class EngineOptions {
 
   /** Id of the world group, which the cache never revokes (default 0). */
   public EngineOptions setWorldGroupId(int id) {
-    if (id < 0) {
-      throw new IllegalArgumentException("worldGroupId must be >= 0, got " + id);
-    }
-    this.worldGroupId = id;
+    this.worldGroupId = OptionChecks.atLeast("worldGroupId", id, 0);
     return this;
   }
 
@@ -345,10 +285,7 @@ public final class EngineOptions {
 
   /** Largest UCX worker address accepted from a peer (no fixed 2 KiB cap as in the C original). */
   public EngineOptions setMaxAddressLength(int n) {
-    if (n < 16) {
-      throw new IllegalArgumentException("maxAddressLength must be >= 16, got " + n);
-    }
-    this.maxAddressLength = n;
+    this.maxAddressLength = OptionChecks.atLeast("maxAddressLength", n, 16);
     return this;
   }
 

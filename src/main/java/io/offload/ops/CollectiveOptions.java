@@ -45,11 +45,11 @@ public final class CollectiveOptions {
    */
   public CollectiveOptions(JsonObject json) {
     JSON_KEYS.check(json);
-    int staging = json.getInteger("stagingBytes", DEFAULT_STAGING_BYTES);
+    int staging = JSON_KEYS.getInt(json, "stagingBytes", DEFAULT_STAGING_BYTES);
     setStagingBytes(Math.max(staging, 3 * DEFAULT_CHUNK_BYTES)); // the pair is checked together below
-    setChunkBytes(json.getInteger("chunkBytes", DEFAULT_CHUNK_BYTES));
+    setChunkBytes(JSON_KEYS.getInt(json, "chunkBytes", DEFAULT_CHUNK_BYTES));
     setStagingBytes(staging);
-    setGroupWaitMs(json.getLong("groupWaitMs", DEFAULT_GROUP_WAIT_MS));
+    setGroupWaitMs(JSON_KEYS.getLong(json, "groupWaitMs", DEFAULT_GROUP_WAIT_MS));
   }
 
   public JsonObject toJson() {

@@ -53,6 +53,14 @@ class CollectiveOptionsTest {
   }
 
   @Test
+  void shouldRejectAValueOfTheWrongTypeNamingItsKey() {
+    assertReason("CollectiveOptions JSON key 'chunkBytes' must be an integer, got \"4096\"",
+        () -> new CollectiveOptions(new JsonObject().put("chunkBytes", "4096")));
+    assertReason("CollectiveOptions JSON key 'stagingBytes' must be an integer, got null",
+        () -> new CollectiveOptions(new JsonObject().putNull("stagingBytes")));
+  }
+
+  @Test
   void shouldReadAPairRaisedTogetherInAnyOrderFromJson() {
     CollectiveOptions o = new CollectiveOptions(new JsonObject().put("chunkBytes", 32 << 20).put("stagingBytes", 96 << 20));
     assertEquals(32 << 20, o.getChunkBytes());

@@ -191,7 +191,7 @@ public final class OobCodec {
   // ------------------------------------------------------------------ decoders (validate everything)
 
   public static Hello decodeHello(Buffer body) {
-    Reader r = new Reader(body, "HELLO");
+    FrameReader r = new FrameReader(body, "HELLO");
     int magic = r.i32();
     if (magic != MAGIC) {
       throw new ProtocolException(String.format("bad magic 0x%08x (expected 0x%08x): not an offload-contexts peer",
@@ -215,7 +215,7 @@ public final class OobCodec {
   }
 
   public static ServerInfo decodeServerInfo(Buffer body, int maxAddressLength) {
-    Reader r = new Reader(body, "SERVER_INFO");
+    FrameReader r = new FrameReader(body, "SERVER_INFO");
     int serverId = r.i32();
     int spId = r.i32();
     int clientId = r.i32();
@@ -227,28 +227,28 @@ public final class OobCodec {
   }
 
   public static byte[] decodeClientAddress(Buffer body, int maxAddressLength) {
-    Reader r = new Reader(body, "CLIENT_ADDRESS");
+    FrameReader r = new FrameReader(body, "CLIENT_ADDRESS");
     byte[] address = r.sized(maxAddressLength, "worker address");
     r.end();
     return address;
   }
 
   public static String decodeTerm(Buffer body) {
-    Reader r = new Reader(body, "TERM");
+    FrameReader r = new FrameReader(body, "TERM");
     String s = r.string();
     r.end();
     return s;
   }
 
   public static ErrorFrame decodeError(Buffer body) {
-    Reader r = new Reader(body, "ERROR");
+    FrameReader r = new FrameReader(body, "ERROR");
     ErrorFrame e = new ErrorFrame(r.i32(), r.string());
     r.end();
     return e;
   }
 
   public static byte[] decodeBytes(Buffer body, String what, int max) {
-    Reader r = new Reader(body, what);
+    FrameReader r = new FrameReader(body, what);
     int n = r.u16();
     if (n > max) {
       throw new ProtocolException(what + ": " + n + " bytes, at most " + max + " allowed");
@@ -271,76 +271,5 @@ public final class OobCodec {
       case RESPONSE -> "RESPONSE";
       default -> "kind " + kind;
     };
-  }
-
-  /** Bounds-checked reading of a frame body. */
-  private static final class Reader {
-    private final Buffer b;
-    private final String frame;
-    private int pos;
-
-    Reader(Buffer b, String frame) {
-      this.b = b;
-      this.frame = frame;
-    }
-
-    private void need(int n) {
-      if (pos + n > b.length()) {
-        throw new ProtocolException(frame + " truncated: needs " + (pos + n) + " bytes, has " + b.length());
-      }
-    }
-
-    int i32() {
-      need(4);
-      int v = b.getInt(pos);
-      pos += 4;
-      return v;
-    }
-
-    int u16() {
-      need(2);
-      int v = b.getUnsignedShort(pos);
-      pos += 2;
-      return v;
-    }
-
-    int u8() {
-      need(1);
-      return b.getUnsignedByte(pos++);
-    }
-
-    byte[] bytes(int n) {
-      need(n);
-      byte[] out = b.getBytes(pos, pos + n);
-      pos += n;
-      return out;
-    }
-
-    byte[] sized(int max, String what) {
-      long n = Integer.toUnsignedLong(i32());
-      if (n == 0 || n > max) {
-        throw new ProtocolException(frame + ": " + what + " of " + n + " bytes outside [1, " + max + "]");
-      }
-      return bytes((int) n);
-    }
-
-    String string() {
-      return new String(bytes(u16()), StandardCharsets.UTF_8);
-    }
-
-    RankInfo rank() {
-      int g = i32(), rank = i32(), size = i32(), lr = i32(), ls = i32(), host = i32();
-      try {
-        return new RankInfo(g, rank, size, lr, ls, host);
-      } catch (IllegalArgumentException e) {
-        throw new ProtocolException(frame + ": invalid rank info: " + e.getMessage());
-      }
-    }
-
-    void end() {
-      if (pos != b.length()) {
-        throw new ProtocolException(frame + " has " + (b.length() - pos) + " unexpected trailing bytes");
-      }
-    }
   }
 }

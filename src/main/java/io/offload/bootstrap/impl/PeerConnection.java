@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One peer's out-of-band connection, on either side: frame parsing, the UCX part of the
- * bootstrap (endpoint, one probe each way, READY), liveness (the socket stays open; heartbeats
+ * bootstrap (endpoint, one probe each way, READY), liveness (the socket stays open; {@link Heartbeats}
  * notice a cut link) and the end (TERM, ERROR, loss).
  *
  * <p>Thread safety: runs on the engine's event loop only.
@@ -43,11 +43,10 @@ abstract class PeerConnection implements PeerLink {
   /** The peer's probe, when it came before our endpoint was made: echoed in READY once it is. */
   private byte[] peerProbe;
   private boolean ended;
-  private long lastHeard = System.nanoTime();
   private long handshakeTimer = -1;
   /** How long UCX took to create our endpoint (progress thread), for the steps log. */
   private volatile long endpointNanos;
-  private long heartbeatTimer = -1;
+  private final Heartbeats heartbeats;
 
   PeerConnection(BootstrapSite site, PeerImpl peer, NetSocket socket, long handshakeTimeoutMs) {
     this.site = site;
@@ -55,6 +54,7 @@ abstract class PeerConnection implements PeerLink {
     this.loop = site.eventLoop();
     this.peer = peer;
     this.socket = socket;
+    this.heartbeats = new Heartbeats(site, socket, this::lost);
     peer.link(this);
     steps.done(Step.SOCKET);
     socket.handler(OobCodec.parser(engineOptions.getMaxFrameLength(), this::onFrameSafely, this::protocolError));
@@ -73,7 +73,7 @@ abstract class PeerConnection implements PeerLink {
     if (ended) {
       return;
     }
-    lastHeard = System.nanoTime();
+    heartbeats.heard();
     try {
       switch (frame.kind()) {
         case OobCodec.READY -> onReady(frame.body());
@@ -262,7 +262,7 @@ abstract class PeerConnection implements PeerLink {
         site.vertx().cancelTimer(handshakeTimer);
         handshakeTimer = -1;
       }
-      startHeartbeats();
+      heartbeats.start();
       if (STEPS.isDebugEnabled()) {
         STEPS.debug("{} bootstrap steps (µs after the socket): {}; creating the UCX endpoint took {} µs", peer,
             steps.timeline(), endpointNanos / 1000);
@@ -275,27 +275,12 @@ abstract class PeerConnection implements PeerLink {
   void onBootstrapDone() {
   }
 
-  private void startHeartbeats() {
-    long interval = engineOptions.getHeartbeatInterval().toMillis();
-    long timeoutNanos = engineOptions.getHeartbeatTimeout().toNanos();
-    heartbeatTimer = loop.setPeriodic(interval, id -> {
-      if (System.nanoTime() - lastHeard > timeoutNanos) {
-        lost("no heartbeat from the peer for " + engineOptions.getHeartbeatTimeout().toMillis() + " ms");
-      } else {
-        socket.write(OobCodec.empty(OobCodec.HEARTBEAT));
-      }
-    });
-  }
-
   private void cancelTimers() {
     if (handshakeTimer >= 0) {
       site.vertx().cancelTimer(handshakeTimer);
       handshakeTimer = -1;
     }
-    if (heartbeatTimer >= 0) {
-      site.vertx().cancelTimer(heartbeatTimer);
-      heartbeatTimer = -1;
-    }
+    heartbeats.stop();
   }
 
   boolean ended() {
