@@ -1,5 +1,6 @@
 package io.offload.ops.impl;
 
+import io.offload.cache.CacheMissException;
 import io.offload.context.ExecutionContext;
 import io.offload.topology.RankInfo;
 import io.offload.engine.OffloadEngine;
@@ -97,7 +98,7 @@ final class CollectiveService implements OperationHandler {
       return;
     }
     groupsOf.computeIfAbsent(new Served.PeerKey(op.context(), op.peerId()), k -> new HashSet<>()).add(d.groupId);
-    Breaks.Broken b = breaks.group(d.groupId, engine.cache().sequence(d.groupId));
+    Breaks.Broken b = breaks.group(d.groupId, cacheSeq(d.groupId));
     if (b != null) {
       op.fail(b.kind(), b.reason()); // its group lost a member (which the cache may have dropped already)
       return;
@@ -233,7 +234,7 @@ final class CollectiveService implements OperationHandler {
   /** Fails every collective of group {@code g} here (and, if {@code tell}, at its other service processes). */
   void breakGroup(int g, OperationException.Kind kind, String reason, boolean tell) {
     GroupView v = groups.known(g);
-    long cacheSeq = v != null ? v.cacheSeq : engine.cache().sequence(g);
+    long cacheSeq = v != null ? v.cacheSeq : cacheSeq(g);
     if (!breaks.breakGroup(g, cacheSeq, kind, reason)) {
       return;
     }
@@ -249,6 +250,15 @@ final class CollectiveService implements OperationHandler {
     if (tell) {
       breaks.toTell(v == null ? new int[0] : v.others).forEach(sp -> meshRaw(sp, MeshMessages.brk(g, kind.ordinal(),
           reason)));
+    }
+  }
+
+  /** The group's sequence number in the cache, or -1 when the cache has no entry of it (left, or never known). */
+  private long cacheSeq(int g) {
+    try {
+      return engine.cache().sequence(g);
+    } catch (CacheMissException e) {
+      return -1;
     }
   }
 
