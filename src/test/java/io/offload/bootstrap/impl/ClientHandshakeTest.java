@@ -268,10 +268,7 @@ class ClientHandshakeTest {
                                                      String refusal) throws Exception {
     walk.to(phase);
     walk.socket.write(frame.apply(walk));
-    OobCodec.ErrorFrame e = walk.socket.nextError();
-    assertEquals(OobCodec.ERR_PROTOCOL, e.code(), e.text());
-    assertTrue(e.text().contains(refusal), e.text());
-    walk.socket.awaitClosedByPeer();
+    walk.socket.awaitProtocolError(refusal);
     String why = walk.failure();
     assertTrue(why.contains(refusal), why);
     assertEquals(0, walk.socket.unread(), "one ERROR, nothing after it");

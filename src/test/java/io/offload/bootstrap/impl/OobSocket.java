@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The OOB half of a hand-made peer: a real Vert.x socket whose incoming bytes go through the
@@ -62,6 +63,15 @@ final class OobSocket implements AutoCloseable {
   /** The next frame, which must be an ERROR: returned decoded. */
   OobCodec.ErrorFrame nextError() throws InterruptedException {
     return OobCodec.decodeError(next(OobCodec.ERROR).body());
+  }
+
+  /** The peer's refusal: an ERROR frame with a protocol error whose text contains {@code fragment}, then its close. */
+  OobCodec.ErrorFrame awaitProtocolError(String fragment) throws Exception {
+    OobCodec.ErrorFrame e = nextError();
+    assertEquals(OobCodec.ERR_PROTOCOL, e.code(), e.text());
+    assertTrue(e.text().contains(fragment), e.text());
+    awaitClosedByPeer();
+    return e;
   }
 
   /** Frames received and not read yet, heartbeats aside. */

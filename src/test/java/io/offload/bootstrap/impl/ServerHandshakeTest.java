@@ -235,10 +235,7 @@ class ServerHandshakeTest {
   void shouldRefuseAProbeOfTheWrongSize() throws Exception {
     walk.to(BootstrapPhase.UCX_CONNECT_DONE);
     raw.sendProbe(walk.info.workerAddress(), walk.info.serverChannel(), 16);
-    OobCodec.ErrorFrame e = walk.socket.nextError();
-    assertEquals(OobCodec.ERR_PROTOCOL, e.code());
-    assertEquals("UCX probe of 16 bytes (expected 32)", e.text());
-    walk.socket.awaitClosedByPeer();
+    assertEquals("UCX probe of 16 bytes (expected 32)", walk.socket.awaitProtocolError("UCX probe").text());
     assertEquals(BootstrapPhase.DISCONNECTED, server.phase(0));
   }
 
@@ -275,10 +272,7 @@ class ServerHandshakeTest {
                                                      String refusal) throws Exception {
     walk.to(phase);
     walk.socket.write(frame.apply(walk));
-    OobCodec.ErrorFrame e = walk.socket.nextError();
-    assertEquals(OobCodec.ERR_PROTOCOL, e.code(), e.text());
-    assertTrue(e.text().contains(refusal), e.text());
-    walk.socket.awaitClosedByPeer();
+    walk.socket.awaitProtocolError(refusal);
     assertEquals(BootstrapPhase.DISCONNECTED, server.phase(0));
     assertTrue(walk.peer.disconnectReason().contains(refusal), walk.peer.disconnectReason());
     assertEquals(0, walk.socket.unread(), "one ERROR, nothing after it");
