@@ -74,16 +74,16 @@ public final class CacheService extends CacheLookups {
     this.vertx = vertx;
     this.transport = transport;
     this.calls = new ProgressCalls(vertx, transport.ucx());
-    this.links = new Links(engineId, options.getRankInfo(), vertx, transport.notifications(), this::onLoop);
-    this.oneSided = new OneSided(transport.ucx(), this::onLoop);
+    this.links = new Links(engineId, options.getRankInfo(), vertx, transport.notifications(), this::runOnProgressThread);
+    this.oneSided = new OneSided(transport.ucx(), this::runOnProgressThread);
     tables.persistent(options.isPersistentGroups());
     this.revocations = new Revocations(tables, links, options.getWorldGroupId());
     this.fetches = new Fetches(links, tables);
     this.outbox = new Outbox(links, tables, handles, oneSided);
-    this.addresses = new RankAddresses(links, tables, handles, fetches, transport.ucx(), this::onLoop,
+    this.addresses = new RankAddresses(links, tables, handles, fetches, transport.ucx(), this::runOnProgressThread,
         options.isRankAddresses(), options.getMaxAddressLength());
     this.directory = new Directory(links);
-    this.reach = new Reach(links, handles, directory, oneSided, connector, this::onLoop);
+    this.reach = new Reach(links, handles, directory, oneSided, connector, this::runOnProgressThread);
     this.conflicts = new Conflicts(links, tables, outbox);
     outbox.conflicted = conflicts::holds;
     this.exchange = new Exchange(links, tables, handles, oneSided, revocations, fetches, outbox, addresses, directory,
@@ -107,7 +107,7 @@ public final class CacheService extends CacheLookups {
 
   /** This process is service process {@code id} (called when it starts a server). */
   public void serveAs(int id) {
-    onLoop(() -> {
+    runOnProgressThread(() -> {
       if (links.localSp >= 0 && links.localSp != id) {
         LOG.warn("engine {} serves as service process {} and now {}", engineId, links.localSp, id);
       }
@@ -117,7 +117,7 @@ public final class CacheService extends CacheLookups {
 
   /** A server context listens at {@code port} (see {@link Directory#listening}). */
   public void listening(ServerOptions options, int port) {
-    onLoop(() -> directory.listening(options, port));
+    runOnProgressThread(() -> directory.listening(options, port));
   }
 
   /** A client context starts (see {@link Reach#clientStarting}). */
@@ -141,12 +141,12 @@ public final class CacheService extends CacheLookups {
 
   /** A peer reached BOOTSTRAP_DONE (any thread). */
   public void peerReady(PeerImpl peer) {
-    onLoop(() -> exchange.peerReady(peer));
+    runOnProgressThread(() -> exchange.peerReady(peer));
   }
 
   /** A peer is gone for good (any thread). */
   public void peerLost(PeerImpl peer) {
-    onLoop(() -> exchange.peerLost(peer));
+    runOnProgressThread(() -> exchange.peerLost(peer));
   }
 
   // ------------------------------------------------------------------ API: changes
@@ -273,7 +273,7 @@ public final class CacheService extends CacheLookups {
     String why = "engine " + engineId + " closed";
     tables.failPending(why);
     Promise<Void> done = ((ContextInternal) vertx.getOrCreateContext()).promise();
-    onLoop(() -> {
+    runOnProgressThread(() -> {
       revocations.failAll(why);
       fetches.failAll(why);
       addresses.failAll(why);
@@ -284,7 +284,7 @@ public final class CacheService extends CacheLookups {
     return done.future();
   }
 
-  private void onLoop(Runnable task) {
+  private void runOnProgressThread(Runnable task) {
     calls.run(task);
   }
 

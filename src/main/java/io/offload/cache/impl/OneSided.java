@@ -33,7 +33,7 @@ final class OneSided implements RemoteAccess {
   private static final Logger LOG = LoggerFactory.getLogger(OneSided.class);
 
   private final UcxRuntime ucx;
-  private final Consumer<Runnable> onLoop;
+  private final Consumer<Runnable> runOnProgressThread;
   private final Map<PeerImpl, KeyEntry> keys = new IdentityHashMap<>();
   private UcpMemory memory;
   private ByteBuffer buffer;
@@ -41,10 +41,10 @@ final class OneSided implements RemoteAccess {
   private record KeyEntry(RemoteRegion region, UcpRemoteKey key) {
   }
 
-  /** @param onLoop runs a task on the progress thread, inside its Vert.x context */
-  OneSided(UcxRuntime ucx, Consumer<Runnable> onLoop) {
+  /** @param runOnProgressThread runs a task on the progress thread, inside its Vert.x context */
+  OneSided(UcxRuntime ucx, Consumer<Runnable> runOnProgressThread) {
     this.ucx = ucx;
-    this.onLoop = onLoop;
+    this.runOnProgressThread = runOnProgressThread;
   }
 
   /** Registers a region of {@code bytes} for service process {@code sp}; returns its description. */
@@ -91,7 +91,7 @@ final class OneSided implements RemoteAccess {
           + region.length() + " bytes of service process " + region.serviceProcessId());
     }
     Promise<Void> done = ((ContextInternal) ucx.context().owner().getOrCreateContext()).promise();
-    onLoop.accept(() -> {
+    runOnProgressThread.accept(() -> {
       try {
         PeerImpl peer = (PeerImpl) h.peer();
         UcpEndpoint ep = peer.endpoint();

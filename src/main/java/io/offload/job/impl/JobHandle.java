@@ -1,11 +1,10 @@
 package io.offload.job.impl;
 
+import io.offload.context.impl.OnCaller;
 import io.offload.job.Job;
 import io.offload.job.JobStatus;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 
 import java.util.function.Supplier;
 
@@ -36,8 +35,6 @@ final class JobHandle implements Job {
 
   @Override
   public Future<JobStatus> over() {
-    Promise<JobStatus> p = ((ContextInternal) vertx.getOrCreateContext()).promise();
-    ended.onComplete(p);
-    return p.future();
+    return OnCaller.complete(vertx, ended);
   }
 }

@@ -51,7 +51,7 @@ final class Exposures {
   Future<ExposedRegion> expose(PeerImpl peer, long address, long length, ByteBuffer keep) {
     ExposedRegionImpl r = new ExposedRegionImpl(this, ids.incrementAndGet(), peer, address, length, keep);
     Future<ExposedRegion> result = onCaller(r.published.future());
-    service.onLoop(() -> {
+    service.runOnProgressThread(() -> {
       if (peer.phase() == BootstrapPhase.DISCONNECTED) {
         r.markWithdrawn();
         r.published.tryFail(new IllegalStateException(peer + " is lost: " + peer.disconnectReason()));
@@ -87,7 +87,7 @@ final class Exposures {
 
   /** Any thread, once per region. */
   void withdraw(ExposedRegionImpl r) {
-    service.onLoop(() -> {
+    service.runOnProgressThread(() -> {
       if (r.memory == null || r.withdrawSent) {
         return; // released already (lost, refused), or on its way
       }

@@ -113,7 +113,7 @@ public final class MemoryService implements PeerMemory {
 
   /** A peer is gone for good (any thread): its regions here go, ours exposed to it are deregistered. */
   public void peerLost(PeerImpl peer) {
-    onLoop(() -> {
+    runOnProgressThread(() -> {
       regions.peerLost(peer);
       exposures.peerLost(peer);
     });
@@ -122,7 +122,7 @@ public final class MemoryService implements PeerMemory {
   /** Releases every region and key: after the contexts closed (no endpoint left), before the worker. */
   public Future<Void> close() {
     Promise<Void> done = Promise.promise();
-    onLoop(() -> {
+    runOnProgressThread(() -> {
       regions.close();
       exposures.close();
       done.complete();
@@ -156,7 +156,7 @@ public final class MemoryService implements PeerMemory {
    * Runs {@code task} on the progress thread inside its Vert.x context (queued behind what is
    * there), so that the futures made there reuse that one context.
    */
-  void onLoop(Runnable task) {
+  void runOnProgressThread(Runnable task) {
     ContextInternal ctx = ucx.context();
     ucx.execute(() -> ctx.dispatch(task));
   }

@@ -129,7 +129,7 @@ final class PeerRegionImpl implements PeerRegion {
     if (ucx.onProgressThread()) {
       start(put, localAddress, n, address + offset, done); // a handler on the progress thread: no hop
     } else {
-      regions.onLoop(() -> start(put, localAddress, n, address + offset, done));
+      regions.runOnProgressThread(() -> start(put, localAddress, n, address + offset, done));
     }
     return done.future();
   }

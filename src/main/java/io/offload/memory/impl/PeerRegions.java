@@ -57,8 +57,8 @@ final class PeerRegions {
     return service.callerPromise();
   }
 
-  void onLoop(Runnable task) {
-    service.onLoop(task);
+  void runOnProgressThread(Runnable task) {
+    service.runOnProgressThread(task);
   }
 
   // ---------------------------------------------------------------- lookups (any thread)
