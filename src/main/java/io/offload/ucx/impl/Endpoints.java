@@ -34,10 +34,12 @@ final class Endpoints {
   private static final long CLOSE_FLUSH_NANOS = 500_000_000L;
 
   private final Set<UcpEndpoint> open = Collections.newSetFromMap(new IdentityHashMap<>());
-  /** Close requests not complete yet when their endpoint was given up on; shutdown waits for them. */
-  private final List<UcpRequest> pendingCloses = new ArrayList<>();
-  /** Endpoint closes that have not reached their end yet (see {@link #close}). */
-  private int closesInFlight;
+  /**
+   * Every close request not seen complete yet, from the moment it is made: shutdown waits for
+   * them all, also for a flush still being waited for when the agent stops (its wait, a queued
+   * task, never runs again then; a worker destroyed with such a request aborts the JVM).
+   */
+  private final List<UcpRequest> unfinished = new ArrayList<>();
   private final Executor later;
   private final BooleanSupplier running;
   private final Supplier<ContextInternal> context;
@@ -81,11 +83,10 @@ final class Endpoints {
       done.complete();
       return done.future();
     }
-    closesInFlight++;
+    unfinished.add(request);
     awaitRequest(request, System.nanoTime() + CLOSE_FLUSH_NANOS, () -> {
-      closesInFlight--;
-      if (!request.isCompleted()) {
-        pendingCloses.add(request);
+      if (request.isCompleted()) {
+        unfinished.remove(request);
       }
       if (!request.isCompleted() && !force) {
         open.add(ep);
@@ -107,8 +108,8 @@ final class Endpoints {
 
   /** Adds the close requests already under way to {@code requests} and force-closes every endpoint still open. */
   void forceCloseAll(List<UcpRequest> requests) {
-    requests.addAll(pendingCloses);
-    pendingCloses.clear();
+    requests.addAll(unfinished);
+    unfinished.clear();
     for (UcpEndpoint ep : open) {
       try {
         requests.add(ep.closeNonBlockingForce());
@@ -119,9 +120,9 @@ final class Endpoints {
     open.clear();
   }
 
-  /** Whether no close is still waiting for its flush and every request in {@code requests} completed. */
+  /** Whether every close request, those in {@code requests} and any made since, completed. */
   boolean allClosed(List<UcpRequest> requests) {
-    return closesInFlight == 0 && requests.stream().allMatch(UcpRequest::isCompleted);
+    return unfinished.stream().allMatch(UcpRequest::isCompleted) && requests.stream().allMatch(UcpRequest::isCompleted);
   }
 
   /**
