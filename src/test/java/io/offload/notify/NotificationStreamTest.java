@@ -24,6 +24,9 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
@@ -119,15 +122,18 @@ class NotificationStreamTest {
       registered.future().await(10, TimeUnit.SECONDS);
 
       List<Future<Void>> senders = new ArrayList<>();
+      AtomicIntegerArray issued = new AtomicIntegerArray(CLIENTS);
+      AtomicIntegerArray completed = new AtomicIntegerArray(CLIENTS);
       for (int c = 0; c < CLIENTS; c++) {
         OffloadEngine e = engines.create(vertx, new EngineOptions().setName("stream-rank" + c)).await(30, TimeUnit.SECONDS);
         ranks.add(e);
         ExecutionContext client = e.connect(new ClientOptions().setPort(server.localPort())
             .setRankInfo(RankInfo.of(0, c, CLIENTS))).await(10, TimeUnit.SECONDS);
-        senders.add(stream(vertx, client, c, c < hugeSenders));
+        senders.add(stream(vertx, client, c, c < hugeSenders, issued, completed));
       }
-      Future.all(senders).await(180, TimeUnit.SECONDS);
-      all.future().await(180, TimeUnit.SECONDS);
+      Supplier<String> state = () -> state(sp, ranks, issued, completed, arrived.get(), expected);
+      awaitOrExplain(Future.all(senders), "every send completes", state);
+      awaitOrExplain(all.future(), "every notification arrives", state);
       assertTrue(errors.isEmpty(), () -> errors.size() + " errors, first: " + errors.subList(0, Math.min(5, errors.size())));
       assertEquals(expected, arrived.get());
       assertEquals(hugeSenders, hugeArrived.get(), "64 MiB notifications (rendezvous)");
@@ -146,8 +152,42 @@ class NotificationStreamTest {
     }
   }
 
+  /** Waits up to 180 s; a timeout fails with where every side stands and a dump of the engine threads. */
+  static void awaitOrExplain(Future<?> f, String what, Supplier<String> state) throws Exception {
+    try {
+      f.await(180, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      StringBuilder dump = new StringBuilder();
+      Thread.getAllStackTraces().forEach((t, frames) -> {
+        dump.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+        for (StackTraceElement f1 : frames) {
+          dump.append("    at ").append(f1).append('\n');
+        }
+      });
+      System.out.println("NotificationStreamTest stuck: " + state.get() + "\n" + dump);
+      throw new AssertionError("timed out waiting until " + what + ": " + state.get(), e);
+    }
+  }
+
+  static String state(OffloadEngine sp, List<OffloadEngine> ranks, AtomicIntegerArray issued,
+                      AtomicIntegerArray completed, long arrived, long expected) {
+    StringBuilder b = new StringBuilder("arrived " + arrived + "/" + expected + "; sp " + stats(sp));
+    for (int c = 0; c < ranks.size(); c++) {
+      b.append("; rank").append(c).append(" issued ").append(issued.get(c)).append(" completed ")
+          .append(completed.get(c)).append(' ').append(stats(ranks.get(c)));
+    }
+    return b.toString();
+  }
+
+  static String stats(OffloadEngine e) {
+    NotifyStats s = e.notificationStats();
+    return "[sent " + s.sent() + " failed " + s.sendFailures() + " received " + s.received() + " inFlight "
+        + s.inFlight() + " queued " + s.queued() + " pending " + s.pending() + " dropped " + s.pendingDropped() + "]";
+  }
+
   /** Sends PER_CLIENT notifications with at most WINDOW outstanding, grouped per 1000 in meta-events. */
-  static Future<Void> stream(Vertx vertx, ExecutionContext client, int id, boolean huge) {
+  static Future<Void> stream(Vertx vertx, ExecutionContext client, int id, boolean huge,
+                             AtomicIntegerArray issued, AtomicIntegerArray completed) {
     Promise<Void> done = Promise.promise();
     Context ctx = vertx.getOrCreateContext();
     ctx.runOnContext(v -> new Object() {
@@ -156,6 +196,15 @@ class NotificationStreamTest {
       int outstanding;
       EventGroup group = new EventGroup();
       final List<Future<Void>> groups = new ArrayList<>();
+
+      /** A send that throws instead of returning a failed future must fail the test, not stall it. */
+      void pumpOrFail() {
+        try {
+          pump();
+        } catch (Throwable t) {
+          done.tryFail(t);
+        }
+      }
 
       void pump() {
         while (outstanding < WINDOW && next < PER_CLIENT) {
@@ -176,18 +225,20 @@ class NotificationStreamTest {
 
       void send(Buffer b) {
         outstanding++;
+        issued.incrementAndGet(id);
         Future<Void> f = client.notify(0, TYPE, b);
         group.add(f);
         f.onComplete(ar -> {
           outstanding--;
+          completed.incrementAndGet(id);
           if (ar.failed()) {
             done.tryFail(ar.cause());
           } else {
-            pump();
+            pumpOrFail();
           }
         });
       }
-    }.pump());
+    }.pumpOrFail());
     return done.future();
   }
 }
