@@ -19,9 +19,11 @@ import org.openucx.jucx.ucp.UcpWorkerParams;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -239,6 +241,31 @@ class CallerDrivenEngineTest {
       }
       assertSame(Thread.currentThread(), ranOn.get());
       assertTrue(reentry.get() instanceof IllegalStateException, "progress() from a handler is refused: " + reentry.get());
+      progressUntil(engine, engine.close());
+    });
+  }
+
+  @Test
+  void shouldWakeAnApplicationAsleepInWaitForEventsWithNothingElseToWakeIt() throws Exception {
+    onAppThread(() -> {
+      OffloadEngine engine = createDriven("cd-wake");
+      AtomicBoolean rescued = new AtomicBoolean();
+      // if the engine never wakes this thread, the test's own signal does, so a failure fails instead of hanging
+      long rescue = vertx.setTimer(20_000, id -> {
+        rescued.set(true);
+        worker.signal();
+      });
+      try {
+        for (int sleep = 0; sleep < 3 && !rescued.get(); sleep++) {
+          while (engine.progress() > 0) {
+            Thread.onSpinWait();
+          }
+          worker.waitForEvents(); // no peer, no task: only the engine's periodic signal() ends this
+        }
+      } finally {
+        vertx.cancelTimer(rescue);
+      }
+      assertFalse(rescued.get(), "an idle caller-driven engine left its application asleep in waitForEvents()");
       progressUntil(engine, engine.close());
     });
   }

@@ -101,6 +101,8 @@ final class AgentLifecycle {
     if (thread != null) {
       thread.wakePeriodically(ctx);
       tasks.run();
+    } else {
+      drive.wakePeriodically(vertx);
     }
     started.complete();
   }

@@ -1,5 +1,8 @@
 package io.offload.ucx.impl;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import org.agrona.concurrent.AgentInvoker;
 import org.openucx.jucx.ucp.UcpRequest;
 
@@ -28,6 +31,23 @@ final class CallerDrive {
     this.caller = caller;
     this.invoker = invoker;
     this.tasks = tasks;
+  }
+
+  /**
+   * Wakes the application's thread every {@link ThreadDrive#WAKE_PERIOD_MILLIS} ms, as thread mode wakes its own:
+   * {@code waitForEvents()} has no timeout, and a wake-up UCX loses would otherwise leave an application that
+   * sleeps in it asleep for good, with sends of its peers waiting on it. The timer is on an event loop and only
+   * signals the worker (nothing queued); it ends itself once the engine terminated.
+   */
+  void wakePeriodically(Vertx vertx) {
+    ContextInternal timers = ((VertxInternal) vertx).createEventLoopContext();
+    timers.runOnContext(v -> vertx.setPeriodic(ThreadDrive.WAKE_PERIOD_MILLIS, id -> {
+      if (terminated) {
+        vertx.cancelTimer(id);
+      } else {
+        caller.wake();
+      }
+    }));
   }
 
   /** A caller-driven runtime is made on the application's own thread, which is no Vert.x thread. */

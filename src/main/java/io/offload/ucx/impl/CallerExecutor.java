@@ -39,6 +39,11 @@ final class CallerExecutor implements Executor {
       return;
     }
     tasks.offerRemote(task);
+    wake();
+  }
+
+  /** Wakes the application from {@code waitForEvents()} with nothing queued (any thread but the caller's). */
+  void wake() {
     waking.incrementAndGet();
     try {
       if (!released) {

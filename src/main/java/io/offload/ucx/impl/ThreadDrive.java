@@ -19,6 +19,8 @@ final class ThreadDrive {
   private final ProgressThread thread;
   private ProgressIdleStrategy idle;
   private long periodicWake = -1;
+  /** How often an idle worker is woken (both modes): bounds what a lost UCX wake-up can cost. */
+  static final long WAKE_PERIOD_MILLIS = 200;
 
   ThreadDrive(Vertx vertx, String name, ProgressAgent agent, ProgressTasks tasks, Runnable signal) {
     this.vertx = vertx;
@@ -57,7 +59,7 @@ final class ThreadDrive {
    * no reason to spin for the window afterwards (that made an idle engine cost 1 % of a core).
    */
   void wakePeriodically(ContextInternal ctx) {
-    ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(200, id -> {
+    ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(WAKE_PERIOD_MILLIS, id -> {
       if (idle != null) {
         idle.restAtNextIdle();
       }
