@@ -9,7 +9,7 @@ import io.offload.topology.RankInfo;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
-import io.offload.ucx.impl.UcxRuntime;
+import io.offload.ucx.UcxFeatures;
 import io.offload.verticles.Echo;
 import io.offload.verticles.ServiceProcessVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -55,7 +55,7 @@ public final class CallerDrivenLoop {
       ServiceProcessSpec sp = topology.serviceProcessFor(me.hostId(), me.localRank());
 
       // The application's UCX: its context and worker, owned and closed by it.
-      try (UcpContext ucp = new UcpContext(UcxRuntime.requiredParams())) {
+      try (UcpContext ucp = new UcpContext(UcxFeatures.requiredParams())) {
         UcpWorker worker = ucp.newWorker(new UcpWorkerParams());
         // On this thread (it owns the worker): the engine is built before create returns.
         OffloadEngine engine = OffloadEngine.create(vertx, new EngineOptions().setRankInfo(me)

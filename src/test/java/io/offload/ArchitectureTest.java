@@ -34,6 +34,7 @@ class ArchitectureTest {
       "io.offload.engine.OffloadEngine.ucpWorker", "io.offload.engine.OffloadEngine.ucpContext",
       "io.offload.engine.EngineOptions.getUcpWorker", "io.offload.engine.EngineOptions.setUcpWorker",
       "io.offload.engine.EngineOptions.getUcpContext", "io.offload.engine.EngineOptions.setUcpContext",
+      "io.offload.ucx.UcxFeatures.requiredParams",
       "io.offload.context.Peer.endpoint", "io.offload.cache.Handle.endpoint");
 
   @BeforeAll
@@ -60,6 +61,13 @@ class ArchitectureTest {
     noClasses().that().resideInAnyPackage("io.offload.cli..", "io.offload.verticles..")
         .should().dependOnClassesThat().resideInAPackage("..impl..")
         .check(main);
+  }
+
+  @Test
+  void examplesUseTheApiOnly() {
+    // they are what a user copies: compiled with the tests, so imported on their own
+    JavaClasses examples = new ClassFileImporter().importPackages("io.offload.examples");
+    noClasses().should().dependOnClassesThat().resideInAPackage("..impl..").check(examples);
   }
 
   @Test

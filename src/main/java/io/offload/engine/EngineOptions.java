@@ -323,7 +323,7 @@ public final class EngineOptions {
    * context this way; since their workers live on different threads, make it with
    * {@code UcpParams.setMtWorkersShared(true)}. It needs the features
    * {@code requestAmFeature()}, {@code requestRmaFeature()}, {@code requestTagFeature()} and
-   * {@code requestWakeupFeature()} (see {@code UcxRuntime.requiredParams()}).
+   * {@code requestWakeupFeature()} (see {@code UcxFeatures.requiredParams()}).
    */
   public EngineOptions setUcpContext(UcpContext context) {
     this.ucpContext = context;

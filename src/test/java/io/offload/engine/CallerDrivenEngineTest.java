@@ -5,7 +5,7 @@ import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
 import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
-import io.offload.ucx.impl.UcxRuntime;
+import io.offload.ucx.UcxFeatures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -45,7 +45,7 @@ class CallerDrivenEngineTest {
   @BeforeEach
   void setUp() {
     vertx = Vertx.vertx();
-    context = new UcpContext(UcxRuntime.requiredParams());
+    context = new UcpContext(UcxFeatures.requiredParams());
     worker = context.newWorker(new UcpWorkerParams());
   }
 

@@ -1,6 +1,6 @@
 package io.offload.engine;
 
-import io.offload.ucx.impl.UcxRuntime;
+import io.offload.ucx.UcxFeatures;
 import org.junit.jupiter.api.Test;
 import org.openucx.jucx.ucp.UcpContext;
 import org.openucx.jucx.ucp.UcpWorker;
@@ -15,7 +15,7 @@ class EngineOptionsUcxTest {
 
   @Test
   void shouldKeepTheApplicationsContextAndWorkerByReferenceInCopiesButNotInJson() {
-    try (UcpContext context = new UcpContext(UcxRuntime.requiredParams())) {
+    try (UcpContext context = new UcpContext(UcxFeatures.requiredParams())) {
       UcpWorker worker = context.newWorker(new UcpWorkerParams());
       try {
         EngineOptions defaults = new EngineOptions();

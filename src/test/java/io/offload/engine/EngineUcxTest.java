@@ -6,7 +6,7 @@ import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
 import io.offload.testkit.Await;
 import io.offload.testkit.EngineMode;
-import io.offload.ucx.impl.UcxRuntime;
+import io.offload.ucx.UcxFeatures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -115,7 +115,7 @@ class EngineUcxTest {
   @ParameterizedTest
   @EnumSource(EngineMode.class)
   void shouldBootstrapAndNotifyBetweenTwoEnginesSharingOneUcxContext(EngineMode mode) throws Exception {
-    UcpContext shared = new UcpContext(UcxRuntime.requiredParams().setMtWorkersShared(true));
+    UcpContext shared = new UcpContext(UcxFeatures.requiredParams().setMtWorkersShared(true));
     try {
       engines = mode.engines().sharing(shared);
       OffloadEngine a = engines.create(vertx, new EngineOptions().setName("two-a-" + mode.ordinal()))

@@ -5,7 +5,7 @@ import io.offload.context.BootstrapPhase;
 import io.offload.context.ExecutionContext;
 import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
-import io.offload.context.impl.PeerImpl;
+import io.offload.context.Peer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,7 +43,7 @@ class DuplicateClaimTest {
       ExecutionContext again = sp.connect(rank);
       assertEquals(BootstrapPhase.BOOTSTRAP_DONE, again.phase());
       sp.assertEchoes(again);
-      List<PeerImpl> records = sp.peerRecords().stream().filter(p -> p.rank() != null && p.rank().equals(rank))
+      List<Peer> records = sp.peerRecords().stream().filter(p -> p.rankInfo().filter(rank::equals).isPresent())
           .collect(Collectors.toList());
       assertEquals(1, records.size(), "the lost record is replaced, not piled up: " + records);
       assertEquals(again.clientId(), records.get(0).id());

@@ -6,7 +6,7 @@ import io.offload.context.ExecutionContext;
 import io.offload.context.PhaseChange;
 import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
-import io.offload.context.impl.PeerImpl;
+import io.offload.context.Peer;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.notify.NotificationException;
@@ -88,7 +88,7 @@ class KillMatrixTest {
   }
 
   /** The newest server peer record that is not the bystander's. */
-  PeerImpl victim() {
+  Peer victim() {
     return sp.peerRecords().stream().filter(p -> p.id() != bystanderPeerId()).reduce((a, b) -> b.id() > a.id() ? b : a)
         .orElseThrow(() -> new AssertionError("no victim peer on the server: " + sp.peerRecords()));
   }
@@ -97,7 +97,7 @@ class KillMatrixTest {
     return bystander.clientId();
   }
 
-  PeerImpl awaitVictimAt(BootstrapPhase phase) {
+  Peer awaitVictimAt(BootstrapPhase phase) {
     Await.until(() -> "victim at " + phase + ": " + sp.peerRecords(), () -> sp.peerRecords().stream()
         .anyMatch(p -> p.id() != bystanderPeerId() && p.phase() == phase), 20, TimeUnit.SECONDS);
     return sp.peerRecords().stream().filter(p -> p.id() != bystanderPeerId() && p.phase() == phase).findFirst()
@@ -114,7 +114,7 @@ class KillMatrixTest {
     return loss;
   }
 
-  void assertEndpointReleased(PeerImpl peer) {
+  void assertEndpointReleased(Peer peer) {
     assertThrows(IllegalStateException.class, peer::endpoint, "endpoint of a lost peer");
     Await.until(() -> "channels back to " + baselineChannels + ", now " + sp.engine.notificationStats().channels(),
         () -> sp.engine.notificationStats().channels() == baselineChannels - 0, 10, TimeUnit.SECONDS);
@@ -125,7 +125,7 @@ class KillMatrixTest {
   }
 
   /** Queues {@code n} sends to a peer that cannot take them; returns their futures. */
-  List<Future<Void>> pendingSends(PeerImpl peer, int n) {
+  List<Future<Void>> pendingSends(Peer peer, int n) {
     List<Future<Void>> sends = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       sends.add(sp.server.notify(peer.id(), FaultRank.STREAM, Buffer.buffer(16).appendLong(0).appendLong(i)));
@@ -141,7 +141,7 @@ class KillMatrixTest {
    * Stops the victim, queues 3000 sends to it, kills it, waits for the loss to be seen at
    * {@code phase}, checks every send settled (some failed) and the endpoint went.
    */
-  Killed killWithSendsPending(Jvm victim, PeerImpl peer, BootstrapPhase phase) throws Exception {
+  Killed killWithSendsPending(Jvm victim, Peer peer, BootstrapPhase phase) throws Exception {
     signal(victim, "STOP");
     List<Future<Void>> sends = pendingSends(peer, 3000);
     long t0 = System.nanoTime();
@@ -172,7 +172,7 @@ class KillMatrixTest {
   void killBeforeOob() throws Exception {
     try (Jvm victim = Jvm.start("victim-tcp", RawPeer.class.getName(), List.of(rawPeer("connect", 0)))) {
       victim.awaitLine("connected"::equals, 30, TimeUnit.SECONDS);
-      PeerImpl peer = awaitVictimAt(BootstrapPhase.BOOTSTRAP_NOT_INITIATED);
+      Peer peer = awaitVictimAt(BootstrapPhase.BOOTSTRAP_NOT_INITIATED);
       long t0 = System.nanoTime();
       victim.kill();
       PhaseChange loss = awaitLoss(peer.id(), BootstrapPhase.BOOTSTRAP_NOT_INITIATED, t0);
@@ -187,7 +187,7 @@ class KillMatrixTest {
     int rank = RANKS.incrementAndGet();
     try (Jvm victim = Jvm.start("victim-oob", RawPeer.class.getName(), List.of(rawPeer("hello", rank)))) {
       victim.awaitLine("server-info"::equals, 30, TimeUnit.SECONDS);
-      PeerImpl peer = awaitVictimAt(BootstrapPhase.OOB_CONNECT_DONE);
+      Peer peer = awaitVictimAt(BootstrapPhase.OOB_CONNECT_DONE);
       long t0 = System.nanoTime();
       victim.kill();
       awaitLoss(peer.id(), BootstrapPhase.OOB_CONNECT_DONE, t0);
@@ -200,7 +200,7 @@ class KillMatrixTest {
     int rank = RANKS.incrementAndGet();
     try (Jvm victim = Jvm.start("victim-ucx", RawPeer.class.getName(), List.of(rawPeer("address", rank)))) {
       victim.awaitLine("client-address"::equals, 30, TimeUnit.SECONDS);
-      PeerImpl peer = awaitVictimAt(BootstrapPhase.UCX_CONNECT_DONE);
+      Peer peer = awaitVictimAt(BootstrapPhase.UCX_CONNECT_DONE);
       int failed = killWithSendsPending(victim, peer, BootstrapPhase.UCX_CONNECT_DONE).failed();
       report("after UCX connect: 3000 sends pending, " + failed + " failed, the rest completed before the kill");
     }
@@ -211,7 +211,7 @@ class KillMatrixTest {
     int rank = RANKS.incrementAndGet();
     try (Jvm victim = faultRank("victim-done", rank, 1, "idle")) {
       victim.awaitLine(l -> l.startsWith("BOOTSTRAP_DONE"), 30, TimeUnit.SECONDS);
-      PeerImpl peer = awaitVictimAt(BootstrapPhase.BOOTSTRAP_DONE);
+      Peer peer = awaitVictimAt(BootstrapPhase.BOOTSTRAP_DONE);
       Killed killed = killWithSendsPending(victim, peer, BootstrapPhase.BOOTSTRAP_DONE);
       int failed = killed.failed();
       long t0 = killed.atNanos();
@@ -234,7 +234,7 @@ class KillMatrixTest {
     long incarnation = 100 + rank;
     try (Jvm victim = faultRank("victim-stream", rank, incarnation, "stream")) {
       victim.awaitLine(l -> l.startsWith("BOOTSTRAP_DONE"), 30, TimeUnit.SECONDS);
-      PeerImpl peer = awaitVictimAt(BootstrapPhase.BOOTSTRAP_DONE);
+      Peer peer = awaitVictimAt(BootstrapPhase.BOOTSTRAP_DONE);
       Streams.Sender toVictim = new Streams.Sender(sp.vertx, sp.engine, sp.server, peer.id(), 40, 256);
       Await.until("both streams flowing", () -> recorder.count(incarnation) > 1000 && toVictim.completed.get() > 1000,
           30, TimeUnit.SECONDS);

@@ -299,7 +299,7 @@ class RawSocketTest {
     }
     sp.awaitNoLivePeersBut(0, 10_000);
     // Nothing of the flood is remembered: no peer record was ever admitted for it.
-    assertTrue(sp.peerRecords().stream().allMatch(p -> p.rank() != null), "unadmitted records left: " + sp.peerRecords());
+    assertTrue(sp.peerRecords().stream().allMatch(p -> p.rankInfo().isPresent()), "unadmitted records left: " + sp.peerRecords());
     sp.assertNormalRankBootstraps();
   }
 

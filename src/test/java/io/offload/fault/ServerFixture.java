@@ -6,8 +6,7 @@ import io.offload.context.ExecutionContext;
 import io.offload.context.PhaseChange;
 import io.offload.topology.RankInfo;
 import io.offload.context.ServerOptions;
-import io.offload.context.impl.ContextImpl;
-import io.offload.context.impl.PeerImpl;
+import io.offload.context.Peer;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
 import io.offload.notify.Notification;
@@ -84,8 +83,8 @@ final class ServerFixture implements AutoCloseable {
   }
 
   /** All peer records of the server (admitted ones, lost ones, and connections still handshaking). */
-  List<PeerImpl> peerRecords() {
-    return ((ContextImpl) server).peerImpls();
+  List<Peer> peerRecords() {
+    return server.peers();
   }
 
   long livePeers() {

@@ -2,7 +2,7 @@ package io.offload.fault;
 
 import io.offload.context.BootstrapPhase;
 import io.offload.context.ServerOptions;
-import io.offload.context.impl.PeerImpl;
+import io.offload.context.Peer;
 import io.offload.testkit.Await;
 import io.offload.testkit.Jvm;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class SoakTest {
     final int rank;
     long incarnation;
     Jvm jvm;
-    PeerImpl peer;
+    Peer peer;
     Streams.Sender toRank;
 
     Slot(int rank) {

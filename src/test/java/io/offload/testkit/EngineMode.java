@@ -5,7 +5,7 @@ import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
 import io.offload.ucx.impl.ProgressIdleStrategy;
 import io.offload.ucx.UcxOptions;
-import io.offload.ucx.impl.UcxRuntime;
+import io.offload.ucx.UcxFeatures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -136,7 +136,7 @@ public enum EngineMode {
       UcpContext context;
       UcpWorker worker;
       try {
-        context = shared != null ? shared : new UcpContext(UcxRuntime.requiredParams());
+        context = shared != null ? shared : new UcpContext(UcxFeatures.requiredParams());
         worker = context.newWorker(new UcpWorkerParams());
       } catch (Throwable t) {
         created.fail(t);

@@ -1,9 +1,9 @@
 package io.offload.ucx.impl;
 
+import io.offload.ucx.UcxFeatures;
 import io.offload.ucx.UcxSignals;
 import io.offload.ucx.UcxUnavailableException;
 import org.openucx.jucx.ucp.UcpContext;
-import org.openucx.jucx.ucp.UcpParams;
 import org.openucx.jucx.ucp.UcpWorker;
 import org.openucx.jucx.ucp.UcpWorkerParams;
 import org.slf4j.Logger;
@@ -35,11 +35,6 @@ final class UcxNative {
     this.adoptedWorker = adoptedWorker;
   }
 
-  /** The UCX parameters of a context the runtime makes itself (and that an adopted one needs). */
-  static UcpParams requiredParams() {
-    return new UcpParams().requestAmFeature().requestRmaFeature().requestTagFeature().requestWakeupFeature();
-  }
-
   /** Opens (or adopts) the context and the worker: null, or why it failed (then nothing is left open). */
   Throwable open(boolean callerDriven) {
     try {
@@ -48,7 +43,7 @@ final class UcxNative {
         context = adoptedContext;
         worker = adoptedWorker;
       } else {
-        context = adoptedContext != null ? adoptedContext : new UcpContext(requiredParams());
+        context = adoptedContext != null ? adoptedContext : new UcpContext(UcxFeatures.requiredParams());
         worker = context.newWorker(new UcpWorkerParams());
       }
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
@@ -77,7 +72,7 @@ final class UcxNative {
    */
   private Throwable checkWakeup(boolean callerDriven) {
     if (adoptedContext == null) {
-      return null; // made here with requiredParams()
+      return null; // made here with UcxFeatures.requiredParams()
     }
     try {
       worker.signal(); // at worst, the first waitForEvents() returns at once
@@ -87,7 +82,7 @@ final class UcxNative {
         // close our worker before the caller hears of the failure: it may close its context at once
         worker.close();
         return new IllegalStateException("the adopted UCX context lacks the WAKEUP feature that the progress "
-            + "thread needs to sleep: make it with UcxRuntime.requiredParams() (" + t.getMessage() + ")", t);
+            + "thread needs to sleep: make it with UcxFeatures.requiredParams() (" + t.getMessage() + ")", t);
       }
       canSignal = false;
       LOG.warn("the application's UCX context lacks the WAKEUP feature: work from other threads waits for the next "

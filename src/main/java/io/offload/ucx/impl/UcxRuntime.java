@@ -12,7 +12,6 @@ import org.agrona.concurrent.AgentTerminationException;
 import org.openucx.jucx.ucp.UcpAmRecvCallback;
 import org.openucx.jucx.ucp.UcpContext;
 import org.openucx.jucx.ucp.UcpEndpoint;
-import org.openucx.jucx.ucp.UcpParams;
 import org.openucx.jucx.ucp.UcpWorker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,11 +166,6 @@ public final class UcxRuntime {
     if (!(t instanceof AgentTerminationException)) {
       LOG.error("UCX progress agent failed", t);
     }
-  }
-
-  /** The UCX parameters of a context the runtime makes itself (and that an adopted one needs). */
-  public static UcpParams requiredParams() {
-    return UcxNative.requiredParams();
   }
 
   /** The progress thread's idle strategy (sleeps counted), once started. */

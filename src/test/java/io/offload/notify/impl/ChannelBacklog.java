@@ -1,6 +1,6 @@
 package io.offload.notify.impl;
 
-import io.offload.ucx.impl.UcxRuntime;
+import io.offload.ucx.UcxFeatures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -22,7 +22,7 @@ public final class ChannelBacklog {
     int n = Integer.parseInt(args[0]);
     Vertx vertx = Vertx.vertx();
     try (SteppedChannels rig = new SteppedChannels(vertx, 32, n,
-        UcxRuntime.requiredParams().setConfig("TLS", "tcp"))) {
+        UcxFeatures.requiredParams().setConfig("TLS", "tcp"))) {
       List<Future<Void>> sends = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         sends.add(rig.send(i, 8));

@@ -1,5 +1,6 @@
 package io.offload.notify.impl;
 
+import io.offload.ucx.UcxFeatures;
 import io.offload.notify.EventTypes;
 import io.offload.notify.NotificationConsumer;
 import io.offload.ucx.UcxOptions;
@@ -60,7 +61,7 @@ final class SteppedChannels implements AutoCloseable {
   }
 
   SteppedChannels(Vertx vertx, int maxInFlight, int maxQueued) {
-    this(vertx, maxInFlight, maxQueued, UcxRuntime.requiredParams());
+    this(vertx, maxInFlight, maxQueued, UcxFeatures.requiredParams());
   }
 
   /** Gives {@link #sender} its endpoint to this worker (the step a bootstrap does). */
