@@ -112,7 +112,7 @@ public interface GroupCache extends GroupLookups {
 
   /**
    * Rank-to-rank endpoints (the C original's {@code GET_CLIENT_BY_RANK}), with
-   * {@code EngineOptions.setRankAddresses(true)} on the service processes (off by default: the
+   * {@code CacheOptions.setRankAddresses(true)} on the service processes (off by default: the
    * future fails saying so): a UCX endpoint from this engine's worker to that of {@code rank}.
    * The first call asks this process's service process for the rank's worker address (a burst
    * of misses as one request), which asks the rank's own service process if need be (waiting for

@@ -1,5 +1,6 @@
 package io.offload.engine;
 
+import io.offload.cache.CacheOptions;
 import io.offload.topology.RankInfo;
 import io.offload.ucx.UcxOptions;
 import io.vertx.core.json.JsonObject;
@@ -13,9 +14,8 @@ import java.util.Objects;
  * Options of an {@link OffloadEngine}. Setters validate at once and return {@code this}.
  *
  * <p>JSON: {@code name, rankInfo} ({@link RankInfo} JSON){@code , maxInFlight, maxPending, maxQueued,
- * maxPendingBytes, heartbeatIntervalMs, heartbeatTimeoutMs, maxFrameLength, maxAddressLength, maxGroupSize,
- * worldGroupId, persistentGroups, rankAddresses} and, in the
- * same object, the keys of {@link UcxOptions}. Durations travel as whole milliseconds. An unknown or
+ * maxPendingBytes, heartbeatIntervalMs, heartbeatTimeoutMs, maxFrameLength, maxAddressLength} and, in the
+ * same object, the keys of {@link UcxOptions} and {@link CacheOptions}. Durations travel as whole milliseconds. An unknown or
  * misspelt key is rejected with an {@link IllegalArgumentException} that names it.
  *
  * <p>The application's UCX objects ({@link #setUcpContext}, {@link #setUcpWorker}) are copied by
@@ -41,14 +41,6 @@ public final class EngineOptions {
   public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024;
   /** Largest peer worker address accepted: 32 KiB. */
   public static final int DEFAULT_MAX_ADDRESS_LENGTH = 32 * 1024;
-  /** 2^24 ranks: a claim above is refused at bootstrap; a group's directory stays below 256 B. */
-  public static final int DEFAULT_MAX_GROUP_SIZE = 1 << 24;
-  /** The world group, never revoked: group 0. */
-  public static final int DEFAULT_WORLD_GROUP_ID = 0;
-  /** Persistent groups off: a revoked group's entries are dropped. */
-  public static final boolean DEFAULT_PERSISTENT_GROUPS = false;
-  /** Rank addresses off: a service process hands out no rank's worker address. */
-  public static final boolean DEFAULT_RANK_ADDRESSES = false;
 
   private String name;
   private RankInfo rankInfo;
@@ -61,10 +53,7 @@ public final class EngineOptions {
   private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
   private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
   private int maxAddressLength = DEFAULT_MAX_ADDRESS_LENGTH;
-  private int maxGroupSize = DEFAULT_MAX_GROUP_SIZE;
-  private int worldGroupId = DEFAULT_WORLD_GROUP_ID;
-  private boolean persistentGroups = DEFAULT_PERSISTENT_GROUPS;
-  private boolean rankAddresses = DEFAULT_RANK_ADDRESSES;
+  private CacheOptions cache = new CacheOptions();
   private UcpContext ucpContext;
   private UcpWorker ucpWorker;
 
@@ -83,10 +72,7 @@ public final class EngineOptions {
     this.heartbeatTimeout = o.heartbeatTimeout;
     this.maxFrameLength = o.maxFrameLength;
     this.maxAddressLength = o.maxAddressLength;
-    this.maxGroupSize = o.maxGroupSize;
-    this.worldGroupId = o.worldGroupId;
-    this.persistentGroups = o.persistentGroups;
-    this.rankAddresses = o.rankAddresses;
+    this.cache = new CacheOptions(o.cache);
     this.ucpContext = o.ucpContext;
     this.ucpWorker = o.ucpWorker;
   }
@@ -225,57 +211,16 @@ public final class EngineOptions {
     return this;
   }
 
-  public int getMaxGroupSize() {
-    return maxGroupSize;
+  public CacheOptions getCache() {
+    return cache;
   }
 
-  /**
-   * Largest group (communicator) size this engine's cache accepts, default 2^24. A rank that
-   * claims a larger group is refused at bootstrap with the reason; entries of larger groups from
-   * other processes are dropped. Cache memory follows the entries present, not this size.
-   */
-  public EngineOptions setMaxGroupSize(int n) {
-    this.maxGroupSize = OptionChecks.atLeast("maxGroupSize", n, 1);
-    return this;
-  }
-
-  public int getWorldGroupId() {
-    return worldGroupId;
-  }
-
-  /** Id of the world group, which the cache never revokes (default 0). */
-  public EngineOptions setWorldGroupId(int id) {
-    this.worldGroupId = OptionChecks.atLeast("worldGroupId", id, 0);
-    return this;
-  }
-
-  public boolean isPersistentGroups() {
-    return persistentGroups;
-  }
-
-  /**
-   * Persistent groups (default off): the cache keeps a revoked group's entries, and a group
-   * added again at a newer sequence with the same size starts from them (whole at once if the
-   * members are the same); entries that differ replace the kept ones.
-   */
-  public EngineOptions setPersistentGroups(boolean on) {
-    this.persistentGroups = on;
-    return this;
-  }
-
-  public boolean isRankAddresses() {
-    return rankAddresses;
-  }
-
-  /**
-   * Rank-to-rank endpoints through the cache, the C original's {@code GET_CLIENT_BY_RANK}
-   * (default off). Set it on the service processes: each then hands out the UCX worker address
-   * of the ranks it serves to whoever asks through the cache, so any two ranks of a group can get
-   * an endpoint to each other ({@code GroupCache.rankEndpoint}). Off, a service process answers
-   * such requests with a refusal. Ranks need not set it.
-   */
-  public EngineOptions setRankAddresses(boolean on) {
-    this.rankAddresses = on;
+  /** How the group cache behaves (see {@link CacheOptions}). */
+  public EngineOptions setCache(CacheOptions cache) {
+    if (cache == null) {
+      throw new IllegalArgumentException("cache options must not be null");
+    }
+    this.cache = cache;
     return this;
   }
 
@@ -296,15 +241,13 @@ public final class EngineOptions {
         && e.maxQueued == maxQueued && e.maxPendingBytes == maxPendingBytes
         && e.heartbeatInterval.equals(heartbeatInterval) && e.heartbeatTimeout.equals(heartbeatTimeout)
         && e.maxFrameLength == maxFrameLength && e.maxAddressLength == maxAddressLength
-        && e.maxGroupSize == maxGroupSize && e.worldGroupId == worldGroupId && e.persistentGroups == persistentGroups
-        && e.rankAddresses == rankAddresses && e.ucpContext == ucpContext && e.ucpWorker == ucpWorker;
+        && e.cache.equals(cache) && e.ucpContext == ucpContext && e.ucpWorker == ucpWorker;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(name, rankInfo, ucx, maxInFlight, maxPending, maxQueued, maxPendingBytes,
-        heartbeatInterval, heartbeatTimeout, maxFrameLength, maxAddressLength, maxGroupSize, worldGroupId,
-        persistentGroups, rankAddresses, ucpContext, ucpWorker);
+        heartbeatInterval, heartbeatTimeout, maxFrameLength, maxAddressLength, cache, ucpContext, ucpWorker);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.offload.engine;
 
+import io.offload.cache.CacheOptions;
 import io.offload.json.JsonKeys;
 import io.offload.topology.RankInfo;
 import io.offload.ucx.UcxOptions;
@@ -18,10 +19,10 @@ import static io.offload.engine.EngineOptions.*;
  */
 final class EngineOptionsConverter {
 
-  // Every key an EngineOptions object may hold, its own and UcxOptions' (they share one object).
+  // Every key an EngineOptions object may hold: its own, UcxOptions' and CacheOptions' (they share one object).
   private static final JsonKeys KEYS = JsonKeys.of(EngineOptions.class, "name", "rankInfo", "maxInFlight",
       "maxPending", "maxQueued", "maxPendingBytes", "heartbeatIntervalMs", "heartbeatTimeoutMs", "maxFrameLength",
-      "maxAddressLength", "maxGroupSize", "worldGroupId", "persistentGroups", "rankAddresses").with(UcxOptions.JSON_KEYS);
+      "maxAddressLength").with(UcxOptions.JSON_KEYS).with(CacheOptions.JSON_KEYS);
 
   private EngineOptionsConverter() {
   }
@@ -43,10 +44,7 @@ final class EngineOptionsConverter {
         DEFAULT_HEARTBEAT_TIMEOUT.toMillis())));
     o.setMaxFrameLength(KEYS.getInt(json, "maxFrameLength", DEFAULT_MAX_FRAME_LENGTH));
     o.setMaxAddressLength(KEYS.getInt(json, "maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH));
-    o.setMaxGroupSize(KEYS.getInt(json, "maxGroupSize", DEFAULT_MAX_GROUP_SIZE));
-    o.setWorldGroupId(KEYS.getInt(json, "worldGroupId", DEFAULT_WORLD_GROUP_ID));
-    o.setPersistentGroups(KEYS.getBoolean(json, "persistentGroups", DEFAULT_PERSISTENT_GROUPS));
-    o.setRankAddresses(KEYS.getBoolean(json, "rankAddresses", DEFAULT_RANK_ADDRESSES));
+    o.setCache(new CacheOptions(CacheOptions.JSON_KEYS.select(json)));
     o.setUcx(new UcxOptions(UcxOptions.JSON_KEYS.select(json)));
     o.setMaxPendingBytes(KEYS.getLong(json, "maxPendingBytes", DEFAULT_MAX_PENDING_BYTES));
   }
@@ -57,10 +55,9 @@ final class EngineOptionsConverter {
         .put("heartbeatIntervalMs", o.getHeartbeatInterval().toMillis())
         .put("heartbeatTimeoutMs", o.getHeartbeatTimeout().toMillis())
         .put("maxFrameLength", o.getMaxFrameLength()).put("maxAddressLength", o.getMaxAddressLength())
-        .put("maxGroupSize", o.getMaxGroupSize()).put("worldGroupId", o.getWorldGroupId())
-        .put("persistentGroups", o.isPersistentGroups()).put("rankAddresses", o.isRankAddresses())
         .put("maxPendingBytes", o.getMaxPendingBytes());
     o.getUcx().toJson(j);
+    o.getCache().toJson(j);
     if (o.getRankInfo() != null) {
       j.put("rankInfo", o.getRankInfo().toJson());
     }

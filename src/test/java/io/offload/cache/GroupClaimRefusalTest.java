@@ -80,7 +80,7 @@ class GroupClaimRefusalTest {
   @Test
   void hugeClaimsCostKilobytesAndAreFreedWhenTheirRanksLeave() throws Exception {
     OffloadEngine big = OffloadEngine.create(vertx, new EngineOptions().setName("claim-big")
-        .setMaxGroupSize(Integer.MAX_VALUE)).await(30, TimeUnit.SECONDS);
+        .setCache(new CacheOptions().setMaxGroupSize(Integer.MAX_VALUE))).await(30, TimeUnit.SECONDS);
     int bigPort = big.listen(new ServerOptions().setPort(0).setServiceProcessId(0)).await(30, TimeUnit.SECONDS)
         .localPort();
     io.offload.cache.impl.CacheTables tables = ((io.offload.cache.impl.CacheService) big.cache()).tables();

@@ -1,5 +1,6 @@
 package io.offload.engine;
 
+import io.offload.cache.CacheOptions;
 import io.offload.topology.RankInfo;
 import io.offload.ucx.UcxOptions;
 import io.vertx.core.json.JsonObject;
@@ -30,8 +31,9 @@ class EngineOptionsTest {
         .setUcx(new UcxOptions().setSpinMicros(7).setYieldMicros(9).setBusyPoll(true))
         .setMaxInFlight(3).setMaxPending(4).setMaxQueued(5).setMaxPendingBytes(6)
         .setHeartbeatInterval(Duration.ofMillis(70)).setHeartbeatTimeout(Duration.ofMillis(800))
-        .setMaxFrameLength(1000).setMaxAddressLength(200).setMaxGroupSize(64).setWorldGroupId(9)
-        .setPersistentGroups(true).setRankAddresses(true);
+        .setMaxFrameLength(1000).setMaxAddressLength(200)
+        .setCache(new CacheOptions().setMaxGroupSize(64).setWorldGroupId(9).setPersistentGroups(true)
+            .setRankAddresses(true));
   }
 
   /** One change per field. */
@@ -40,9 +42,9 @@ class EngineOptionsTest {
       o -> o.getUcx().setSpinMicros(8), o -> o.getUcx().setYieldMicros(10), o -> o.getUcx().setBusyPoll(false),
       o -> o.setMaxInFlight(4), o -> o.setMaxPending(5), o -> o.setMaxQueued(6), o -> o.setMaxPendingBytes(7),
       o -> o.setHeartbeatInterval(Duration.ofMillis(71)), o -> o.setHeartbeatTimeout(Duration.ofMillis(801)),
-      o -> o.setMaxFrameLength(1001), o -> o.setMaxAddressLength(201), o -> o.setMaxGroupSize(65),
-      o -> o.setWorldGroupId(10), o -> o.setPersistentGroups(false),
-      o -> o.setRankAddresses(false));
+      o -> o.setMaxFrameLength(1001), o -> o.setMaxAddressLength(201), o -> o.getCache().setMaxGroupSize(65),
+      o -> o.getCache().setWorldGroupId(10), o -> o.getCache().setPersistentGroups(false),
+      o -> o.getCache().setRankAddresses(false));
 
   @Test
   void shouldStartWithTheDefaultConstants() {
@@ -58,10 +60,7 @@ class EngineOptionsTest {
     assertEquals(EngineOptions.DEFAULT_HEARTBEAT_TIMEOUT, o.getHeartbeatTimeout());
     assertEquals(EngineOptions.DEFAULT_MAX_FRAME_LENGTH, o.getMaxFrameLength());
     assertEquals(EngineOptions.DEFAULT_MAX_ADDRESS_LENGTH, o.getMaxAddressLength());
-    assertEquals(EngineOptions.DEFAULT_MAX_GROUP_SIZE, o.getMaxGroupSize());
-    assertEquals(EngineOptions.DEFAULT_WORLD_GROUP_ID, o.getWorldGroupId());
-    assertEquals(EngineOptions.DEFAULT_PERSISTENT_GROUPS, o.isPersistentGroups());
-    assertEquals(EngineOptions.DEFAULT_RANK_ADDRESSES, o.isRankAddresses());
+    assertEquals(new CacheOptions(), o.getCache());
     assertEquals(o, new EngineOptions(new JsonObject()), "empty JSON: the defaults");
   }
 
@@ -79,10 +78,7 @@ class EngineOptionsTest {
     assertSame(o, o.setHeartbeatTimeout(Duration.ofMillis(1)));
     assertSame(o, o.setMaxFrameLength(64));
     assertSame(o, o.setMaxAddressLength(16));
-    assertSame(o, o.setMaxGroupSize(1));
-    assertSame(o, o.setWorldGroupId(0));
-    assertSame(o, o.setPersistentGroups(true));
-    assertSame(o, o.setRankAddresses(true));
+    assertSame(o, o.setCache(new CacheOptions()));
   }
 
   @Test
@@ -99,10 +95,10 @@ class EngineOptionsTest {
     assertReason("heartbeatTimeout must be >= 1 ms", () -> o.setHeartbeatTimeout(Duration.ofNanos(999_999)));
     assertReason("maxFrameLength must be >= 64, got 63", () -> o.setMaxFrameLength(63));
     assertReason("maxAddressLength must be >= 16, got 15", () -> o.setMaxAddressLength(15));
-    assertReason("maxGroupSize must be >= 1, got 0", () -> o.setMaxGroupSize(0));
-    assertReason("worldGroupId must be >= 0, got -1", () -> o.setWorldGroupId(-1));
+    assertReason("cache options must not be null", () -> o.setCache(null));
     assertEquals(new EngineOptions(), o, "a rejected value leaves the options as they were");
     assertReason("maxInFlight must be >= 1, got 0", () -> new EngineOptions(new JsonObject().put("maxInFlight", 0)));
+    assertReason("maxGroupSize must be >= 1, got 0", () -> new EngineOptions(new JsonObject().put("maxGroupSize", 0)));
     assertReason("progressSpinMicros must be >= 0, got -1",
         () -> new EngineOptions(new JsonObject().put("progressSpinMicros", -1)));
     assertReason("groupSize must be >= 1, got 0",
@@ -118,6 +114,9 @@ class EngineOptionsTest {
     assertNotSame(full.getUcx(), copy.getUcx());
     copy.getUcx().setSpinMicros(1);
     assertEquals(7, full.getUcx().getSpinMicros(), "the copy's UCX options are its own");
+    assertNotSame(full.getCache(), copy.getCache());
+    copy.getCache().setMaxGroupSize(1);
+    assertEquals(64, full.getCache().getMaxGroupSize(), "the copy's cache options are its own");
     for (Consumer<EngineOptions> change : ONE_FIELD_CHANGES) {
       EngineOptions changed = new EngineOptions(full);
       change.accept(changed);
@@ -165,7 +164,7 @@ class EngineOptionsTest {
         + "4294967360", () -> new EngineOptions(new JsonObject().put("maxFrameLength", (1L << 32) + 64)));
     assertReason("EngineOptions JSON key 'maxPendingBytes' must be an integer, got null",
         () -> new EngineOptions(new JsonObject().putNull("maxPendingBytes")));
-    assertReason("EngineOptions JSON key 'persistentGroups' must be true or false, got \"yes\"",
+    assertReason("CacheOptions JSON key 'persistentGroups' must be true or false, got \"yes\"",
         () -> new EngineOptions(new JsonObject().put("persistentGroups", "yes")));
     assertReason("EngineOptions JSON key 'name' must be a string, got 5",
         () -> new EngineOptions(new JsonObject().put("name", 5)));

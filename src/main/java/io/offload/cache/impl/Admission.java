@@ -19,7 +19,7 @@ final class Admission {
   static String refusal(CacheTables tables, RankInfo rank) {
     if (rank.groupSize() > tables.maxGroupSize()) {
       return "group " + rank.groupId() + " of size " + rank.groupSize() + " exceeds the maximum group size "
-          + tables.maxGroupSize() + " of this service process (EngineOptions.maxGroupSize)";
+          + tables.maxGroupSize() + " of this service process (CacheOptions.maxGroupSize)";
     }
     GroupTable t = tables.table(rank.groupId());
     if (t != null && t.size != rank.groupSize()) {

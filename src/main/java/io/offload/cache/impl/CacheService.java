@@ -68,7 +68,7 @@ public final class CacheService extends CacheLookups {
    */
   public CacheService(String engineId, Vertx vertx, Transport transport, EngineOptions options,
       RankRegions rankRegions, Function<ClientOptions, Future<ExecutionContext>> connector) {
-    super(options.getMaxGroupSize());
+    super(options.getCache().getMaxGroupSize());
     this.rankRegions = rankRegions;
     this.engineId = engineId;
     this.vertx = vertx;
@@ -76,12 +76,12 @@ public final class CacheService extends CacheLookups {
     this.calls = new ProgressCalls(vertx, transport.ucx());
     this.links = new Links(engineId, options.getRankInfo(), vertx, transport.notifications(), this::runOnProgressThread);
     this.oneSided = new OneSided(transport.ucx(), this::runOnProgressThread);
-    tables.persistent(options.isPersistentGroups());
-    this.revocations = new Revocations(tables, links, options.getWorldGroupId());
+    tables.persistent(options.getCache().isPersistentGroups());
+    this.revocations = new Revocations(tables, links, options.getCache().getWorldGroupId());
     this.fetches = new Fetches(links, tables);
     this.outbox = new Outbox(links, tables, handles, oneSided);
     this.addresses = new RankAddresses(links, tables, handles, fetches, transport.ucx(), this::runOnProgressThread,
-        options.isRankAddresses(), options.getMaxAddressLength());
+        options.getCache().isRankAddresses(), options.getMaxAddressLength());
     this.directory = new Directory(links);
     this.reach = new Reach(links, handles, directory, oneSided, connector, this::runOnProgressThread);
     this.conflicts = new Conflicts(links, tables, outbox);
@@ -132,7 +132,7 @@ public final class CacheService extends CacheLookups {
 
   /**
    * Why a server of {@code scope} must refuse a client claiming {@code rank} at bootstrap, or
-   * null (event loop, lock-free): its group is above {@code EngineOptions.maxGroupSize}, or
+   * null (event loop, lock-free): its group is above {@code CacheOptions.maxGroupSize}, or
    * conflicts with the size the group has here. Mesh links are never refused here.
    */
   public String refusal(Scope scope, RankInfo rank) {

@@ -84,7 +84,7 @@ final class RankAddresses {
   private static String refusal(int groupId, int rank, int status) {
     return status == ReachMessages.ADDRESS_OFF
         ? "rank " + rank + " of group " + groupId + ": its service process hands out no worker addresses (set "
-            + "EngineOptions.setRankAddresses(true) on the service processes)"
+            + "CacheOptions.setRankAddresses(true) on the service processes)"
         : "rank " + rank + " of group " + groupId + " is not known where it was asked (not in the group, or gone)";
   }
 

@@ -3,7 +3,6 @@ package io.offload.cache.impl;
 import io.offload.cache.EntryOutcome;
 import io.offload.topology.Topology;
 import io.offload.topology.RankInfo;
-import io.offload.engine.EngineOptions;
 import io.vertx.core.Future;
 import org.junit.jupiter.api.Test;
 
@@ -77,10 +76,10 @@ class CacheMemoryTest {
 
   @Test
   void aGroupAboveTheMaximumIsRefusedWithTheReason() {
-    assertEquals(1 << 24, EngineOptions.DEFAULT_MAX_GROUP_SIZE);
+    assertEquals(1 << 24, io.offload.cache.CacheOptions.DEFAULT_MAX_GROUP_SIZE);
     TestCache cache = new TestCache();
     CacheTables tables = cache.tables();
-    assertEquals(EngineOptions.DEFAULT_MAX_GROUP_SIZE, tables.maxGroupSize());
+    assertEquals(io.offload.cache.CacheOptions.DEFAULT_MAX_GROUP_SIZE, tables.maxGroupSize());
     assertEquals(EntryOutcome.TOO_LARGE, tables.put(0, 0, HUGE, 5, 0, 1, 0, 0));
     assertEquals(EntryOutcome.TOO_LARGE, tables.put(0, 0, Integer.MAX_VALUE, 5, 0, 1, 0, 0));
     assertEquals(0, tables.groups().length);

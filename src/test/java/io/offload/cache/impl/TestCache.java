@@ -17,11 +17,11 @@ final class TestCache extends CacheLookups {
   private final int selfHost;
 
   TestCache() {
-    this(t -> { }, io.offload.engine.EngineOptions.DEFAULT_MAX_GROUP_SIZE, -1);
+    this(t -> { }, io.offload.cache.CacheOptions.DEFAULT_MAX_GROUP_SIZE, -1);
   }
 
   TestCache(Consumer<GroupTable> onComplete) {
-    this(onComplete, io.offload.engine.EngineOptions.DEFAULT_MAX_GROUP_SIZE, -1);
+    this(onComplete, io.offload.cache.CacheOptions.DEFAULT_MAX_GROUP_SIZE, -1);
   }
 
   TestCache(Consumer<GroupTable> onComplete, int maxGroupSize, int selfHost) {
