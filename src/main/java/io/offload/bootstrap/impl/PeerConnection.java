@@ -44,6 +44,8 @@ abstract class PeerConnection implements PeerLink {
   private byte[] peerProbe;
   private boolean ended;
   private long handshakeTimer = -1;
+  /** Where our UCX probe is, for the timeout's message: a stall at PROBE_OUT says on which side. */
+  private volatile String probeState = "not posted";
   /** How long UCX took to create our endpoint (progress thread), for the steps log. */
   private volatile long endpointNanos;
   private final Heartbeats heartbeats;
@@ -64,7 +66,8 @@ abstract class PeerConnection implements PeerLink {
       handshakeTimer = -1;
       if (!peer.phase().isReady()) {
         refuse(OobCodec.ERR_TIMEOUT, "bootstrap did not finish within " + handshakeTimeoutMs + " ms (stalled at "
-            + steps.current() + ")");
+            + steps.current() + "; steps done, µs: " + steps.timeline() + "; our UCX probe " + probeState
+            + ", the peer's " + (steps.isDone(Step.PROBE_IN) ? "arrived" : "not arrived") + ")");
       }
     });
   }
@@ -182,7 +185,9 @@ abstract class PeerConnection implements PeerLink {
       var ep = site.transport().ucx().connect(address, name);
       endpointNanos = System.nanoTime() - t0;
       peer.channel().endpoint(ep);
+      probeState = "posted, its send not complete";
       site.transport().notifications().send(peer.channel(), EventTypes.BOOTSTRAP_PROBE, probePayload)
+          .onSuccess(v -> probeState = "sent")
           .onFailure(e -> loop.runOnContext(v -> failed("UCX probe failed: " + e.getMessage())));
       return ep;
     }).map(ep -> {
