@@ -59,7 +59,10 @@ class FinalizationLeakTest {
       cycle(server, ranks, 0);
       cycle(server, ranks, 1);
       Wait.get(Wait.get(OffloadEngine.create(vertx), 30).close(), 30);
-      Thread.sleep(200);
+      // the closed engine's progress thread ends just after its close completes: only the two engines' remain
+      Await.until(() -> "progress threads of the two engines only: " + threadNames(),
+          () -> Thread.getAllStackTraces().keySet().stream()
+              .filter(t -> t.isAlive() && t.getName().startsWith("ucx-progress-")).count() == 2, 10, TimeUnit.SECONDS);
       int threads0 = threads();
       int fds0 = fds();
       String names0 = threadNames();
