@@ -16,13 +16,13 @@ import io.vertx.core.json.JsonObject;
  */
 public final class CacheOptions {
 
-  /** Largest group size a rank may claim: 2^24. */
+  /** 2^24 ranks: a claim above is refused at bootstrap; a group's directory stays below 256 B. */
   public static final int DEFAULT_MAX_GROUP_SIZE = 1 << 24;
-  /** The world group's id: 0. */
+  /** The world group, never revoked: group 0. */
   public static final int DEFAULT_WORLD_GROUP_ID = 0;
-  /** Revoked groups are forgotten by default. */
+  /** Persistent groups off: a revoked group's entries are dropped. */
   public static final boolean DEFAULT_PERSISTENT_GROUPS = false;
-  /** Ranks' worker addresses are not handed out by default. */
+  /** Rank addresses off: a service process hands out no rank's worker address. */
   public static final boolean DEFAULT_RANK_ADDRESSES = false;
 
   /** The JSON keys these options read, which the engine options JSON holds beside its own. */

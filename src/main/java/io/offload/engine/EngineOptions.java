@@ -15,8 +15,9 @@ import java.util.Objects;
  *
  * <p>JSON: {@code name, rankInfo} ({@link RankInfo} JSON){@code , maxInFlight, maxPending, maxQueued,
  * maxPendingBytes, heartbeatIntervalMs, heartbeatTimeoutMs, maxFrameLength, maxAddressLength} and, in the
- * same object, the keys of {@link UcxOptions} and {@link CacheOptions}. Durations travel as whole milliseconds. An unknown or
- * misspelt key is rejected with an {@link IllegalArgumentException} that names it.
+ * same object, the keys of {@link UcxOptions} and {@link CacheOptions}. Durations travel as whole
+ * milliseconds. An unknown or misspelt key is rejected with an {@link IllegalArgumentException} that
+ * names it.
  *
  * <p>The application's UCX objects ({@link #setUcpContext}, {@link #setUcpWorker}) are copied by
  * reference and never written to JSON: they are live native objects, not configuration.
