@@ -199,7 +199,7 @@ final class DemoCommand implements Callable<Integer> {
     PhaseBoard board = new PhaseBoard(ranks, t0, json ? null : out);
     JvmProgress progress = new JvmProgress(t0, spCount, ranks);
     int[] peersPerSp = new int[spCount];
-    try (ProcessJob job = new ProcessJob(timeoutMs)) {
+    try (ProcessJob job = new ProcessJob(timeoutMs, spCount + ranks)) {
       List<java.util.concurrent.CompletableFuture<Integer>> ports = new ArrayList<>();
       for (ServiceProcessSpec spec : topology.serviceProcesses()) {
         int sp = spec.globalId();

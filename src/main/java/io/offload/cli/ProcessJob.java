@@ -39,6 +39,7 @@ final class ProcessJob implements AutoCloseable {
   private final Thread reaper = new Thread(this::killAll, "demo-reaper");
   private final ClassDataSharing cds;
   private final long timeoutMs;
+  private final boolean oversubscribed;
 
   ProcessJob() {
     this(300_000);
@@ -50,6 +51,17 @@ final class ProcessJob implements AutoCloseable {
    * loaded machine exceeded).
    */
   ProcessJob(long timeoutMs) {
+    this(timeoutMs, 0);
+  }
+
+  /**
+   * As above, for a job of {@code processes} JVMs: more than this machine has cores, and each
+   * child's progress thread sleeps as soon as it has no work ({@code --progress-spin-us 0}), as MPI
+   * runtimes yield when oversubscribed: a thread spinning for its window takes a core from the
+   * JVMs still starting and from the peers it waits for.
+   */
+  ProcessJob(long timeoutMs, int processes) {
+    this.oversubscribed = processes > Runtime.getRuntime().availableProcessors();
     this.timeoutMs = timeoutMs;
     this.cds = ClassDataSharing.forClasspath(classpath);
     Runtime.getRuntime().addShutdownHook(reaper);
@@ -148,12 +160,21 @@ final class ProcessJob implements AutoCloseable {
   /** A rank's waits, all the job's timeout. */
   List<String> rankTimeouts() {
     String t = String.valueOf(timeoutMs);
-    return List.of("--connect-timeout", t, "--cache-timeout", t, "--handshake-timeout", t);
+    return withIdlePolicy(List.of("--connect-timeout", t, "--cache-timeout", t, "--handshake-timeout", t));
   }
 
   /** A service process's waits, all the job's timeout. */
   List<String> serviceTimeouts() {
-    return List.of("--handshake-timeout", String.valueOf(timeoutMs));
+    return withIdlePolicy(List.of("--handshake-timeout", String.valueOf(timeoutMs)));
+  }
+
+  private List<String> withIdlePolicy(List<String> options) {
+    if (!oversubscribed) {
+      return options;
+    }
+    List<String> all = new ArrayList<>(options);
+    all.addAll(List.of("--progress-spin-us", "0"));
+    return all;
   }
 
   private Process start(String role, List<String> args, List<String> more) {

@@ -82,6 +82,11 @@ final class ServiceCommand implements Callable<Integer> {
       + "rank finalized, 6 when one was lost. Default: run until SIGTERM.")
   Integer job;
 
+  @Option(names = "--progress-spin-us", paramLabel = "US", description = "How long the UCX progress thread "
+      + "busy-spins after its last work before it sleeps, in µs (default: the engine's, 1000). 0 sleeps at once: for "
+      + "a machine with more processes than cores, where spinning takes the cores the others need.")
+  Long progressSpinUs;
+
   @Option(names = "--verbose", description = "Log every phase change.")
   boolean verbose;
 
@@ -102,6 +107,9 @@ final class ServiceCommand implements Callable<Integer> {
     }
     if (heartbeatMs != null) {
       Usage.range(spec, "--heartbeat-ms", heartbeatMs, 1, Long.MAX_VALUE);
+    }
+    if (progressSpinUs != null) {
+      Usage.range(spec, "--progress-spin-us", progressSpinUs, 0, Long.MAX_VALUE);
     }
     if (job != null) {
       Usage.range(spec, "--job", job, 1, Integer.MAX_VALUE);
@@ -124,7 +132,8 @@ final class ServiceCommand implements Callable<Integer> {
       }
       server.put("handshakeTimeoutMs", handshakeTimeoutMs);
     }
-    JsonObject conf = new JsonObject().put("engine", heartbeat(new JsonObject().put("name", "sp" + id), heartbeatMs))
+    JsonObject conf = new JsonObject().put("engine", spin(heartbeat(new JsonObject().put("name", "sp" + id), heartbeatMs),
+        progressSpinUs))
         .put("server", server)
         .put("memoryRegionBytes", memoryRegion);
     if (job != null) {
@@ -189,6 +198,11 @@ final class ServiceCommand implements Callable<Integer> {
   }
 
   /** Engine JSON with the heartbeat fields when {@code --heartbeat-ms} was given. */
+  /** {@code --progress-spin-us}, when given, as the engine's {@code progressSpinMicros}. */
+  static JsonObject spin(JsonObject engine, Long progressSpinUs) {
+    return progressSpinUs == null ? engine : engine.put("progressSpinMicros", progressSpinUs);
+  }
+
   static JsonObject heartbeat(JsonObject engine, Long heartbeatMs) {
     if (heartbeatMs != null) {
       if (heartbeatMs < 1) {

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every JVM the demo starts has UCX's error-signal handlers off (issue 16, fault 3). */
 class ProcessJobEnvTest {
@@ -15,6 +17,19 @@ class ProcessJobEnvTest {
     try (ProcessJob job = new ProcessJob()) {
       ProcessBuilder pb = job.builder(List.of("rank", "--help"));
       assertEquals("", pb.environment().get(UcxSignals.VARIABLE));
+    }
+  }
+
+  @Test
+  void shouldLetChildrenSleepWhenIdleOnlyWhenTheJobHasMoreProcessesThanCores() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (ProcessJob fits = new ProcessJob(1000, cores); ProcessJob over = new ProcessJob(1000, cores + 1)) {
+      assertFalse(fits.rankTimeouts().contains("--progress-spin-us"), "" + fits.rankTimeouts());
+      assertFalse(fits.serviceTimeouts().contains("--progress-spin-us"), "" + fits.serviceTimeouts());
+      for (List<String> options : List.of(over.rankTimeouts(), over.serviceTimeouts())) {
+        int at = options.indexOf("--progress-spin-us");
+        assertTrue(at >= 0 && "0".equals(options.get(at + 1)), "" + options);
+      }
     }
   }
 }

@@ -66,6 +66,8 @@ class UsageErrorsTest {
         "--group", "-1");
     assertUsageError("--heartbeat-ms must be >= 1, got 0", "rank", "--connect", "127.0.0.1:1", "--rank", "0",
         "--heartbeat-ms", "0");
+    assertUsageError("--progress-spin-us must be >= 0, got -1", "rank", "--connect", "127.0.0.1:1", "--rank", "0",
+        "--progress-spin-us", "-1");
     assertUsageError("give exactly one of --connect", "rank", "--rank", "0");
     assertUsageError("'--rank'", "rank", "--connect", "127.0.0.1:1", "--rank", "x"); // picocli's own conversion
   }
@@ -89,6 +91,7 @@ class UsageErrorsTest {
     assertUsageError("--metrics-port must be in [1, 65535], got 0", "service", "--metrics-port", "0");
     assertUsageError("--id must be >= 0, got -1", "service", "--id", "-1");
     assertUsageError("--job must be >= 1, got 0", "service", "--job", "0");
+    assertUsageError("--progress-spin-us must be >= 0, got -2", "service", "--progress-spin-us", "-2");
     assertUsageError("Unknown option: '--no-such-option'", "service", "--no-such-option");
     assertUsageError("--ranks must be >= 1", "demo", "--ranks", "0");
     assertUsageError("--notifications must be in [0, 10000000], got 2147483647", "demo", "--notifications",
