@@ -55,7 +55,7 @@ final class ProcessJob implements AutoCloseable {
   }
 
   /**
-   * As above, for a job of {@code processes} JVMs: more than this machine has cores, and each
+   * As above, for a job of {@code processes} JVMs. When they outnumber this machine's cores, each
    * child's progress thread sleeps as soon as it has no work ({@code --progress-spin-us 0}), as MPI
    * runtimes yield when oversubscribed: a thread spinning for its window takes a core from the
    * JVMs still starting and from the peers it waits for.

@@ -197,12 +197,12 @@ final class ServiceCommand implements Callable<Integer> {
         + " finalized, " + s.lost() + " lost" + (s.toldBy() >= 0 ? " (told by service process " + s.toldBy() + ")" : "");
   }
 
-  /** Engine JSON with the heartbeat fields when {@code --heartbeat-ms} was given. */
   /** {@code --progress-spin-us}, when given, as the engine's {@code progressSpinMicros}. */
   static JsonObject spin(JsonObject engine, Long progressSpinUs) {
     return progressSpinUs == null ? engine : engine.put("progressSpinMicros", progressSpinUs);
   }
 
+  /** Engine JSON with the heartbeat fields when {@code --heartbeat-ms} was given. */
   static JsonObject heartbeat(JsonObject engine, Long heartbeatMs) {
     if (heartbeatMs != null) {
       if (heartbeatMs < 1) {
