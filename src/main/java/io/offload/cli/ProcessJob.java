@@ -71,7 +71,7 @@ final class ProcessJob implements AutoCloseable {
   CompletableFuture<Integer> startServiceProcess(Path topology, int id, BiConsumer<String, BootstrapPhase> phases) {
     CompletableFuture<Integer> port = new CompletableFuture<>();
     Process p = start("service", List.of("service", "--topology", topology.toString(), "--id", String.valueOf(id),
-        "--verbose"), serviceTimeouts());
+        "--verbose"), serviceOptions());
     read(p.getInputStream(), line -> {
       if (line.startsWith("listening ")) {
         port.complete(Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim()));
@@ -99,7 +99,7 @@ final class ProcessJob implements AutoCloseable {
   /** A rank; completes with its JSON summary, or fails with its last error line. */
   CompletableFuture<JsonObject> startRank(Path topology, RankInfo r, int notifications) {
     return startRank(r, List.of("rank", "--topology", topology.toString(), "--notifications",
-        String.valueOf(notifications), "--json"), rankTimeouts());
+        String.valueOf(notifications), "--json"), rankOptions());
   }
 
   /**
@@ -157,14 +157,14 @@ final class ProcessJob implements AutoCloseable {
     return builder("rank", args);
   }
 
-  /** A rank's waits, all the job's timeout. */
-  List<String> rankTimeouts() {
+  /** A rank's options: its waits, all the job's timeout, and the idle policy when oversubscribed. */
+  List<String> rankOptions() {
     String t = String.valueOf(timeoutMs);
     return withIdlePolicy(List.of("--connect-timeout", t, "--cache-timeout", t, "--handshake-timeout", t));
   }
 
-  /** A service process's waits, all the job's timeout. */
-  List<String> serviceTimeouts() {
+  /** A service process's options: its waits, all the job's timeout, and the idle policy when oversubscribed. */
+  List<String> serviceOptions() {
     return withIdlePolicy(List.of("--handshake-timeout", String.valueOf(timeoutMs)));
   }
 

@@ -89,8 +89,8 @@ class ClassDataSharingTest {
     // the waits themselves: what startRank/startServiceProcess pass (no fixed 60 s, 10 s left)
     try (ProcessJob job = new ProcessJob(123_456)) {
       assertEquals(List.of("--connect-timeout", "123456", "--cache-timeout", "123456", "--handshake-timeout", "123456"),
-          job.rankTimeouts());
-      assertEquals(List.of("--handshake-timeout", "123456"), job.serviceTimeouts());
+          job.rankOptions());
+      assertEquals(List.of("--handshake-timeout", "123456"), job.serviceOptions());
     }
   }
 }

@@ -24,9 +24,9 @@ class ProcessJobEnvTest {
   void shouldLetChildrenSleepWhenIdleOnlyWhenTheJobHasMoreProcessesThanCores() {
     int cores = Runtime.getRuntime().availableProcessors();
     try (ProcessJob fits = new ProcessJob(1000, cores); ProcessJob over = new ProcessJob(1000, cores + 1)) {
-      assertFalse(fits.rankTimeouts().contains("--progress-spin-us"), "" + fits.rankTimeouts());
-      assertFalse(fits.serviceTimeouts().contains("--progress-spin-us"), "" + fits.serviceTimeouts());
-      for (List<String> options : List.of(over.rankTimeouts(), over.serviceTimeouts())) {
+      assertFalse(fits.rankOptions().contains("--progress-spin-us"), "" + fits.rankOptions());
+      assertFalse(fits.serviceOptions().contains("--progress-spin-us"), "" + fits.serviceOptions());
+      for (List<String> options : List.of(over.rankOptions(), over.serviceOptions())) {
         int at = options.indexOf("--progress-spin-us");
         assertTrue(at >= 0 && "0".equals(options.get(at + 1)), "" + options);
       }
