@@ -3,9 +3,14 @@ package io.offload.bench;
 import io.offload.context.ClientOptions;
 import io.offload.topology.RankInfo;
 import io.offload.engine.OffloadEngine;
+import io.offload.ucx.UcxFeatures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+
+import org.openucx.jucx.ucp.UcpContext;
+import org.openucx.jucx.ucp.UcpWorker;
+import org.openucx.jucx.ucp.UcpWorkerParams;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -18,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * Bootstrap costs. {@link #single}: one rank at a time, a fresh engine (UCX context, worker,
  * progress thread) and connect against one running service process, closed again before the
  * next. {@link #ranks}: many ranks as engines of this one JVM (sharing one {@code Vertx}), all
- * started at once when the parent writes {@code go}; the parent times go → {@code up}.
+ * started at once when the parent writes {@code go}; the parent times go → {@code up}. Beside
+ * {@link #single}, the raw floor: a bare JUCX context and worker made and closed.
  */
 final class BootBench {
 
@@ -26,6 +32,7 @@ final class BootBench {
   }
 
   static void single(int port, int warm, int n) throws Exception {
+    Sample ucxFloor = ucxCreation(warm, n);
     Vertx vertx = Vertx.vertx();
     Sample total = new Sample(n);
     Sample engineOnly = new Sample(n);
@@ -44,8 +51,29 @@ final class BootBench {
       engine.close().await(30, TimeUnit.SECONDS);
     }
     Child.result(new JsonObject().put("kind", "bootstrap-one").put("total", total.toJson())
-        .put("engine", engineOnly.toJson()).put("connect", connectOnly.toJson()));
+        .put("engine", engineOnly.toJson()).put("connect", connectOnly.toJson())
+        .put("rawUcxCreation", ucxFloor.toJson()));
     vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The raw floor of engine creation: a JUCX context and worker with the features an engine asks
+   * for, made and closed with nothing else, in the same JVM and run. No engine can start faster.
+   */
+  private static Sample ucxCreation(int warm, int n) {
+    Sample s = new Sample(n);
+    for (int i = 0; i < warm + n; i++) {
+      long t0 = System.nanoTime();
+      UcpContext context = new UcpContext(UcxFeatures.requiredParams());
+      UcpWorker worker = context.newWorker(new UcpWorkerParams());
+      long t1 = System.nanoTime();
+      worker.close();
+      context.close();
+      if (i >= warm) {
+        s.add(t1 - t0);
+      }
+    }
+    return s;
   }
 
   static void ranks(String portsCsv, int count, int firstRank, int totalRanks, int groupSize) throws Exception {

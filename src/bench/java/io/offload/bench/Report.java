@@ -226,6 +226,12 @@ final class Report {
               + "service`, n = %d): p50 %.2f ms, p99 %.2f ms (engine creation p50 %.2f ms, connect p50 %.2f ms).%n",
           t.getInteger("n"), t.getDouble("p50Us") / 1e3, t.getDouble("p99Us") / 1e3,
           boot.getJsonObject("engine").getDouble("p50Us") / 1e3, boot.getJsonObject("connect").getDouble("p50Us") / 1e3));
+      JsonObject raw = boot.getJsonObject("rawUcxCreation");
+      if (raw != null) {
+        b.append(String.format(Locale.ROOT, "Raw floor in the same run: a bare JUCX context + worker (the engine's "
+                + "features, nothing else) p50 %.2f ms; engine creation %.2fx that.%n", raw.getDouble("p50Us") / 1e3,
+            boot.getJsonObject("engine").getDouble("p50Us") / raw.getDouble("p50Us")));
+      }
     }
     JsonArray bring = r.getJsonArray("bringup");
     if (bring != null && !bring.isEmpty()) {
