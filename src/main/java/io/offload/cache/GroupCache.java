@@ -190,7 +190,7 @@ public interface GroupCache extends GroupLookups {
    * is dropped at every service process and member, and a revoke-done event is published on
    * {@link #revokedAddress()}. Completes then. Entries and joins of a newer sequence that arrive
    * meanwhile are queued, not dropped. A member lost during a revocation counts as having
-   * revoked. The world group ({@code EngineOptions.worldGroupId}, default 0) is never revoked:
+   * revoked. The world group ({@code CacheOptions.worldGroupId}, default 0) is never revoked:
    * the future fails.
    */
   Future<Void> revoke(int groupId);

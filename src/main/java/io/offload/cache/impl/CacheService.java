@@ -172,7 +172,7 @@ public final class CacheService extends CacheLookups {
   /**
    * Revokes the group collectively (see {@link Revocations}): this rank's vote goes to its
    * service process; the future completes once every member has revoked and the group is gone
-   * here. Fails for the world group ({@code EngineOptions.worldGroupId}).
+   * here. Fails for the world group ({@code CacheOptions.worldGroupId}).
    */
   @Override
   public Future<Void> revoke(int groupId) {
