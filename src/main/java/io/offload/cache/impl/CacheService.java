@@ -103,6 +103,11 @@ public final class CacheService extends CacheLookups {
     return links.selfHost;
   }
 
+  @Override
+  CacheMissException missingHandle(int serviceProcessId) {
+    return reach.missing(serviceProcessId);
+  }
+
   // ------------------------------------------------------------------ from the engine and the bootstrap
 
   /** This process is service process {@code id} (called when it starts a server). */
