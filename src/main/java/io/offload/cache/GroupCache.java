@@ -80,8 +80,13 @@ public interface GroupCache extends GroupLookups {
 
   /**
    * The handle of service process {@code serviceProcessId}, if this process is linked to it:
-   * a rank to its own service process(es) and to those {@link #connectHandle} linked, a service
-   * process to the others of the mesh. Else {@link CacheMissException}.
+   * a rank to its own service process(es) and to those linked on first use, a service process
+   * to the others of the mesh. Else {@link CacheMissException}, without blocking: on a rank, for
+   * a service process of the {@link #directory()}, the miss first starts the link, as
+   * {@link #connectHandle} does (once: the misses meanwhile and {@code connectHandle} share it),
+   * and its message says the link is being made; retry {@code handle} (it answers once the link
+   * is up, with the region if the service process has one) or wait on {@code connectHandle}.
+   * A lost link is made again the same way. The hit allocates nothing.
    */
   Handle handle(int serviceProcessId);
 
@@ -90,7 +95,8 @@ public interface GroupCache extends GroupLookups {
 
   /**
    * Any service process reachable: its handle, at once if linked, else once a rank has linked
-   * to it (first use) by a link-only client context to its rank port from the
+   * to it (first use: this call or a missed {@link #handle}) by a link-only client context to
+   * its rank port from the
    * {@link #directory()}, with the options (secret, timeouts) of the rank's own client context;
    * it serves nothing for the rank there. The handle then carries its region, if any; afterwards
    * {@link #handle} answers at once. Fails ({@link CacheMissException}) for a service process not
@@ -190,7 +196,7 @@ public interface GroupCache extends GroupLookups {
    * is dropped at every service process and member, and a revoke-done event is published on
    * {@link #revokedAddress()}. Completes then. Entries and joins of a newer sequence that arrive
    * meanwhile are queued, not dropped. A member lost during a revocation counts as having
-   * revoked. The world group ({@code EngineOptions.worldGroupId}, default 0) is never revoked:
+   * revoked. The world group ({@code CacheOptions.worldGroupId}, default 0) is never revoked:
    * the future fails.
    */
   Future<Void> revoke(int groupId);

@@ -58,8 +58,12 @@ class CollectiveRevocationTest {
   }
 
   void start(boolean persistent) throws Exception {
+    start(new JsonObject().put("persistentGroups", persistent));
+  }
+
+  /** Starts the engines with {@code engine} (cache options among the engine keys, as in the JSON of the verticles). */
+  void start(JsonObject engine) throws Exception {
     topo = Topology.onLoopback(2, 1); // host 0: world ranks 0..3 on sp0, host 1: 4..7 on sp1
-    JsonObject engine = new JsonObject().put("persistentGroups", persistent);
     List<Future<String>> all = new ArrayList<>();
     for (ServiceProcessSpec s : topo.serviceProcesses()) {
       ServiceProcessVerticle v = new ServiceProcessVerticle();
@@ -229,6 +233,37 @@ class CollectiveRevocationTest {
     }
     engines().forEach(e -> assertEquals(world, e.cache().digest(0)));
     engines().forEach(e -> assertTrue(events.get(e.id()).isEmpty()));
+  }
+
+  @Test
+  void aConfiguredWorldGroupIdIsNeverRevokedWhileGroup0IsRevokedLikeAnyOther() throws Exception {
+    start(new JsonObject().put("worldGroupId", G)); // CacheOptions.setWorldGroupId, by the JSON of every engine
+    int[] members = {0, 1, 4, 5};
+    Future.all(join(members, 1)).await(WAIT, TimeUnit.SECONDS);
+    String d = digest(topo, members);
+    awaitEverywhere("group 7 whole", e -> e.cache().isComplete(G) && d.equals(e.cache().digest(G)),
+        membersAndSps(members));
+    for (int w : members) {
+      Exception e = assertThrows(Exception.class, () -> rank(w).cache().revoke(G).await(WAIT, TimeUnit.SECONDS));
+      assertTrue(String.valueOf(e.getMessage()).contains("group 7 is the world group"), e.toString());
+    }
+
+    // group 0, the group the ranks bootstrapped in, is an ordinary group here: revoked once all 8 revoked it
+    long seq0 = rank(0).cache().sequence(0);
+    List<Future<Void>> revokes = new ArrayList<>();
+    for (int w = 0; w < 8; w++) {
+      revokes.add(rank(w).cache().revoke(0));
+    }
+    Future.all(revokes).await(WAIT, TimeUnit.SECONDS);
+    awaitEverywhere("group 0 revoked", e -> e.cache().knownMembers(0) == 0 && events.get(e.id()).size() == 1,
+        engines());
+    for (OffloadEngine e : engines()) {
+      assertEquals(new JsonObject().put("groupId", 0).put("seq", seq0), events.get(e.id()).get(0), e.id());
+    }
+    for (OffloadEngine e : membersAndSps(members)) {
+      assertTrue(e.cache().isComplete(G), e.id() + " keeps the world group 7");
+      assertEquals(d, e.cache().digest(G), e.id());
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.offload.cache;
 
 import io.offload.topology.Topology;
 
+import io.offload.cache.impl.HostAndPositionLookupsTest;
 import io.offload.topology.RankInfo;
 import io.offload.testkit.Jvm;
 import io.offload.verticles.RankVerticle;
@@ -28,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * engines in this JVM (one {@link RankVerticle} each, configured with the same topology file);
  * they reach their service processes over TCP and UCX exactly as separate processes would.
  * Every rank's and service process's cache must equal the ground truth derived from the file,
- * whatever the start order.
+ * whatever the start order, and every rank's lookups by host and by position must answer as
+ * {@link HostAndPositionLookupsTest#checkEveryQuery} computes them from the topology.
  */
 class ServiceProcessMeshCrossJvmTest {
 
@@ -124,8 +126,11 @@ class ServiceProcessMeshCrossJvmTest {
         assertEquals(topo.serviceProcessOf(r), c.serviceProcessOf(0, r.rank()));
       }
       int mine = rv.summary().getInteger("serviceProcess");
-      assertEquals(mine, c.handleOf(0, rv.summary().getInteger("rank")).serviceProcessId());
+      int me = rv.summary().getInteger("rank");
+      assertEquals(mine, c.handleOf(0, me).serviceProcessId());
       assertEquals(RANKS / 4, c.ranksServedBy(0, mine).size());
+      // every lookup by host and by position, against the independent computation of the one-JVM test
+      HostAndPositionLookupsTest.checkEveryQuery(topo, c, truth, truth[me].hostId());
     }
     long lastConnect = ranks.stream().mapToLong(rv -> rv.summary().getLong("bootstrapAtNanos")).max().orElseThrow();
     long lastCache = ranks.stream().mapToLong(rv -> rv.summary().getLong("cacheAtNanos")).max().orElseThrow();

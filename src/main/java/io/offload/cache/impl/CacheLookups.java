@@ -142,7 +142,16 @@ abstract class CacheLookups implements GroupCache {
 
   @Override
   public Handle handle(int serviceProcessId) {
-    return handles.handle(serviceProcessId);
+    HandleImpl h = handles.peek(serviceProcessId);
+    if (h == null) {
+      throw missingHandle(serviceProcessId);
+    }
+    return h;
+  }
+
+  /** {@link #handle} found none: what it throws (the networked cache starts the link first, see {@link Reach#missing}). */
+  CacheMissException missingHandle(int serviceProcessId) {
+    return Handles.noHandle(serviceProcessId);
   }
 
   @Override

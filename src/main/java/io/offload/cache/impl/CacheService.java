@@ -103,6 +103,11 @@ public final class CacheService extends CacheLookups {
     return links.selfHost;
   }
 
+  @Override
+  CacheMissException missingHandle(int serviceProcessId) {
+    return reach.missing(serviceProcessId);
+  }
+
   // ------------------------------------------------------------------ from the engine and the bootstrap
 
   /** This process is service process {@code id} (called when it starts a server). */
@@ -172,7 +177,7 @@ public final class CacheService extends CacheLookups {
   /**
    * Revokes the group collectively (see {@link Revocations}): this rank's vote goes to its
    * service process; the future completes once every member has revoked and the group is gone
-   * here. Fails for the world group ({@code EngineOptions.worldGroupId}).
+   * here. Fails for the world group ({@code CacheOptions.worldGroupId}).
    */
   @Override
   public Future<Void> revoke(int groupId) {

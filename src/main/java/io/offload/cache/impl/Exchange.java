@@ -72,7 +72,9 @@ final class Exchange {
       localRankReady(p);
     } else if (scope == Scope.HOST_SERVICE && role == Role.CLIENT && p.serviceIndex() != 0) {
       // a shadow service process, or one linked to only: reachable, but not the one this rank goes through
-      handles.put(new HandleImpl(p.serviceProcessId(), p.context(), p, null, oneSided));
+      if (!reach.makes(p)) { // Reach puts its own links' handles in once their directory (after the region) arrived
+        handles.put(new HandleImpl(p.serviceProcessId(), p.context(), p, null, oneSided));
+      }
     } else if (scope == Scope.HOST_SERVICE && role == Role.CLIENT) {
       links.server = p;
       RankInfo me = links.configuredRank;

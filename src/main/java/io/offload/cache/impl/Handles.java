@@ -64,10 +64,20 @@ public final class Handles {
   public HandleImpl handle(int serviceProcessId) {
     HandleImpl h = get(serviceProcessId);
     if (h == null) {
-      throw new CacheMissException("no handle for service process " + serviceProcessId
-          + " (this process is not linked to it, or not yet: GroupCache.connectHandle links it)");
+      throw noHandle(serviceProcessId);
     }
     return h;
+  }
+
+  /** The handle of a service process, or null (lock-free, allocation-free). */
+  HandleImpl peek(int serviceProcessId) {
+    return get(serviceProcessId);
+  }
+
+  /** The miss of a service process this process has no link to and makes none to. */
+  static CacheMissException noHandle(int serviceProcessId) {
+    return new CacheMissException("no handle for service process " + serviceProcessId
+        + " (this process is not linked to it, or not yet: GroupCache.connectHandle links it)");
   }
 
   public Optional<Handle> find(int serviceProcessId) {

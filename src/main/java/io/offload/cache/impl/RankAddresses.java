@@ -23,7 +23,7 @@ import java.util.function.Consumer;
 
 /**
  * Rank-to-rank endpoints through the cache (the C original's {@code GET_CLIENT_BY_RANK}). A
- * service process with {@code EngineOptions.rankAddresses} hands out the worker address of each
+ * service process with {@code CacheOptions.rankAddresses} hands out the worker address of each
  * rank it serves (it has it from the bootstrap). Addresses travel on demand only: a rank asks
  * its service process ({@code CACHE_ADDRESS_FETCH}; the misses of one burst as one message per
  * group), which answers for its own ranks, or asks the service process that serves the rank

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -22,11 +24,13 @@ import java.util.function.Function;
  * Any service process reachable: the handle of a service process this process is not linked to
  * yet is made on first use, by a link-only client context ({@link ClientOptions#LINK_ONLY}: the
  * service process serves nothing there) to the rank port the directory lists, with the options
- * (secret, timeouts, rank info) of this process's own client context. The handle is given once
- * the service process has sent its directory over the new link, so its region (sent before)
- * is in the handle already.
+ * (secret, timeouts, rank info) of this process's own client context. The handle is given (and
+ * goes into the {@link Handles}) once the service process has sent its directory over the new
+ * link, so its region (sent before) is in the handle already. First use is {@link #connect}
+ * ({@code connectHandle}) or a synchronous {@code handle(sp)} that found none ({@link #missing}),
+ * which starts the same link and throws meanwhile.
  *
- * <p>Thread safety: the engine's UCX progress thread only.
+ * <p>Thread safety: the engine's UCX progress thread only, except {@link #missing} (any thread).
  */
 final class Reach {
 
@@ -37,6 +41,12 @@ final class Reach {
   private final Function<ClientOptions, Future<ExecutionContext>> connector;
   private final Consumer<Runnable> later;
   private final Map<Integer, Promise<Handle>> pending = new HashMap<>();
+  /** Handles of links up, until their directory arrives. */
+  private final Map<Integer, HandleImpl> made = new HashMap<>();
+  /** Service processes a missed {@code handle(sp)} started a link to, until it is up or failed (any thread). */
+  private final Set<Integer> started = ConcurrentHashMap.newKeySet();
+  /** Why the last link a missed {@code handle(sp)} started failed, by service process (any thread). */
+  private final Map<Integer, String> failures = new ConcurrentHashMap<>();
   /** Links up whose directory has not arrived yet, and the service process each is for. */
   private final Map<PeerImpl, Integer> awaitingDirectory = new IdentityHashMap<>();
   /** Server links whose directory arrived (before this side knew the link was for a handle). */
@@ -61,6 +71,43 @@ final class Reach {
     if (options.getScope() == io.offload.context.Scope.HOST_SERVICE && options.getServiceProcessIndex() == 0) {
       links.clientTemplate = new ClientOptions(options);
     }
+  }
+
+  /**
+   * A synchronous {@code handle(sp)} found no handle (any thread): for a service process in the
+   * directory, on a rank (a process with a client context to take the options from), starts the
+   * link as {@link #connect} does, once (misses meanwhile, and {@code connectHandle}, share it),
+   * and says it is being made; else why there is no handle. A link lost later is made again on
+   * the next miss.
+   */
+  CacheMissException missing(int sp) {
+    if (sp < 0 || directory.get(sp) == null || links.clientTemplate == null) {
+      return Handles.noHandle(sp);
+    }
+    if (started.add(sp)) {
+      later.accept(() -> connect(sp).onComplete(ar -> {
+        if (ar.failed()) {
+          failures.put(sp, String.valueOf(ar.cause().getMessage()));
+        } else {
+          failures.remove(sp);
+        }
+        started.remove(sp);
+      }));
+    }
+    String failed = failures.get(sp);
+    return new CacheMissException("no link to service process " + sp + " yet: it is being made (first use); retry "
+        + "handle(" + sp + ") or use connectHandle(" + sp + "), a Future of it"
+        + (failed == null ? "" : " (the last attempt failed: " + failed + ")"));
+  }
+
+  /**
+   * Whether {@code p} is a link this class makes (its handle goes in once its directory arrived,
+   * not when the peer is ready).
+   */
+  boolean makes(PeerImpl p) {
+    int sp = p.serviceProcessId();
+    return p.serviceIndex() == ClientOptions.LINK_ONLY
+        && (pending.containsKey(sp) || handles.find(sp).map(h -> h.peer() == p).orElse(false));
   }
 
   /** The handle of {@code sp}: known, or once linked. */
@@ -107,7 +154,7 @@ final class Reach {
           + a.port() + ", not " + sp);
       return;
     }
-    handles.put(new HandleImpl(sp, ctx, peer, null, oneSided));
+    made.put(sp, new HandleImpl(sp, ctx, peer, null, oneSided));
     if (directorySeen.remove(peer) != null) {
       done(sp);
     } else {
@@ -127,6 +174,10 @@ final class Reach {
 
   private void done(int sp) {
     Promise<Handle> p = pending.remove(sp);
+    HandleImpl linked = made.remove(sp);
+    if (linked != null) {
+      handles.put(linked); // with the region, if one arrived over the link
+    }
     Handle h = handles.find(sp).orElse(null);
     if (p != null) {
       if (h != null) {
@@ -138,6 +189,7 @@ final class Reach {
   }
 
   private void fail(int sp, String why) {
+    made.remove(sp);
     Promise<Handle> p = pending.remove(sp);
     if (p != null) {
       p.tryFail(new CacheMissException(why));
@@ -157,6 +209,7 @@ final class Reach {
   void failAll(String reason) {
     List<Promise<Handle>> all = new ArrayList<>(pending.values());
     pending.clear();
+    made.clear();
     awaitingDirectory.clear();
     all.forEach(p -> p.tryFail(new CacheMissException(reason)));
   }

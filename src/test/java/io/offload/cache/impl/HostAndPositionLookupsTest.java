@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * an independent computation from the topology (rank to host from its rank info, to service
  * process by {@code localRank % service processes of its host}, lists by brute force).
  */
-class HostAndPositionLookupsTest {
+public class HostAndPositionLookupsTest {
 
   static final int MY_HOST = 7;
 
@@ -50,6 +50,15 @@ class HostAndPositionLookupsTest {
 
   /** Every query, every host / service process / rank, against brute force over {@code ranks}. */
   static void checkEveryQuery(Topology topo, GroupCache c, RankInfo[] ranks) {
+    checkEveryQuery(topo, c, ranks, MY_HOST);
+  }
+
+  /**
+   * As {@link #checkEveryQuery(Topology, GroupCache, RankInfo[])}, for any cache (a real
+   * engine's too) of a process on host {@code myHost}: {@code ranks} is the whole group, the
+   * topology's placement ({@code localRank % service processes of the host}) the ground truth.
+   */
+  public static void checkEveryQuery(Topology topo, GroupCache c, RankInfo[] ranks, int myHost) {
     int g = ranks[0].groupId();
     TreeMap<Integer, List<Integer>> ranksByHost = new TreeMap<>();
     TreeMap<Integer, List<Integer>> ranksBySp = new TreeMap<>();
@@ -109,8 +118,8 @@ class HostAndPositionLookupsTest {
         assertEquals(-1, c.rankIndexOnHost(g, otherHost, r.rank()));
       }
     }
-    List<Integer> local = new ArrayList<>(spsByHost.getOrDefault(MY_HOST, new TreeSet<>()));
-    assertEquals(local, list(c.localServiceProcesses(g)), "get_group_local_sps on host " + MY_HOST);
+    List<Integer> local = new ArrayList<>(spsByHost.getOrDefault(myHost, new TreeSet<>()));
+    assertEquals(local, list(c.localServiceProcesses(g)), "get_group_local_sps on host " + myHost);
     assertEquals(IntView.EMPTY, c.ranksOnHostIndex(g, hosts.size()));
     assertEquals(IntView.EMPTY, c.serviceProcessesOnHostIndex(g, -1));
     assertThrows(CacheMissException.class, () -> c.serviceProcessAt(g, sps.size()));

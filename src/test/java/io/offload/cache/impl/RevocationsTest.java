@@ -10,6 +10,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -22,7 +23,8 @@ class RevocationsTest {
   final TestCache cache = new TestCache();
   final CacheTables tables = cache.tables();
   final List<String> revoked = new ArrayList<>();
-  final Revocations revocations = new Revocations(tables, new Revocations.Wire() {
+  final List<String> votesSent = new ArrayList<>();
+  final Revocations.Wire wire = new Revocations.Wire() {
     @Override
     public int localServiceProcess() {
       return 0;
@@ -40,13 +42,16 @@ class RevocationsTest {
 
     @Override
     public void send(PeerImpl to, Buffer revokeMessage) {
+      CacheMessages.Revoke r = CacheMessages.decodeRevoke(revokeMessage);
+      votesSent.add(r.groupId() + "@" + r.seq());
     }
 
     @Override
     public void revoked(int groupId, long seq) {
       revoked.add(groupId + "@" + seq);
     }
-  }, 0);
+  };
+  final Revocations revocations = new Revocations(tables, wire, 0);
 
   void fill(int group, long seq) {
     for (int r = 0; r < 8; r++) {
@@ -119,5 +124,30 @@ class RevocationsTest {
     revocations.onCounts(counts(0, 0, 4, 5, 6, 7));
     assertTrue(cache.isComplete(0));
     assertTrue(revoked.isEmpty());
+  }
+
+  @Test
+  void aConfiguredWorldGroupIdIsNeverRevokedWhileGroup0IsRevokedLikeAnyOther() {
+    Revocations world9 = new Revocations(tables, wire, 9);
+    fill(9, 0);
+    fill(0, 0);
+    // on a rank: revoking the world group fails at once, group 0 sends its vote
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> world9.revoke(9, 0, null));
+    assertTrue(e.getMessage().contains("group 9 is the world group"), e.getMessage());
+    assertFalse(world9.revoke(0, 0, null).isComplete(), "group 0's revoke waits for every member");
+    assertEquals(List.of("0@0"), votesSent, "only group 0's vote left");
+
+    // on the service process: every member votes for both groups
+    for (int g : new int[] {9, 0}) {
+      for (int r = 0; r < 4; r++) {
+        world9.onVote(vote(g, 0, r));
+      }
+      world9.onCounts(counts(g, 0, 4, 5, 6, 7));
+    }
+    assertTrue(cache.isComplete(9), "the world group 9 stays whole");
+    assertEquals(8, cache.knownMembers(9));
+    assertFalse(cache.contains(0, 0), "group 0 is an ordinary group here: revoked once all 8 voted");
+    assertEquals(0, cache.knownMembers(0));
+    assertEquals(List.of("0@0"), revoked);
   }
 }
