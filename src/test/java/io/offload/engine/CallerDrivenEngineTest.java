@@ -138,6 +138,52 @@ class CallerDrivenEngineTest {
     }
   }
 
+  /**
+   * Calls {@code progress()} until one call returns 0, and fails if none does within 10 s: an idle
+   * engine reports no work (a late completion or a wake-up may still count in the first calls).
+   */
+  static void progressUntilIdle(OffloadEngine engine) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    int calls = 1;
+    while (engine.progress() != 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("progress() still reports work after 10 s and " + calls + " calls");
+      }
+      calls++;
+    }
+  }
+
+  @Test
+  void shouldReturnWorkFromTheProgressCallThatDeliversANotificationAndZeroOnceIdle() throws Exception {
+    OffloadEngine sp = OffloadEngine.create(vertx, new EngineOptions().setName("cd-work-sp")).await(30, TimeUnit.SECONDS);
+    ExecutionContext server = sp.listen(new ServerOptions()).await(30, TimeUnit.SECONDS);
+    sp.consumer(3002, n -> server.notify(n.peerId(), 3002, n.payload()));
+    try {
+      onAppThread(() -> {
+        OffloadEngine rank = createDriven("cd-work");
+        ExecutionContext client = progressUntil(rank, rank.connect(new ClientOptions().setPort(server.localPort())
+            .setRankInfo(RankInfo.of(0, 0, 1))));
+        progressUntilIdle(rank); // bootstrapped, nothing in flight: a call finds nothing to do
+        boolean[] delivered = new boolean[1];
+        client.consumer(3002, n -> delivered[0] = true); // runs on this thread, inside the progress() call
+        client.notify(0, 3002, Buffer.buffer("work"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int work = 0;
+        while (!delivered[0]) {
+          if (System.nanoTime() > deadline) {
+            throw new AssertionError("the echo was not delivered after 30 s of progress() calls");
+          }
+          work = rank.progress();
+        }
+        assertTrue(work > 0, "the progress() call that delivered the echo returned " + work);
+        progressUntilIdle(rank); // and once that is done, 0 again
+        progressUntil(rank, rank.close());
+      });
+    } finally {
+      sp.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void shouldSeeItsServerGoAndFailSendsToIt() throws Exception {
     OffloadEngine sp = OffloadEngine.create(vertx, new EngineOptions().setName("cd-lost-sp")).await(30, TimeUnit.SECONDS);

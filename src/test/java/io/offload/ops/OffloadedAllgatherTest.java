@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +55,16 @@ class OffloadedAllgatherTest {
   void shouldGatherAcrossServiceProcessesOfTwoHostsInChunks() throws Exception {
     try (OpsCluster c = new OpsCluster(2, 1, 5, new JsonObject().put("chunkBytes", 4096).put("stagingBytes", 9 * 4096))) {
       allgatherChecked(c, 10_000);
+    }
+  }
+
+  @Test
+  void shouldGatherWithCallerDrivenRanksAmongTheMembers() throws Exception {
+    // ranks 1 (host 0) and 3 (host 1) on application workers progressed by test threads, 0 and 2 on their own
+    try (OpsCluster c = new OpsCluster(2, 1, 4, new JsonObject().put("chunkBytes", 4096).put("stagingBytes", 9 * 4096),
+        Set.of(1, 3))) {
+      allgatherChecked(c, 10_000);
+      allgatherChecked(c, 0);
     }
   }
 }

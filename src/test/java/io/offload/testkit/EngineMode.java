@@ -3,12 +3,12 @@ package io.offload.testkit;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.EngineState;
 import io.offload.engine.OffloadEngine;
-import io.offload.ucx.impl.ProgressIdleStrategy;
 import io.offload.ucx.UcxOptions;
 import io.offload.ucx.UcxFeatures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.openucx.jucx.ucp.UcpContext;
 import org.openucx.jucx.ucp.UcpWorker;
@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Who progresses the engines of a test: each engine's own progress thread, or (caller-driven)
@@ -155,22 +154,28 @@ public enum EngineMode {
       OffloadEngine engine = f.result();
       running = worker;
       created.complete(engine);
-      // the library's own time-based window (spin, yield), then sleep in UCX until an arrival or another
-      // thread's task (the engine signal()s the worker) wakes this thread; once the engine terminated it
-      // signals no more: park a little instead
-      IdleStrategy idle = new ProgressIdleStrategy(TimeUnit.MICROSECONDS.toNanos(UcxOptions.DEFAULT_SPIN_MICROS),
-          TimeUnit.MICROSECONDS.toNanos(UcxOptions.DEFAULT_YIELD_MICROS),
-          System::nanoTime, () -> {
-            if (engine.state() == EngineState.TERMINATED) {
-              LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
-            } else {
-              worker.waitForEvents();
-            }
-          });
+      // Like the engine's own progress thread: after the last work, a window of UcxOptions.DEFAULT_SPIN_MICROS
+      // (1 ms) in which it stays awake (Agrona's backoff, as the CallerDrivenLoop example: a few spins, yields, then
+      // short parks, which leave the cores to the other drivers), then sleep in UCX until an arrival or another
+      // thread's task (the engine signal()s the worker) wakes it. Once the engine terminated it signals no more:
+      // back off only.
+      IdleStrategy backoff = new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
+          TimeUnit.MICROSECONDS.toNanos(100));
+      long window = TimeUnit.MICROSECONDS.toNanos(UcxOptions.DEFAULT_SPIN_MICROS);
+      long lastWork = System.nanoTime();
       try {
         // keeps progressing after termination until told to stop: late callbacks of close futures
         while (!(stop && engine.state() == EngineState.TERMINATED)) {
-          idle.idle(engine.progress());
+          if (engine.progress() > 0) {
+            backoff.reset();
+            lastWork = System.nanoTime();
+          } else if (engine.state() == EngineState.TERMINATED || System.nanoTime() - lastWork < window) {
+            backoff.idle();
+          } else {
+            worker.waitForEvents();
+            backoff.reset();
+            lastWork = System.nanoTime(); // woken: what woke it shows within the window
+          }
         }
       } catch (Throwable t) {
         failure = t;
