@@ -168,12 +168,17 @@ final class ProcessJob implements AutoCloseable {
     return withIdlePolicy(List.of("--handshake-timeout", String.valueOf(timeoutMs)));
   }
 
+  /**
+   * The idle policy alone, for children that take no waits from the job ({@code alltoallv-rank}):
+   * {@code --progress-spin-us 0} when oversubscribed, else nothing.
+   */
+  List<String> idlePolicy() {
+    return oversubscribed ? List.of("--progress-spin-us", "0") : List.of();
+  }
+
   private List<String> withIdlePolicy(List<String> options) {
-    if (!oversubscribed) {
-      return options;
-    }
     List<String> all = new ArrayList<>(options);
-    all.addAll(List.of("--progress-spin-us", "0"));
+    all.addAll(idlePolicy());
     return all;
   }
 

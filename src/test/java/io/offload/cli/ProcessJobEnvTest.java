@@ -26,6 +26,8 @@ class ProcessJobEnvTest {
     try (ProcessJob fits = new ProcessJob(1000, cores); ProcessJob over = new ProcessJob(1000, cores + 1)) {
       assertFalse(fits.rankOptions().contains("--progress-spin-us"), "" + fits.rankOptions());
       assertFalse(fits.serviceOptions().contains("--progress-spin-us"), "" + fits.serviceOptions());
+      assertEquals(List.of(), fits.idlePolicy());
+      assertEquals(List.of("--progress-spin-us", "0"), over.idlePolicy());
       for (List<String> options : List.of(over.rankOptions(), over.serviceOptions())) {
         int at = options.indexOf("--progress-spin-us");
         assertTrue(at >= 0 && "0".equals(options.get(at + 1)), "" + options);
