@@ -109,7 +109,7 @@ class OperationFailuresTest {
 
         OperationException e1 = failure(f1);
         assertEquals(OperationException.Kind.SERVICE_PROCESS_LOST, e1.kind(), e1.reason());
-        assertTrue(e1.reason().startsWith("lost the service process"), e1.reason());
+        assertTrue(e1.reason().startsWith("lost service process 1 ("), "names the one lost: " + e1.reason());
         OperationException e0 = failure(f0);
         assertEquals(OperationException.Kind.SERVICE_PROCESS_LOST, e0.kind(), e0.reason());
         // either the loss event or a failed mesh send to the dead one comes first: both name it
