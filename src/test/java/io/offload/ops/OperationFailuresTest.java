@@ -8,6 +8,7 @@ import io.offload.testkit.Await;
 import io.offload.testkit.Jvm;
 import io.offload.topology.RankInfo;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -32,10 +33,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * service processes of one host: ranks 0 and 2 on service process 0, ranks 1 and 3 on 1. Rank 3
  * submits nothing until the kill, so nothing can complete before it. The service processes in
  * this JVM also run a {@link Losses} handler: what their handlers are told of the loss.
+ *
+ * <p>Then the same losses under an operation of a user type whose handler never ends it: one
+ * rank, one service process, one of them in a JVM of its own and killed.
  */
 class OperationFailuresTest {
 
   static final int BYTES = 4096;
+  /** A user type whose handler never ends its operations. */
+  static final int NEVER_ENDS = OperationTypes.FIRST_USER_TYPE;
   /** A user type registered only to hear of losses (nothing submits it). */
   static final int OBSERVER = OperationTypes.FIRST_USER_TYPE + 1;
 
@@ -191,6 +197,75 @@ class OperationFailuresTest {
           assertTrue(e0.reason().contains("service process 1 was lost: " + why), e0.reason() + " vs " + why);
         }
         assertEquals(0, sp0.operations().inFlight());
+      }
+    }
+  }
+
+  @Test
+  void userOperationInFlightFailsOnItsRankWhenItsServiceProcessIsKilled() throws Exception {
+    try (OpsCluster c = new OpsCluster(1, 1, 1)) {
+      c.startServiceProcesses(new JsonObject(), Set.of(0));
+      Path topology = c.topologyFile();
+      try (Jvm sp0 = Jvm.start("sp0", OpsChildServiceProcess.class.getName(), List.of(topology.toString(), "0",
+          String.valueOf(NEVER_ENDS)))) {
+        sp0.awaitLine("ready"::equals, 60, TimeUnit.SECONDS);
+        c.startRanks(Set.of());
+        OffloadEngine rank = c.ranks.get(0).engine();
+        Future<Buffer> f = rank.operations().submit(c.ranks.get(0).client(), NEVER_ENDS, Buffer.buffer("args"));
+        sp0.awaitLine(l -> l.startsWith("handling "), 60, TimeUnit.SECONDS); // in flight at the service process
+        assertFalse(f.isComplete(), "the handler never ends it");
+        assertEquals(1, rank.operations().inFlight());
+        sp0.kill();
+
+        OperationException e = failure(f);
+        assertEquals(OperationException.Kind.SERVICE_PROCESS_LOST, e.kind(), e.reason());
+        assertTrue(e.reason().startsWith("lost service process 0 ("), "names the one lost: " + e.reason());
+        assertEquals(0, rank.operations().inFlight());
+        String type = "type-" + NEVER_ENDS;
+        assertEquals(1.0, count(rank, "offload.operations.failed", type, "rank"));
+        assertEquals(0.0, count(rank, "offload.operations.completed", type, "rank"));
+        // and a later submission through the dead link fails too, rather than waiting for good
+        OperationException late = failure(rank.operations().submit(c.ranks.get(0).client(), NEVER_ENDS, Buffer.buffer()));
+        assertTrue(late.kind() == OperationException.Kind.SERVICE_PROCESS_LOST
+            || late.kind() == OperationException.Kind.CLOSED, late.kind() + ": " + late.reason());
+      }
+    }
+  }
+
+  @Test
+  void userOperationInFlightFailsAtItsServiceProcessWhenItsRankIsKilled() throws Exception {
+    try (OpsCluster c = new OpsCluster(1, 1, 1)) {
+      c.startServiceProcesses(new JsonObject(), Set.of());
+      OffloadEngine sp = c.sps.get(0).engine();
+      Losses handler = new Losses();
+      sp.operations().register(NEVER_ENDS, handler);
+      Path topology = c.topologyFile();
+      try (Jvm rank0 = Jvm.start("rank0", OpsChildRank.class.getName(), List.of(topology.toString(),
+          c.placement[0].toJson().encode(), "type=" + NEVER_ENDS, "args"))) {
+        rank0.awaitLine("submitted"::equals, 60, TimeUnit.SECONDS);
+        Operation op = handler.arrived.get(OpsCluster.WAIT, TimeUnit.SECONDS);
+        assertEquals(NEVER_ENDS, op.type());
+        assertEquals("args", op.args().toString());
+        assertEquals(0, op.source().rank());
+        assertFalse(op.isDone());
+        assertEquals(1, sp.operations().inFlight());
+        rank0.kill();
+
+        String type = "type-" + NEVER_ENDS;
+        Await.until("the service process failed the operation of the lost rank",
+            () -> count(sp, "offload.operations.failed", type, "service") == 1, OpsCluster.WAIT, TimeUnit.SECONDS);
+        assertTrue(op.isDone(), "ended by the loss");
+        assertEquals(0, sp.operations().inFlight());
+        List<String> why = handler.reasonsForRank(0);
+        assertEquals(1, why.size(), "the handler is told which rank went, once: " + handler.ranksLost);
+        assertFalse(why.get(0).isBlank(), "with a reason");
+        // the handler ending it now is ignored: nothing is counted, nothing sent
+        op.complete(Buffer.buffer("too late"));
+        CompletableFuture<Void> after = new CompletableFuture<>();
+        sp.ucxContext().runOnContext(v -> after.complete(null)); // after the completion's hop to the UCX context
+        after.get(OpsCluster.WAIT, TimeUnit.SECONDS);
+        assertEquals(0.0, count(sp, "offload.operations.completed", type, "service"));
+        assertEquals(1.0, count(sp, "offload.operations.failed", type, "service"));
       }
     }
   }
