@@ -144,12 +144,17 @@ final class AlltoallvCommand implements Callable<Integer> {
     }
   }
 
-  /** One JVM per service process and per rank ({@code offload alltoallv-rank}). */
+  /**
+   * One JVM per service process and per rank ({@code offload alltoallv-rank}); with more JVMs than
+   * cores their progress threads sleep as soon as they have no work, as in {@code demo --processes}
+   * ({@link ProcessJob#ProcessJob(long, int)}); they compile sooner ({@link ProcessJob#COMPILE_SOONER}).
+   */
   private List<JsonObject> runProcesses(Topology topology, RankInfo[] placement) throws Exception {
     Path file = Files.createTempFile("offload-alltoallv-topology", ".json");
     Files.writeString(file, topology.toJson().encodePrettily());
     file.toFile().deleteOnExit();
-    try (ProcessJob job = new ProcessJob(timeoutMs)) {
+    try (ProcessJob job = new ProcessJob(timeoutMs, topology.serviceProcessCount() + placement.length)
+        .jvmFlags(ProcessJob.COMPILE_SOONER)) {
       List<CompletableFuture<Integer>> ports = new ArrayList<>();
       for (ServiceProcessSpec sp : topology.serviceProcesses()) {
         ports.add(job.startServiceProcess(file, sp.globalId(), (context, phase) -> { }));
@@ -161,7 +166,7 @@ final class AlltoallvCommand implements Callable<Integer> {
       for (RankInfo r : placement) {
         runs.add(job.startRank(r, List.of("alltoallv-rank", "--topology", file.toString(), "--bytes",
             String.valueOf(bytes), "--iterations", String.valueOf(iterations), "--warmup", String.valueOf(warmup),
-            "--seed", String.valueOf(seed), "--timeout", String.valueOf(timeoutMs)), List.of()));
+            "--seed", String.valueOf(seed), "--timeout", String.valueOf(timeoutMs)), job.idlePolicy()));
       }
       List<JsonObject> out = new ArrayList<>();
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);

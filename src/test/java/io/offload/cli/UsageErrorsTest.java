@@ -99,6 +99,14 @@ class UsageErrorsTest {
   }
 
   @Test
+  void badAlltoallvRankSpinExitsTwoWithOneLine() {
+    // the hidden rank of 'offload alltoallv --processes' takes the idle policy as 'offload rank' does
+    assertUsageError("--progress-spin-us must be >= 0, got -1", "alltoallv-rank", "--topology",
+        "verticles/topology-2hosts.json", "--rank", "0", "--size", "2", "--bytes", "8", "--iterations", "1",
+        "--warmup", "0", "--seed", "1", "--progress-spin-us", "-1");
+  }
+
+  @Test
   void helpHasNoPicocliWarnings() {
     for (String cmd : List.of("rank", "service", "demo", "topology")) {
       Result r = offload(cmd, "--help");

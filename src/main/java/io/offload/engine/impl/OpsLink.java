@@ -73,6 +73,7 @@ final class OpsLink implements OpsWire {
     int sp = -1;
     if (c.scope() == Scope.HOST_SERVICE) {
       kind = c.role() == Role.CLIENT ? OperationsImpl.PeerKind.SERVER : OperationsImpl.PeerKind.RANK;
+      sp = c.role() == Role.CLIENT ? peer.serviceProcessId() : -1; // a rank's server tells its id at bootstrap
     } else if (c.scope() == Scope.INTER_SERVICE) {
       kind = OperationsImpl.PeerKind.SERVICE_PROCESS;
       // a mesh client's server tells its id at bootstrap; a mesh server's client carries it as its rank

@@ -132,14 +132,15 @@ public final class OperationsImpl implements Operations {
 
   /**
    * A peer of one of the engine's contexts is gone: a rank's service process (its operations
-   * fail), a rank of this service process, or another service process ({@code serviceProcessId}).
+   * fail), a rank of this service process, or another service process. {@code serviceProcessId}:
+   * which one, for the two kinds of service process (-1: not known).
    */
   public void peerLost(ExecutionContext context, int peerId, PeerKind kind, RankInfo rank, int serviceProcessId,
       String reason) {
     String why = reason == null ? "disconnected" : reason;
     onUcx(() -> {
       switch (kind) {
-        case SERVER -> submissions.serverLost(context, why);
+        case SERVER -> submissions.serverLost(context, serviceProcessId, why);
         case RANK -> served.rankLost(context, peerId, rank, why);
         case SERVICE_PROCESS -> served.serviceProcessLost(serviceProcessId, why);
         default -> {

@@ -85,10 +85,14 @@ final class Submissions {
     }
   }
 
-  /** The server of {@code context} is gone: its operations fail. */
-  void serverLost(ExecutionContext context, String reason) {
+  /**
+   * The server of {@code context}, service process {@code serviceProcessId} (-1: not known), is
+   * gone: its operations fail, naming it.
+   */
+  void serverLost(ExecutionContext context, int serviceProcessId, String reason) {
     failWhere(p -> p.context() == context, OperationException.Kind.SERVICE_PROCESS_LOST,
-        "lost the service process (" + context.id() + "): " + reason);
+        (serviceProcessId >= 0 ? "lost service process " + serviceProcessId : "lost the service process")
+            + " (" + context.id() + "): " + reason);
   }
 
   void close(String reason) {
