@@ -68,6 +68,12 @@ final class AlltoallvCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   long timeoutMs;
 
+  @Option(names = "--progress-spin-us", paramLabel = "US", description = "Every engine's spin window, ranks and service "
+      + "processes, both ways: how long a UCX progress thread busy-spins after its last work before it sleeps "
+      + "(default: the engine's, 1000, so a direct rank polls through its exchange as MPI progress does inside a "
+      + "blocking collective; 0 sleeps at once).")
+  Long progressSpinUs;
+
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
@@ -80,6 +86,9 @@ final class AlltoallvCommand implements Callable<Integer> {
     Usage.range(spec, "--iterations", iterations, 1, 1_000_000);
     Usage.range(spec, "--warmup", warmup, 0, 1_000_000);
     Usage.range(spec, "--timeout", timeoutMs, 1, Long.MAX_VALUE);
+    if (progressSpinUs != null) {
+      Usage.range(spec, "--progress-spin-us", progressSpinUs, 0, Long.MAX_VALUE);
+    }
     if ((long) ranks * ranks * (bytes + bytes / 2) > Integer.MAX_VALUE * (long) ranks) {
       throw Usage.error(spec, "--ranks " + ranks + " x --bytes " + bytes + " needs buffers above 2 GiB per rank");
     }
@@ -107,7 +116,8 @@ final class AlltoallvCommand implements Callable<Integer> {
       List<Future<String>> deployed = new ArrayList<>();
       for (ServiceProcessSpec sp : topology.serviceProcesses()) {
         deployed.add(vertx.deployVerticle(new ServiceProcessVerticle(), new DeploymentOptions().setConfig(
-            new JsonObject().put("engine", new JsonObject().put("name", "sp" + sp.globalId()))
+            new JsonObject().put("engine", ServiceCommand.spin(new JsonObject().put("name", "sp" + sp.globalId()),
+                    progressSpinUs))
                 .put("topology", topology.toJson()).put("serviceProcessId", sp.globalId()))));
       }
       Future.all(deployed).await(timeoutMs, TimeUnit.MILLISECONDS);
@@ -117,7 +127,7 @@ final class AlltoallvCommand implements Callable<Integer> {
         RankVerticle rv = new RankVerticle();
         rvs.add(rv);
         deployed.add(vertx.deployVerticle(rv, new DeploymentOptions().setConfig(AlltoallvRankCommand.rankConfig(
-            topology.toJson(), r, timeoutMs))));
+            topology.toJson(), r, timeoutMs, progressSpinUs))));
       }
       Future.all(deployed).await(timeoutMs, TimeUnit.MILLISECONDS);
       List<CompletableFuture<JsonObject>> runs = new ArrayList<>();
@@ -145,16 +155,15 @@ final class AlltoallvCommand implements Callable<Integer> {
   }
 
   /**
-   * One JVM per service process and per rank ({@code offload alltoallv-rank}); with more JVMs than
-   * cores their progress threads sleep as soon as they have no work, as in {@code demo --processes}
-   * ({@link ProcessJob#ProcessJob(long, int)}); they compile sooner ({@link ProcessJob#COMPILE_SOONER}).
+   * One JVM per service process and per rank ({@code offload alltoallv-rank}), with the engines'
+   * spin window as given (not {@code demo --processes}' oversubscription policy: that one would
+   * change the baseline being measured); they compile sooner ({@link ProcessJob#COMPILE_SOONER}).
    */
   private List<JsonObject> runProcesses(Topology topology, RankInfo[] placement) throws Exception {
     Path file = Files.createTempFile("offload-alltoallv-topology", ".json");
     Files.writeString(file, topology.toJson().encodePrettily());
     file.toFile().deleteOnExit();
-    try (ProcessJob job = new ProcessJob(timeoutMs, topology.serviceProcessCount() + placement.length)
-        .jvmFlags(ProcessJob.COMPILE_SOONER)) {
+    try (ProcessJob job = new ProcessJob(timeoutMs).spinMicros(progressSpinUs).jvmFlags(ProcessJob.COMPILE_SOONER)) {
       List<CompletableFuture<Integer>> ports = new ArrayList<>();
       for (ServiceProcessSpec sp : topology.serviceProcesses()) {
         ports.add(job.startServiceProcess(file, sp.globalId(), (context, phase) -> { }));

@@ -51,6 +51,7 @@ final class ProcessJob implements AutoCloseable {
   private final ClassDataSharing cds;
   private final long timeoutMs;
   private final boolean oversubscribed;
+  private Long spinMicros;
 
   ProcessJob() {
     this(300_000);
@@ -191,7 +192,19 @@ final class ProcessJob implements AutoCloseable {
    * {@code --progress-spin-us 0} when oversubscribed, else nothing.
    */
   List<String> idlePolicy() {
+    if (spinMicros != null) {
+      return List.of("--progress-spin-us", String.valueOf(spinMicros));
+    }
     return oversubscribed ? List.of("--progress-spin-us", "0") : List.of();
+  }
+
+  /**
+   * Every child's {@code --progress-spin-us}, whatever the job's size ({@code null}: the
+   * oversubscription policy above). For a benchmark whose baseline must run as configured.
+   */
+  ProcessJob spinMicros(Long micros) {
+    this.spinMicros = micros;
+    return this;
   }
 
   private List<String> withIdlePolicy(List<String> options) {

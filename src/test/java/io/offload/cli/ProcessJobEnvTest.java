@@ -45,4 +45,16 @@ class ProcessJobEnvTest {
       }
     }
   }
+
+  @Test
+  void shouldGiveEveryChildAnExplicitSpinWindowWhateverTheJobsSize() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (ProcessJob over = new ProcessJob(1000, cores + 1).spinMicros(250L);
+        ProcessJob asConfigured = new ProcessJob(1000).spinMicros(null)) {
+      assertEquals(List.of("--progress-spin-us", "250"), over.idlePolicy());
+      int at = over.serviceOptions().indexOf("--progress-spin-us");
+      assertTrue(at >= 0 && "250".equals(over.serviceOptions().get(at + 1)), "" + over.serviceOptions());
+      assertEquals(List.of(), asConfigured.idlePolicy()); // alltoallv's default: the engines' own window
+    }
+  }
 }

@@ -107,6 +107,11 @@ class UsageErrorsTest {
   }
 
   @Test
+  void badAlltoallvSpinExitsTwoWithOneLine() {
+    assertUsageError("--progress-spin-us must be >= 0, got -5", "alltoallv", "--ranks", "2", "--progress-spin-us", "-5");
+  }
+
+  @Test
   void helpHasNoPicocliWarnings() {
     for (String cmd : List.of("rank", "service", "demo", "topology")) {
       Result r = offload(cmd, "--help");
