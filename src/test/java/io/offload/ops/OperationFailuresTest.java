@@ -145,6 +145,9 @@ class OperationFailuresTest {
         }
         // the service process side: rank 0's service process told its handlers why, and that reason is the one
         // every member's failure carries, at both service processes (rank 1's came from service process 1)
+        // the members' failures can come before the handlers are told (other threads): wait for that, then count
+        Await.until(() -> "rank 0's service process told its handlers: " + heard.ranksLost,
+            () -> !heard.reasonsForRank(0).isEmpty(), OpsCluster.WAIT, TimeUnit.SECONDS);
         List<String> why = heard.reasonsForRank(0);
         assertEquals(1, why.size(), "rank 0's service process told its handlers once: " + heard.ranksLost);
         assertFalse(why.get(0).isBlank());
@@ -252,8 +255,10 @@ class OperationFailuresTest {
         rank0.kill();
 
         String type = "type-" + NEVER_ENDS;
-        Await.until("the service process failed the operation of the lost rank",
-            () -> count(sp, "offload.operations.failed", type, "service") == 1, OpsCluster.WAIT, TimeUnit.SECONDS);
+        // the meter counts on the UCX thread before the handlers are told: wait for both
+        Await.until("the service process failed the operation of the lost rank and told its handler",
+            () -> count(sp, "offload.operations.failed", type, "service") == 1 && !handler.reasonsForRank(0).isEmpty(),
+            OpsCluster.WAIT, TimeUnit.SECONDS);
         assertTrue(op.isDone(), "ended by the loss");
         assertEquals(0, sp.operations().inFlight());
         List<String> why = handler.reasonsForRank(0);
