@@ -86,9 +86,7 @@ final class AlltoallvCommand implements Callable<Integer> {
     Usage.range(spec, "--iterations", iterations, 1, 1_000_000);
     Usage.range(spec, "--warmup", warmup, 0, 1_000_000);
     Usage.range(spec, "--timeout", timeoutMs, 1, Long.MAX_VALUE);
-    if (progressSpinUs != null) {
-      Usage.range(spec, "--progress-spin-us", progressSpinUs, 0, Long.MAX_VALUE);
-    }
+    SpinWindow.check(spec, progressSpinUs);
     if ((long) ranks * ranks * (bytes + bytes / 2) > Integer.MAX_VALUE * (long) ranks) {
       throw Usage.error(spec, "--ranks " + ranks + " x --bytes " + bytes + " needs buffers above 2 GiB per rank");
     }
@@ -116,7 +114,7 @@ final class AlltoallvCommand implements Callable<Integer> {
       List<Future<String>> deployed = new ArrayList<>();
       for (ServiceProcessSpec sp : topology.serviceProcesses()) {
         deployed.add(vertx.deployVerticle(new ServiceProcessVerticle(), new DeploymentOptions().setConfig(
-            new JsonObject().put("engine", ServiceCommand.spin(new JsonObject().put("name", "sp" + sp.globalId()),
+            new JsonObject().put("engine", SpinWindow.apply(new JsonObject().put("name", "sp" + sp.globalId()),
                     progressSpinUs))
                 .put("topology", topology.toJson()).put("serviceProcessId", sp.globalId()))));
       }

@@ -43,9 +43,8 @@ final class AlltoallvRankCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "300000", paramLabel = "MS")
   long timeoutMs;
 
-  @Option(names = "--progress-spin-us", paramLabel = "US", description = "As 'offload rank --progress-spin-us': "
-      + "how long the UCX progress thread busy-spins after its last work before it sleeps (default: the engine's).")
-  Long progressSpinUs;
+  @Mixin
+  SpinWindow spin;
 
   /** A rank verticle's config: bootstrap with the topology, wait for the whole group, no echo round trips. */
   static JsonObject rankConfig(JsonObject topology, RankInfo r, long timeoutMs) {
@@ -54,7 +53,7 @@ final class AlltoallvRankCommand implements Callable<Integer> {
 
   /** As above, with {@code --progress-spin-us} (null: the engine's default). */
   static JsonObject rankConfig(JsonObject topology, RankInfo r, long timeoutMs, Long progressSpinUs) {
-    return new JsonObject().put("engine", ServiceCommand.spin(new JsonObject().put("name", "rank" + r.rank()),
+    return new JsonObject().put("engine", SpinWindow.apply(new JsonObject().put("name", "rank" + r.rank()),
             progressSpinUs))
         .put("topology", topology).put("cacheTimeoutMs", timeoutMs)
         .put("client", new JsonObject().put("connectTimeoutMs", timeoutMs).put("rank", new JsonObject()
@@ -64,15 +63,13 @@ final class AlltoallvRankCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (progressSpinUs != null) {
-      Usage.range(spec, "--progress-spin-us", progressSpinUs, 0, Long.MAX_VALUE);
-    }
+    spin.check();
     RankInfo me = new RankInfo(identity.resolve(new LauncherEnv(System.getenv()), topology));
     Vertx vertx = Vertx.vertx();
     try {
       RankVerticle rv = new RankVerticle();
       String id = vertx.deployVerticle(rv, new DeploymentOptions().setConfig(rankConfig(
-          Topology.read(topology).toJson(), me, timeoutMs, progressSpinUs))).await(timeoutMs, TimeUnit.MILLISECONDS);
+          Topology.read(topology).toJson(), me, timeoutMs, spin.micros))).await(timeoutMs, TimeUnit.MILLISECONDS);
       AlltoallvPlan plan = new AlltoallvPlan(me.groupSize(), bytes, seed);
       long progress = AlltoallvRank.progressThreadId(rv.engine(), timeoutMs);
       JsonObject result = new AlltoallvRank(rv.engine(), rv.client(), me, plan, timeoutMs)

@@ -70,10 +70,8 @@ final class RankCommand implements Callable<Integer> {
       + "after connecting (default: 10000).")
   Long handshakeTimeoutMs;
 
-  @Option(names = "--progress-spin-us", paramLabel = "US", description = "How long the UCX progress thread "
-      + "busy-spins after its last work before it sleeps, in µs (default: the engine's, 1000). 0 sleeps at once: for "
-      + "a machine with more processes than cores, where spinning takes the cores the others need.")
-  Long progressSpinUs;
+  @Mixin
+  SpinWindow spin;
 
   @Option(names = "--json", description = "Print the summary as one JSON object.")
   boolean json;
@@ -91,9 +89,7 @@ final class RankCommand implements Callable<Integer> {
     if (heartbeatMs != null) {
       Usage.range(spec, "--heartbeat-ms", heartbeatMs, 1, Long.MAX_VALUE);
     }
-    if (progressSpinUs != null) {
-      Usage.range(spec, "--progress-spin-us", progressSpinUs, 0, Long.MAX_VALUE);
-    }
+    spin.check();
     LauncherEnv env = new LauncherEnv(System.getenv());
     if (connect == null && topology == null) {
       topology = env.configFile().orElse(null);
@@ -101,7 +97,7 @@ final class RankCommand implements Callable<Integer> {
     }
     JsonObject client = clientConfig(env);
     JsonObject conf = new JsonObject().put("client", client).put("notifications", notifications)
-        .put("engine", ServiceCommand.spin(ServiceCommand.heartbeat(new JsonObject(), heartbeatMs), progressSpinUs))
+        .put("engine", spin.applyTo(ServiceCommand.heartbeat(new JsonObject(), heartbeatMs)))
         .put("payloadBytes", payload);
     if (topology != null) {
       conf.put("topology", topology.toString()).put("cacheTimeoutMs", cacheTimeoutMs);

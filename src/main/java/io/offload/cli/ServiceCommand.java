@@ -9,6 +9,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -82,10 +83,8 @@ final class ServiceCommand implements Callable<Integer> {
       + "rank finalized, 6 when one was lost. Default: run until SIGTERM.")
   Integer job;
 
-  @Option(names = "--progress-spin-us", paramLabel = "US", description = "How long the UCX progress thread "
-      + "busy-spins after its last work before it sleeps, in µs (default: the engine's, 1000). 0 sleeps at once: for "
-      + "a machine with more processes than cores, where spinning takes the cores the others need.")
-  Long progressSpinUs;
+  @Mixin
+  SpinWindow spin;
 
   @Option(names = "--verbose", description = "Log every phase change.")
   boolean verbose;
@@ -108,9 +107,7 @@ final class ServiceCommand implements Callable<Integer> {
     if (heartbeatMs != null) {
       Usage.range(spec, "--heartbeat-ms", heartbeatMs, 1, Long.MAX_VALUE);
     }
-    if (progressSpinUs != null) {
-      Usage.range(spec, "--progress-spin-us", progressSpinUs, 0, Long.MAX_VALUE);
-    }
+    spin.check();
     if (job != null) {
       Usage.range(spec, "--job", job, 1, Integer.MAX_VALUE);
     }
@@ -132,8 +129,8 @@ final class ServiceCommand implements Callable<Integer> {
       }
       server.put("handshakeTimeoutMs", handshakeTimeoutMs);
     }
-    JsonObject conf = new JsonObject().put("engine", spin(heartbeat(new JsonObject().put("name", "sp" + id), heartbeatMs),
-        progressSpinUs))
+    JsonObject conf = new JsonObject().put("engine", spin.applyTo(heartbeat(new JsonObject().put("name", "sp" + id),
+        heartbeatMs)))
         .put("server", server)
         .put("memoryRegionBytes", memoryRegion);
     if (job != null) {
@@ -195,11 +192,6 @@ final class ServiceCommand implements Callable<Integer> {
   static String overLine(JobStatus s) {
     return "job over: " + s.bootstrapped() + " of " + s.ranks() + " ranks bootstrapped, " + s.finalized()
         + " finalized, " + s.lost() + " lost" + (s.toldBy() >= 0 ? " (told by service process " + s.toldBy() + ")" : "");
-  }
-
-  /** {@code --progress-spin-us}, when given, as the engine's {@code progressSpinMicros}. */
-  static JsonObject spin(JsonObject engine, Long progressSpinUs) {
-    return progressSpinUs == null ? engine : engine.put("progressSpinMicros", progressSpinUs);
   }
 
   /** Engine JSON with the heartbeat fields when {@code --heartbeat-ms} was given. */
