@@ -61,14 +61,6 @@ public final class Handles {
     }
   }
 
-  public HandleImpl handle(int serviceProcessId) {
-    HandleImpl h = get(serviceProcessId);
-    if (h == null) {
-      throw noHandle(serviceProcessId);
-    }
-    return h;
-  }
-
   /** The handle of a service process, or null (lock-free, allocation-free). */
   HandleImpl peek(int serviceProcessId) {
     return get(serviceProcessId);
