@@ -5,14 +5,13 @@ import io.offload.ucx.UcxUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.List;
+
 /**
  * {@code offload}: run a service process, a rank, or the demo job.
  */
 @Command(name = "offload", mixinStandardHelpOptions = true, version = "offload-contexts 0.1.0",
     description = "Execution contexts between ranks and service processes over UCX.",
-    subcommands = {ServiceCommand.class, RankCommand.class, DemoCommand.class, TopologyCommand.class,
-        AlltoallvCommand.class, AlltoallvRankCommand.class,
-        CacheCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
@@ -37,6 +36,14 @@ public final class OffloadCli {
   public static final int CANNOT_LISTEN = 5;
   public static final int JOB_RANKS_LOST = 6;
 
+  /**
+   * The subcommands, in help order. They are added in code, not listed in {@code @Command}: picocli
+   * builds a command's whole model from its annotations when it is added, and building all of them
+   * for every child JVM of the demo cost a quarter of a rank's start-up in the main thread.
+   */
+  static final List<Class<?>> COMMANDS = List.of(ServiceCommand.class, RankCommand.class, DemoCommand.class,
+      TopologyCommand.class, AlltoallvCommand.class, AlltoallvRankCommand.class, CacheCommand.class);
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -47,13 +54,28 @@ public final class OffloadCli {
 
   /** As {@link #run(String...)}, with picocli's help and error output going to {@code out} and {@code err}. */
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-    return new CommandLine(new OffloadCli()).setOut(out).setErr(err)
+    return withCommandsFor(new CommandLine(new OffloadCli()), args).setOut(out).setErr(err)
         .setParameterExceptionHandler((ex, ignored) -> Usage.print(ex))
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           cmd.getErr().println("offload: " + oneLine(e));
           return exitCodeOf(e);
         })
         .execute(args);
+  }
+
+  /**
+   * Adds the one subcommand that {@code args} name first, or every subcommand when they name none
+   * ({@code --help}, a typo: the list and picocli's suggestions need them all).
+   */
+  static CommandLine withCommandsFor(CommandLine top, String... args) {
+    String first = args.length > 0 ? args[0] : "";
+    for (Class<?> command : COMMANDS) {
+      if (command.getAnnotation(Command.class).name().equals(first)) {
+        return top.addSubcommand(command);
+      }
+    }
+    COMMANDS.forEach(top::addSubcommand);
+    return top;
   }
 
   /** The exit code for a failure, as documented in --help. */
