@@ -109,7 +109,7 @@ final class AlltoallvCommand implements Callable<Integer> {
 
   /** Every service process and rank an engine of this JVM, each rank on a thread of its own. */
   private List<JsonObject> runHere(Topology topology, RankInfo[] placement, AlltoallvPlan plan) throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = CliVertx.create();
     try {
       List<Future<String>> deployed = new ArrayList<>();
       for (ServiceProcessSpec sp : topology.serviceProcesses()) {

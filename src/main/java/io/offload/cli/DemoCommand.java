@@ -60,6 +60,11 @@ final class DemoCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}). Raise it for many JVMs on few cores.")
   long timeoutMs;
 
+  @Option(names = "--launch-window", paramLabel = "N", description = "With --processes: at most N rank JVMs "
+      + "starting at once, the next one starting as soon as one has bootstrapped, as a launcher's fan-out limit "
+      + "(default: twice the cores, ${DEFAULT-VALUE}; 0: all at once).")
+  int launchWindow = 2 * Runtime.getRuntime().availableProcessors();
+
   @Option(names = "--json", description = "Print one JSON object, no progress.")
   boolean json;
 
@@ -74,12 +79,13 @@ final class DemoCommand implements Callable<Integer> {
     Usage.range(spec, "--hosts", hosts, 1, Integer.MAX_VALUE);
     Usage.range(spec, "--ranks", ranks, 1, Integer.MAX_VALUE);
     Usage.range(spec, "--timeout", timeoutMs, 1, Long.MAX_VALUE);
+    Usage.range(spec, "--launch-window", launchWindow, 0, Integer.MAX_VALUE);
     Usage.range(spec, "--notifications", notifications, 0, RankCommand.MAX_NOTIFICATIONS);
     Logging.setVerbose(verbose);
     if (processes) {
       return runProcesses();
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = CliVertx.create();
     try {
       return run(vertx);
     } finally {
@@ -199,7 +205,7 @@ final class DemoCommand implements Callable<Integer> {
     PhaseBoard board = new PhaseBoard(ranks, t0, json ? null : out);
     JvmProgress progress = new JvmProgress(t0, spCount, ranks);
     int[] peersPerSp = new int[spCount];
-    try (ProcessJob job = new ProcessJob(timeoutMs, spCount + ranks)) {
+    try (ProcessJob job = new ProcessJob(timeoutMs, spCount + ranks).launchWindow(launchWindow)) {
       List<java.util.concurrent.CompletableFuture<Integer>> ports = new ArrayList<>();
       for (ServiceProcessSpec spec : topology.serviceProcesses()) {
         int sp = spec.globalId();
@@ -208,6 +214,7 @@ final class DemoCommand implements Callable<Integer> {
             return; // a mesh link between service processes, not a rank
           }
           if (phase == BootstrapPhase.BOOTSTRAP_DONE) {
+            job.rankUp();
             synchronized (peersPerSp) {
               peersPerSp[sp]++;
             }

@@ -142,7 +142,7 @@ final class ServiceCommand implements Callable<Integer> {
       listenHost = topo.serviceProcess(id).address();
       conf.put("topology", topology.toString()).put("serviceProcessId", id);
     }
-    Vertx vertx = metricsPort == null ? Vertx.vertx() : MetricsEndpoint.vertxWithPrometheus();
+    Vertx vertx = metricsPort == null ? CliVertx.create() : MetricsEndpoint.vertxWithPrometheus();
     ServiceProcessVerticle sp = new ServiceProcessVerticle();
     try {
       if (metricsPort != null) {

@@ -174,8 +174,10 @@ class CliTest {
 
   @Test
   void demoWithOneJvmPerProcess() throws Exception {
+    // a launch window of 1: the second rank starts once the first has bootstrapped (a window that is never
+    // released would hold it for the whole 300 s timeout)
     try (Jvm demo = Jvm.offload("demo-processes", "demo", "--processes", "--service-processes", "1", "--ranks", "2",
-        "--notifications", "10", "--json")) {
+        "--notifications", "10", "--launch-window", "1", "--json")) {
       assertEquals(0, demo.awaitExit(180, TimeUnit.SECONDS), demo.output());
       JsonObject s = jsonLine(demo);
       assertTrue(s.getBoolean("processes"));

@@ -94,6 +94,7 @@ class UsageErrorsTest {
     assertUsageError("--progress-spin-us must be >= 0, got -2", "service", "--progress-spin-us", "-2");
     assertUsageError("Unknown option: '--no-such-option'", "service", "--no-such-option");
     assertUsageError("--ranks must be >= 1", "demo", "--ranks", "0");
+    assertUsageError("--launch-window must be >= 0, got -1", "demo", "--launch-window", "-1");
     assertUsageError("--notifications must be in [0, 10000000], got 2147483647", "demo", "--notifications",
         "2147483647");
   }
@@ -121,6 +122,13 @@ class UsageErrorsTest {
     }
     Result top = offload("--help");
     assertEquals(0, top.code());
+    // only the command run is built; --help and an unknown command get them all (alltoallv-rank is hidden)
+    for (String cmd : List.of("service", "rank", "demo", "topology", "alltoallv", "cache")) {
+      assertTrue(top.out().contains("  " + cmd + " "), cmd + " listed in:\n" + top.out());
+    }
+    Result typo = offload("rnak", "--rank", "0");
+    assertEquals(2, typo.code(), typo.err());
+    assertTrue(typo.err().contains("'rnak'") && typo.err().contains("(see 'offload --help')"), typo.err());
     assertTrue(top.out().contains("test ") && top.out().contains("bench ") && top.out().contains("example "),
         "--help lists the script's commands too:\n" + top.out());
     assertTrue(offload("rank", "--help").out().replaceAll("\\s+", " ").contains("local rank % service processes"),
