@@ -99,7 +99,7 @@ final class AgentLifecycle {
     context = ctx;
     agent.attach(worker, ctx);
     if (thread != null) {
-      thread.wakePeriodically(ctx);
+      thread.wakePeriodically();
       tasks.run();
     } else {
       drive.wakePeriodically(vertx);

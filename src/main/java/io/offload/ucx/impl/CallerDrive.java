@@ -34,17 +34,18 @@ final class CallerDrive {
   }
 
   /**
-   * Wakes the application's thread every {@link ThreadDrive#WAKE_PERIOD_MILLIS} ms, as thread mode wakes its own:
+   * Wakes the application's thread now and then ({@link PeriodicWake}), as thread mode wakes its own:
    * {@code waitForEvents()} has no timeout, and a wake-up UCX loses would otherwise leave an application that
    * sleeps in it asleep for good, with sends of its peers waiting on it. The timer is on an event loop and only
    * signals the worker (nothing queued); it ends itself once the engine terminated.
    */
   void wakePeriodically(Vertx vertx) {
     ContextInternal timers = ((VertxInternal) vertx).createEventLoopContext();
-    timers.runOnContext(v -> vertx.setPeriodic(ThreadDrive.WAKE_PERIOD_MILLIS, id -> {
+    PeriodicWake wake = new PeriodicWake(tasks);
+    timers.runOnContext(v -> vertx.setPeriodic(PeriodicWake.PERIOD_MILLIS, id -> {
       if (terminated) {
         vertx.cancelTimer(id);
-      } else {
+      } else if (wake.tick()) {
         caller.wake();
       }
     }));

@@ -9,7 +9,7 @@ import java.util.ArrayDeque;
  * thread queued for itself on a plain deque. Each {@link #run} pass runs what is queued when it
  * starts, so a task that queues another cannot keep the thread from progressing UCX.
  *
- * <p>Thread safety: {@link #offerRemote} from any thread; the rest on the progress thread.
+ * <p>Thread safety: {@link #offerRemote} and {@link #hasRemote} from any thread; the rest on the progress thread.
  */
 final class ProgressTasks {
 
@@ -18,6 +18,11 @@ final class ProgressTasks {
 
   void offerRemote(Runnable task) {
     remote.offer(task);
+  }
+
+  /** Whether a task from another thread waits (any thread; a hint: it may be taken as this returns). */
+  boolean hasRemote() {
+    return !remote.isEmpty();
   }
 
   void offerLocal(Runnable task) {

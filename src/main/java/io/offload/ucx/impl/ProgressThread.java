@@ -48,6 +48,18 @@ final class ProgressThread extends Thread implements Executor {
     }
   }
 
+  /** Wakes the worker with nothing queued (any thread but this one); nothing once it is closed. */
+  void wake() {
+    waking.incrementAndGet();
+    try {
+      if (!closed) {
+        wakeUp.run();
+      }
+    } finally {
+      waking.decrementAndGet();
+    }
+  }
+
   /** The worker is about to close: later {@link #execute} calls from other threads are dropped. */
   void markClosed() {
     closed = true;

@@ -3,6 +3,7 @@ package io.offload.ucx.impl;
 import io.offload.ucx.UcxOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import org.agrona.concurrent.AgentRunner;
 import org.openucx.jucx.ucp.UcpWorker;
 
@@ -17,16 +18,16 @@ final class ThreadDrive {
 
   private final Vertx vertx;
   private final ProgressThread thread;
+  private final PeriodicWake wake;
   private ProgressIdleStrategy idle;
-  private long periodicWake = -1;
-  /** How often an idle worker is woken (both modes): bounds what a lost UCX wake-up can cost. */
-  static final long WAKE_PERIOD_MILLIS = 200;
+  private volatile long periodicWake = -1;
 
   ThreadDrive(Vertx vertx, String name, ProgressAgent agent, ProgressTasks tasks, Runnable signal) {
     this.vertx = vertx;
     // The runner's idle strategy is a shim: the real one needs the worker, made on the thread.
     AgentRunner runner = new AgentRunner(new IdleShim(() -> idle), UcxRuntime::onAgentError, null, agent);
     this.thread = new ProgressThread("ucx-progress-" + name, runner, tasks, signal);
+    this.wake = new PeriodicWake(tasks);
   }
 
   void start() {
@@ -55,13 +56,17 @@ final class ThreadDrive {
   }
 
   /**
-   * Wakes the worker now and then: waitForEvents has no timeout and old UCX lost wake-ups. Such a wake-up alone is
-   * no reason to spin for the window afterwards (that made an idle engine cost 1 % of a core).
+   * Wakes the worker now and then ({@link PeriodicWake}): the timer is on an event loop of its own
+   * and only signals the worker, so a wake-up runs no task and starts no spin window (the idle
+   * strategy gives a wake-up with nothing to do a grace, not a window).
    */
-  void wakePeriodically(ContextInternal ctx) {
-    ctx.runOnContext(v -> periodicWake = vertx.setPeriodic(WAKE_PERIOD_MILLIS, id -> {
-      if (idle != null) {
-        idle.restAtNextIdle();
+  void wakePeriodically() {
+    ContextInternal timers = ((VertxInternal) vertx).createEventLoopContext();
+    timers.runOnContext(v -> periodicWake = vertx.setPeriodic(PeriodicWake.PERIOD_MILLIS, id -> {
+      if (!thread.isAlive()) {
+        vertx.cancelTimer(id); // a cancel that came before the timer was set
+      } else if (wake.tick()) {
+        thread.wake();
       }
     }));
   }
