@@ -1,7 +1,6 @@
 package io.offload.ucx.impl;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The executor of a caller-driven engine's {@code EXTERNAL} Vert.x context: the application's
@@ -16,16 +15,13 @@ final class CallerExecutor implements Executor {
 
   private final Thread thread;
   private final ProgressTasks tasks;
-  private final Runnable wakeUp;
-  /** Set once the engine let go of the worker: no more {@code signal()} on it. */
-  private volatile boolean released;
-  /** Other threads inside {@link #execute}; {@link #release} returns once none is. */
-  private final AtomicInteger waking = new AtomicInteger();
+  /** Turned off once the engine let go of the worker: no more {@code signal()} on it. */
+  private final WorkerSignal signal;
 
   CallerExecutor(Thread thread, ProgressTasks tasks, Runnable wakeUp) {
     this.thread = thread;
     this.tasks = tasks;
-    this.wakeUp = wakeUp;
+    this.signal = new WorkerSignal(wakeUp);
   }
 
   Thread thread() {
@@ -44,14 +40,7 @@ final class CallerExecutor implements Executor {
 
   /** Wakes the application from {@code waitForEvents()} with nothing queued (any thread but the caller's). */
   void wake() {
-    waking.incrementAndGet();
-    try {
-      if (!released) {
-        wakeUp.run();
-      }
-    } finally {
-      waking.decrementAndGet();
-    }
+    signal.signal();
   }
 
   /**
@@ -59,9 +48,6 @@ final class CallerExecutor implements Executor {
    * queued (the application's later {@code progress()} calls run them) but never signal again.
    */
   void release() {
-    released = true;
-    while (waking.get() != 0) {
-      Thread.onSpinWait(); // a signal() in progress: let it finish before the application closes the worker
-    }
+    signal.turnOff(); // a signal() in progress finishes before the application closes the worker
   }
 }
