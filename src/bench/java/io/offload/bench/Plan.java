@@ -37,6 +37,13 @@ public record Plan(boolean quick) {
 
   /** Messages per throughput round at {@code size}. */
   public int messages(int size) {
+    return MESSAGES_X * baseMessages(size);
+  }
+
+  /** {@code BENCH_MESSAGES_X=K}: K times the one-way messages per round (profiling). */
+  private static final int MESSAGES_X = Integer.parseInt(System.getenv().getOrDefault("BENCH_MESSAGES_X", "1"));
+
+  private int baseMessages(int size) {
     if (size <= 8) {
       return quick ? 50_000 : 200_000;
     } else if (size <= 4096) {
