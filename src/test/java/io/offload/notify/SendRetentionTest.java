@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JUCX 1.15.0): an 8-byte notification, the common case, so a service process that answered a
  * million of them held a million requests, and every GC scanned them as roots. 100,000 round trips
  * (200,000 sends), then the live {@code UcpRequest} objects are counted by the JVM's own class
- * histogram, which runs a full GC first.
+ * histogram, which runs a full GC first, and the live heap must not have grown by more than 2 MiB.
  */
 @ExtendWith(VertxExtension.class)
 class SendRetentionTest {
@@ -36,6 +36,8 @@ class SendRetentionTest {
   static final int N = 100_000;
   /** Far below one per send; above what flow control and the other engine parts may hold. */
   static final long BOUND = 2_000;
+  /** Live heap growth allowed over the run: 20 B per round trip, so one object kept per message fails. */
+  static final long HEAP_BOUND = 2L << 20;
 
   @Test
   void completedSendsLeaveNoRequestAlive(Vertx vertx) throws Exception {
@@ -50,6 +52,7 @@ class SendRetentionTest {
       ExecutionContext client = rank.connect(new ClientOptions().setPort(server.localPort())
           .setRankInfo(RankInfo.of(0, 0, 1))).await(10, TimeUnit.SECONDS);
       long before = liveRequests();
+      long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 
       Buffer payload = Buffer.buffer(new byte[8]);
       int[] pongs = {0};
@@ -67,10 +70,12 @@ class SendRetentionTest {
       done.future().await(300, TimeUnit.SECONDS);
 
       long after = liveRequests();
+      long heapAfter = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       String report = "live UcpRequest objects: " + before + " before, " + after + " after " + N
-          + " round trips (" + 2 * N + " sends)";
+          + " round trips (" + 2 * N + " sends); live heap " + (heapAfter - heapBefore) / 1024 + " KiB more";
       System.out.println(report);
       assertTrue(after - before <= BOUND, report);
+      assertTrue(heapAfter - heapBefore <= HEAP_BOUND, report);
     } finally {
       rank.close().await(30, TimeUnit.SECONDS);
       sp.close().await(30, TimeUnit.SECONDS);
