@@ -44,6 +44,12 @@ public interface NotifyStats {
   /** Send events taken from the pool. */
   long eventsReused();
 
+  /**
+   * Buffers made for rendezvous (large) arrivals because the engine's pool had none free. It
+   * stops growing once the pool holds as many as arrive at once (up to 16 MiB of them).
+   */
+  long receiveBuffersMade();
+
   /** Gauge: sends UCX holds now, over all peers. */
   int inFlight();
 

@@ -80,6 +80,8 @@ final class EngineMetrics {
     counter("offload.notifications.self", "self-notifications delivered", tags, s, NotifyStats::selfDelivered);
     counter("offload.notifications.pending.dropped", "arrivals dropped: no consumer and maxPending or maxPendingBytes reached", tags,
         s, NotifyStats::pendingDropped);
+    counter("offload.notifications.receive.buffers.made", "rendezvous receive buffers made (none free in the pool)",
+        tags, s, NotifyStats::receiveBuffersMade);
     gauge("offload.notifications.in.flight", "sends UCX has not completed", tags, notifications,
         NotificationService::inFlight);
     gauge("offload.notifications.queued", "sends waiting for a flow-control slot", tags, notifications,

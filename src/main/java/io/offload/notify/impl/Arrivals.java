@@ -26,8 +26,15 @@ import java.util.ArrayDeque;
 final class Arrivals<O> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Arrivals.class);
-  /** Rendezvous receive buffers kept per power-of-two size class. */
+  /** Rendezvous receive buffers kept per power-of-two size class, at least (see {@link #KEPT_RECEIVE_BYTES}). */
   private static final int RECEIVES_KEPT_PER_CLASS = 4;
+  /**
+   * Beyond {@link #RECEIVES_KEPT_PER_CLASS} per class, buffers are kept while all kept ones take at
+   * most this much: a stream of 64 KiB notifications has a window's worth receiving at once, and
+   * with 4 kept every other one was a new direct buffer (4,096 made in one benchmark run, and the
+   * JVM's direct-memory limit then forced full GCs).
+   */
+  static final long KEPT_RECEIVE_BYTES = 16L << 20;
   /** Receive buffers above this size are not pooled. */
   private static final int MAX_POOLED_RECEIVE = 16 << 20;
 
@@ -42,6 +49,8 @@ final class Arrivals<O> {
   private final Buffer lentPayload = BufferInternal.buffer(lentPayloadBuf);
   @SuppressWarnings("unchecked")
   private final ArrayDeque<RendezvousReceive>[] receives = new ArrayDeque[32];
+  /** Bytes of the receive buffers in {@link #receives}. */
+  private long keptBytes;
 
   Arrivals(ChannelTable<O> channels, Delivery delivery, StatsCounters stats, Hop hops) {
     this.channels = channels;
@@ -133,11 +142,17 @@ final class Arrivals<O> {
   private RendezvousReceive acquireReceive(int length) {
     int cls = 32 - Integer.numberOfLeadingZeros(Math.max(length, 1) - 1);
     if (length > MAX_POOLED_RECEIVE) {
+      stats.receiveBuffersMade.increment();
       return new RendezvousReceive(this, length);
     }
     ArrayDeque<RendezvousReceive> pool = receives[cls];
     RendezvousReceive r = pool == null ? null : pool.poll();
-    return r != null ? r : new RendezvousReceive(this, 1 << cls);
+    if (r != null) {
+      keptBytes -= r.capacity();
+      return r;
+    }
+    stats.receiveBuffersMade.increment();
+    return new RendezvousReceive(this, 1 << cls);
   }
 
   void rendezvousDone(RendezvousReceive r, String error) {
@@ -165,8 +180,9 @@ final class Arrivals<O> {
       if (pool == null) {
         pool = receives[cls] = new ArrayDeque<>(RECEIVES_KEPT_PER_CLASS);
       }
-      if (pool.size() < RECEIVES_KEPT_PER_CLASS) {
+      if (pool.size() < RECEIVES_KEPT_PER_CLASS || keptBytes + r.capacity() <= KEPT_RECEIVE_BYTES) {
         pool.add(r);
+        keptBytes += r.capacity();
       }
     }
   }

@@ -20,6 +20,7 @@ final class StatsCounters implements NotifyStats {
   final LongAdder pendingDropped = new LongAdder();
   final LongAdder eventsCreated = new LongAdder();
   final LongAdder eventsReused = new LongAdder();
+  final LongAdder receiveBuffersMade = new LongAdder();
 
   @Override
   public long sent() {
@@ -79,6 +80,11 @@ final class StatsCounters implements NotifyStats {
   @Override
   public long eventsReused() {
     return eventsReused.sum();
+  }
+
+  @Override
+  public long receiveBuffersMade() {
+    return receiveBuffersMade.sum();
   }
 
   StatsCounters(NotificationService<?> gauges) {
