@@ -7,7 +7,8 @@ package io.offload.bench;
 public record Plan(boolean quick) {
 
   /** The payload sizes of every transport benchmark. */
-  public static final int[] SIZES = {8, 4096, 64 * 1024, 1024 * 1024};
+  public static final int[] SIZES = System.getenv("BENCH_SIZES") == null ? new int[] {8, 4096, 64 * 1024, 1024 * 1024}
+      : java.util.Arrays.stream(System.getenv("BENCH_SIZES").split(",")).mapToInt(Integer::parseInt).toArray();
 
   public static Plan fromArg(String arg) {
     return new Plan("quick".equals(arg));
@@ -19,6 +20,13 @@ public record Plan(boolean quick) {
 
   /** Round trips measured at {@code size} (after {@link #warmup}); {@code slow} for the clustered bus. */
   public int roundTrips(int size, boolean slow) {
+    return RTT_X * baseRoundTrips(size, slow);
+  }
+
+  /** {@code BENCH_RTT_X=K}: K times the round trips (profiling); {@code BENCH_SIZES=a,b}: only those sizes. */
+  private static final int RTT_X = Integer.parseInt(System.getenv().getOrDefault("BENCH_RTT_X", "1"));
+
+  private int baseRoundTrips(int size, boolean slow) {
     int n;
     if (size <= 4096) {
       n = quick ? 3_000 : 20_000;
