@@ -118,12 +118,13 @@ final class NetBench {
       double[] rates = new double[plan.rounds()];
       Buffer payload = Buffer.buffer(new byte[size]);
       for (int round = -1; round < plan.rounds(); round++) {
+        int count = round < 0 ? plan.warmupMessages(size) : n;
         CompletableFuture<Void> f = new CompletableFuture<>();
         long t0 = System.nanoTime();
         loop.runOnContext(v -> {
           ack[0] = f;
-          sink.write(Buffer.buffer().appendLong((long) n * size));
-          stream(sink, payload, n);
+          sink.write(Buffer.buffer().appendLong((long) count * size));
+          stream(sink, payload, count);
         });
         f.get(10, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -186,7 +186,8 @@ final class NotifyBench {
       int n = plan.messages(size);
       double[] rates = new double[plan.rounds()];
       for (int round = -1; round < plan.rounds(); round++) {
-        target += n;
+        int count = round < 0 ? plan.warmupMessages(size) : n;
+        target += count;
         long ackAt = target;
         CompletableFuture<Void> f = new CompletableFuture<>();
         long t0 = System.nanoTime();
@@ -194,7 +195,7 @@ final class NotifyBench {
           d.payload = Buffer.buffer(new byte[size]);
           d.finished = f;
           ctx.notify(0, CTRL, Buffer.buffer().appendLong(ackAt));
-          d.toSend = n;
+          d.toSend = count;
           d.pump();
         });
         f.get(10, TimeUnit.MINUTES);

@@ -38,9 +38,23 @@ public record Plan(boolean quick) {
     return slow ? Math.max(100, n / 5) : n;
   }
 
-  /** Round trips run and thrown away before measuring. */
+  /**
+   * Round trips run and thrown away before measuring: enough for the JIT's second tier to have
+   * compiled the path (about 100 ms of round trips here), not a quarter of the measured ones. With
+   * 750 (the quick plan's quarter at 8 B) the library's longer path was measured half interpreted
+   * against raw JUCX's short one.
+   */
   public int warmup(int size, boolean slow) {
-    return Math.max(50, roundTrips(size, slow) / 4);
+    int quarter = Math.max(50, roundTrips(size, slow) / 4);
+    if (slow) {
+      return quarter;
+    }
+    return Math.max(quarter, size <= 4096 ? 20_000 : size <= 64 * 1024 ? 2_500 : 300);
+  }
+
+  /** Messages of the throughput warm-up round at {@code size}: at least what {@link #warmup} gives round trips. */
+  public int warmupMessages(int size) {
+    return Math.max(messages(size), size <= 8 ? 200_000 : size <= 4096 ? 100_000 : size <= 64 * 1024 ? 5_000 : 500);
   }
 
   /** Messages per throughput round at {@code size}. */
@@ -53,7 +67,7 @@ public record Plan(boolean quick) {
 
   private int baseMessages(int size) {
     if (size <= 8) {
-      return quick ? 50_000 : 200_000;
+      return 200_000; // quick too: 50,000 took about 50 ms here, and one scheduling hiccup moved the rate by a fifth
     } else if (size <= 4096) {
       return quick ? 20_000 : 50_000;
     } else if (size <= 64 * 1024) {

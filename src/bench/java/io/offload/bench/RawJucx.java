@@ -227,13 +227,14 @@ final class RawJucx {
         int n = plan.messages(size);
         double[] rates = new double[plan.rounds()];
         for (int round = -1; round < plan.rounds(); round++) {
-          target += n;
+          int count = round < 0 ? plan.warmupMessages(size) : n;
+          target += count;
           c.header.putLong(0, target);
           UcpRequest[] window = new UcpRequest[WINDOW];
           long t0 = System.nanoTime();
           int sent = 0;
-          while (sent < n) {
-            for (int w = 0; w < WINDOW && sent < n; w++) {
+          while (sent < count) {
+            for (int w = 0; w < WINDOW && sent < count; w++) {
               if (window[w] == null || window[w].isCompleted()) {
                 window[w] = c.ep.sendAmNonBlocking(AM_DATA, c.headerAddr, 8, c.outAddr, size, 0, null);
                 sent++;
