@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -61,7 +61,7 @@ final class ProcessJob implements AutoCloseable {
   private final boolean oversubscribed;
   private Long spinMicros;
   /** Rank JVMs that may be starting at once; null: no limit. */
-  private Semaphore launchWindow;
+  private LaunchWindow launchWindow;
 
   ProcessJob() {
     this(300_000);
@@ -101,14 +101,14 @@ final class ProcessJob implements AutoCloseable {
    * than a few per core share the cores, thrash their caches and finish no sooner. Returns this job.
    */
   ProcessJob launchWindow(int jvms) {
-    launchWindow = jvms > 0 ? new Semaphore(jvms) : null;
+    launchWindow = jvms > 0 ? new LaunchWindow(jvms) : null;
     return this;
   }
 
   /** A rank JVM is up (its service process saw it bootstrapped): the next one may start. */
   void rankUp() {
     if (launchWindow != null) {
-      launchWindow.release();
+      launchWindow.up();
     }
   }
 
@@ -158,9 +158,11 @@ final class ProcessJob implements AutoCloseable {
     all.addAll(List.of("--rank", String.valueOf(rank), "--size", String.valueOf(r.groupSize()), "--local-rank",
         String.valueOf(r.localRank()), "--local-size", String.valueOf(r.localSize()), "--host-id",
         String.valueOf(r.hostId())));
-    enterLaunchWindow();
+    AtomicBoolean place = enterLaunchWindow();
     Process p = start("rank", all, more);
-    p.onExit().thenRun(this::rankUp); // up or not, it starts no more
+    if (place != null) {
+      p.onExit().thenRun(() -> launchWindow.exited(place)); // up or not, it starts no more
+    }
     StringBuilder err = new StringBuilder();
     Thread stdout = read(p.getInputStream(), line -> {
       if (line.startsWith("{")) {
@@ -183,15 +185,16 @@ final class ProcessJob implements AutoCloseable {
     return summary;
   }
 
-  /** Waits for a place in the launch window; a rank that neither comes up nor exits in time is not waited for. */
-  private void enterLaunchWindow() {
+  /** Waits for a place in the launch window (null: no window, or interrupted). */
+  private AtomicBoolean enterLaunchWindow() {
     if (launchWindow == null) {
-      return;
+      return null;
     }
     try {
-      launchWindow.tryAcquire(timeoutMs, TimeUnit.MILLISECONDS);
+      return launchWindow.enter(timeoutMs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return null;
     }
   }
 
