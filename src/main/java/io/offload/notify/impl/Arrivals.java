@@ -141,18 +141,15 @@ final class Arrivals<O> {
 
   private RendezvousReceive acquireReceive(int length) {
     int cls = 32 - Integer.numberOfLeadingZeros(Math.max(length, 1) - 1);
-    if (length > MAX_POOLED_RECEIVE) {
-      stats.receiveBuffersMade.increment();
-      return new RendezvousReceive(this, length);
-    }
-    ArrayDeque<RendezvousReceive> pool = receives[cls];
+    boolean pooled = length <= MAX_POOLED_RECEIVE;
+    ArrayDeque<RendezvousReceive> pool = pooled ? receives[cls] : null;
     RendezvousReceive r = pool == null ? null : pool.poll();
     if (r != null) {
       keptBytes -= r.capacity();
       return r;
     }
     stats.receiveBuffersMade.increment();
-    return new RendezvousReceive(this, 1 << cls);
+    return new RendezvousReceive(this, pooled ? 1 << cls : length);
   }
 
   void rendezvousDone(RendezvousReceive r, String error) {
