@@ -1,11 +1,9 @@
 package io.offload.notify;
 
-import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
-import io.offload.topology.RankInfo;
-import io.offload.context.ServerOptions;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
+import io.offload.testkit.EnginePair;
 import io.offload.testkit.RawAmPingPong;
 import io.offload.ucx.UcxOptions;
 import io.vertx.core.Promise;
@@ -61,9 +59,7 @@ class FastPathAllocationTest {
         n.context().notify(n.peerId(), TYPE, n.payload());
       }).completion().onComplete(echoReady));
       echoReady.future().await(10, TimeUnit.SECONDS);
-      ExecutionContext server = sp.listen(new ServerOptions()).await(10, TimeUnit.SECONDS);
-      ExecutionContext client = rank.connect(new ClientOptions().setPort(server.localPort())
-          .setRankInfo(RankInfo.of(0, 0, 1))).await(10, TimeUnit.SECONDS);
+      ExecutionContext client = EnginePair.connect(sp, rank);
 
       Buffer payload = Buffer.buffer(new byte[8]);
       long[] pingBytes = new long[2];

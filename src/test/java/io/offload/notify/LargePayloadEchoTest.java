@@ -1,11 +1,9 @@
 package io.offload.notify;
 
-import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
-import io.offload.topology.RankInfo;
-import io.offload.context.ServerOptions;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
+import io.offload.testkit.EnginePair;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,13 +34,8 @@ class LargePayloadEchoTest {
     OffloadEngine sp = OffloadEngine.create(vertx, new EngineOptions().setName("large-sp")).await(30, TimeUnit.SECONDS);
     OffloadEngine rank = OffloadEngine.create(vertx, new EngineOptions().setName("large-rank")).await(30, TimeUnit.SECONDS);
     try {
-      Promise<Void> echoReady = Promise.promise();
-      sp.ucxContext().runOnContext(v -> sp.consumer(TYPE, n -> n.context().notify(n.peerId(), TYPE, n.payload()))
-          .completion().onComplete(echoReady));
-      echoReady.future().await(10, TimeUnit.SECONDS);
-      ExecutionContext server = sp.listen(new ServerOptions()).await(10, TimeUnit.SECONDS);
-      ExecutionContext client = rank.connect(new ClientOptions().setPort(server.localPort())
-          .setRankInfo(RankInfo.of(0, 0, 1))).await(10, TimeUnit.SECONDS);
+      EnginePair.echo(sp, TYPE);
+      ExecutionContext client = EnginePair.connect(sp, rank);
 
       int[] sizes = {64 * 1024, 256 * 1024 + 3, 1 << 20, 4 << 20};
       int rounds = 6;

@@ -1,11 +1,9 @@
 package io.offload.notify;
 
-import io.offload.context.ClientOptions;
 import io.offload.context.ExecutionContext;
-import io.offload.context.ServerOptions;
 import io.offload.engine.EngineOptions;
 import io.offload.engine.OffloadEngine;
-import io.offload.topology.RankInfo;
+import io.offload.testkit.EnginePair;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -47,9 +45,7 @@ class ReceiveBufferReuseTest {
         }
       }).completion().onComplete(ready));
       ready.future().await(10, TimeUnit.SECONDS);
-      ExecutionContext server = sp.listen(new ServerOptions()).await(10, TimeUnit.SECONDS);
-      ExecutionContext client = rank.connect(new ClientOptions().setPort(server.localPort())
-          .setRankInfo(RankInfo.of(0, 0, 1))).await(10, TimeUnit.SECONDS);
+      ExecutionContext client = EnginePair.connect(sp, rank);
 
       rank.ucxContext().runOnContext(v -> {
         Buffer payload = Buffer.buffer(new byte[SIZE]);
