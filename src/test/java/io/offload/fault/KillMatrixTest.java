@@ -260,9 +260,10 @@ class KillMatrixTest {
   void killTheServiceProcessUnderARankThatKeepsGoing() throws Exception {
     Vertx vertx = Vertx.vertx();
     List<PhaseChange> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    OffloadEngine rankEngine = null;
     try (Jvm service = Jvm.offload("sp-victim", "service", "--port", "0", "--id", "9")) {
       int port = service.awaitListeningPort();
-      OffloadEngine rankEngine = Wait.get(OffloadEngine.create(vertx, new EngineOptions().setName("survivor")), 30);
+      rankEngine = Wait.get(OffloadEngine.create(vertx, new EngineOptions().setName("survivor")), 30);
       vertx.eventBus().<PhaseChange>localConsumer(rankEngine.phaseAddress(), m -> changes.add(m.body()));
       ExecutionContext client = Wait.get(rankEngine.connect(new ClientOptions().setPort(port)
           .setRankInfo(RankInfo.of(0, 0, 1))), 30);
@@ -287,8 +288,10 @@ class KillMatrixTest {
       // The rank's engine goes on: it bootstraps with another server at once.
       ExecutionContext other = Wait.get(rankEngine.connect(sp.clientOptions(RankInfo.of(2, 0, 1))), 30);
       sp.assertEchoes(vertx, other);
-      Wait.get(rankEngine.close(), 30);
     } finally {
+      if (rankEngine != null) {
+        Wait.get(rankEngine.close(), 30); // also when the test failed: its threads must not outlive it
+      }
       Wait.get(vertx.close(), 30);
     }
   }
