@@ -54,7 +54,8 @@ public final class OffloadCli {
 
   /** As {@link #run(String...)}, with picocli's help and error output going to {@code out} and {@code err}. */
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-    return withCommandsFor(new CommandLine(new OffloadCli()), args).setOut(out).setErr(err)
+    StartupProperties.apply();
+    return withCommandsFor(new CommandLine(new OffloadCli(), new CommandFactory()), args).setOut(out).setErr(err)
         .setParameterExceptionHandler((ex, ignored) -> Usage.print(ex))
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           cmd.getErr().println("offload: " + oneLine(e));
