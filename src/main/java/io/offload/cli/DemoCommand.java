@@ -193,19 +193,40 @@ final class DemoCommand implements Callable<Integer> {
   }
 
 
-  /** The same job, one JVM per process. */
+  /**
+   * The same job, one JVM per process. When the jar has no class-data archives for its child JVMs
+   * yet (the first run after a build), a job of 2 service processes and 2 ranks records them
+   * first: without them every child of the real job would start from the jar, as the recording
+   * child itself only writes its archive when it exits, at the end.
+   */
   private int runProcesses() throws Exception {
+    if (ProcessJob.archivesMissing()) {
+      long t = System.nanoTime();
+      try {
+        runJob(1, 2, 2, true);
+        System.err.printf("demo: recorded the class-data archives of the child JVMs (once per build of the jar) with a "
+            + "job of 2 service processes and 2 ranks in %.1f s%n", (System.nanoTime() - t) / 1e9);
+      } catch (Exception e) {
+        System.err.println("demo: recording the class-data archives failed (" + OffloadCli.oneLine(e)
+            + "); the job runs without them");
+      }
+    }
+    return report(runJob(hosts, serviceProcesses, ranks, false));
+  }
+
+  /** A job of {@code spsPerHost} service processes per host and {@code rankCount} ranks, one JVM each; its summary. */
+  private JsonObject runJob(int hostCount, int spsPerHost, int rankCount, boolean quiet) throws Exception {
     long t0 = System.nanoTime();
-    Topology topology = Topology.onLoopback(hosts, serviceProcesses);
-    RankInfo[] placement = topology.placeBlock(0, ranks);
+    Topology topology = Topology.onLoopback(hostCount, spsPerHost);
+    RankInfo[] placement = topology.placeBlock(0, rankCount);
     java.nio.file.Path file = java.nio.file.Files.createTempFile("offload-demo-topology", ".json");
     java.nio.file.Files.writeString(file, topology.toJson().encodePrettily());
     file.toFile().deleteOnExit();
     int spCount = topology.serviceProcessCount();
-    PhaseBoard board = new PhaseBoard(ranks, t0, json ? null : out);
-    JvmProgress progress = new JvmProgress(t0, spCount, ranks);
+    PhaseBoard board = new PhaseBoard(rankCount, t0, json || quiet ? null : out);
+    JvmProgress progress = new JvmProgress(t0, spCount, rankCount, quiet ? null : System.err);
     int[] peersPerSp = new int[spCount];
-    try (ProcessJob job = new ProcessJob(timeoutMs, spCount + ranks).launchWindow(launchWindow)) {
+    try (ProcessJob job = new ProcessJob(timeoutMs, spCount + rankCount).launchWindow(launchWindow)) {
       List<java.util.concurrent.CompletableFuture<Integer>> ports = new ArrayList<>();
       for (ServiceProcessSpec spec : topology.serviceProcesses()) {
         int sp = spec.globalId();
@@ -227,7 +248,7 @@ final class DemoCommand implements Callable<Integer> {
       progress.line(spCount + " service process JVMs started");
       for (ServiceProcessSpec spec : topology.serviceProcesses()) {
         int port = ports.get(spec.globalId()).get(timeoutMs, TimeUnit.MILLISECONDS);
-        if (!json) {
+        if (!json && !quiet) {
           out.printf("service process %d (host %d) listening %s:%d (own JVM)%n", spec.globalId(), spec.hostId(),
               spec.address(), port);
         }
@@ -238,7 +259,7 @@ final class DemoCommand implements Callable<Integer> {
         rankRuns.add(job.startRank(file, r, notifications));
         rankRuns.get(rankRuns.size() - 1).thenRun(progress::rankFinished);
       }
-      progress.line(ranks + " rank JVMs started");
+      progress.line(rankCount + " rank JVMs started");
       List<JsonObject> summaries = new ArrayList<>();
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs) + TimeUnit.SECONDS.toNanos(60);
       for (var f : rankRuns) { // each rank bounds its own waits by the timeout; this backs them up
@@ -253,9 +274,8 @@ final class DemoCommand implements Callable<Integer> {
           spPeers.add(n);
         }
       }
-      JsonObject summary = DemoSummary.summarize(summaries, spPeers, wallMs, notifications, processes).put("hosts", hosts)
-          .put("caches", verifyRankCaches(CacheDigest.expected(topology, placement), summaries));
-      return report(summary);
+      return DemoSummary.summarize(summaries, spPeers, wallMs, notifications, processes).put("hosts", hostCount)
+          .put("caches", verifyRankCaches(CacheDigest.expected(topology, placement), summaries, rankCount));
     }
   }
 
@@ -263,7 +283,7 @@ final class DemoCommand implements Callable<Integer> {
    * With one JVM per process the ranks report their cache digests; the service processes' caches
    * live in their own JVMs and are checked by the tests instead.
    */
-  private JsonObject verifyRankCaches(String expected, List<JsonObject> summaries) {
+  private JsonObject verifyRankCaches(String expected, List<JsonObject> summaries, int rankCount) {
     int verified = 0;
     JsonArray wrong = new JsonArray();
     for (JsonObject s : summaries) {
@@ -274,6 +294,6 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return new JsonObject().put("verified", verified).put("total", summaries.size()).put("expectedDigest", expected)
-        .put("entriesPerCache", ranks).putNull("lastConnectToAllCachesMs").put("wrong", wrong);
+        .put("entriesPerCache", rankCount).putNull("lastConnectToAllCachesMs").put("wrong", wrong);
   }
 }

@@ -2,6 +2,8 @@ package io.offload.cli;
 
 import io.offload.context.BootstrapPhase;
 
+import java.io.PrintStream;
+
 /**
  * Progress of {@code demo --processes} on stderr (never on stdout, which {@code --json} keeps for
  * the JSON): JVMs started, service processes listening, ranks connected, bootstrapped and
@@ -9,6 +11,8 @@ import io.offload.context.BootstrapPhase;
  */
 final class JvmProgress {
   private final long t0;
+  /** Where the lines go; null: nowhere. */
+  private final PrintStream err;
   private final int serviceProcesses;
   private final int ranks;
   private int listening;
@@ -17,14 +21,21 @@ final class JvmProgress {
   private int finished;
 
   JvmProgress(long t0, int serviceProcesses, int ranks) {
+    this(t0, serviceProcesses, ranks, System.err);
+  }
+
+  JvmProgress(long t0, int serviceProcesses, int ranks, PrintStream err) {
     this.t0 = t0;
+    this.err = err;
     this.serviceProcesses = serviceProcesses;
     this.ranks = ranks;
   }
 
   synchronized void line(String what) {
-    System.err.printf("demo: [%7.1f ms] %s%n", (System.nanoTime() - t0) / 1e6, what);
-    System.err.flush();
+    if (err != null) {
+      err.printf("demo: [%7.1f ms] %s%n", (System.nanoTime() - t0) / 1e6, what);
+      err.flush();
+    }
   }
 
   synchronized void serviceProcessListening() {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,8 @@ final class ProcessJob implements AutoCloseable {
   static final List<String> COMPILE_SOONER = List.of("-XX:CompileThresholdScaling=0.05");
 
   private final List<Process> children = new ArrayList<>();
+  /** Per child: its exit handled (guarded by {@code children}). */
+  private final List<CompletableFuture<Void>> exitsHandled = new ArrayList<>();
   private final List<String> extraJvmFlags = new ArrayList<>();
   private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   private final String classpath = System.getProperty("java.class.path");
@@ -91,6 +94,20 @@ final class ProcessJob implements AutoCloseable {
     this.timeoutMs = timeoutMs;
     this.cds = ClassDataSharing.forClasspath(classpath);
     Runtime.getRuntime().addShutdownHook(reaper);
+  }
+
+  /**
+   * True when this JVM runs from jars and a role's class-data archive for them is missing (the
+   * first job after a build records it, see {@link ClassDataSharing}).
+   */
+  static boolean archivesMissing() {
+    return archivesMissing(System.getProperty("java.class.path"));
+  }
+
+  /** As {@link #archivesMissing()}, for children started with {@code classpath}. */
+  static boolean archivesMissing(String classpath) {
+    ClassDataSharing cds = ClassDataSharing.forClasspath(classpath);
+    return cds.enabled() && !(Files.isRegularFile(cds.archive("rank")) && Files.isRegularFile(cds.archive("service")));
   }
 
   /** Adds {@code flags} to {@link #JVM_FLAGS} for every child started from now on; returns this job. */
@@ -268,9 +285,10 @@ final class ProcessJob implements AutoCloseable {
     try {
       Process p = pb.start();
       cds.started(role, p.pid());
-      p.onExit().thenRun(() -> cds.exited(role, p.pid(), p.exitValue()));
+      CompletableFuture<Void> exitHandled = p.onExit().thenRun(() -> cds.exited(role, p.pid(), p.exitValue()));
       synchronized (children) {
         children.add(p);
+        exitsHandled.add(exitHandled);
       }
       return p;
     } catch (IOException e) {
@@ -302,16 +320,27 @@ final class ProcessJob implements AutoCloseable {
     return t;
   }
 
-  /** SIGTERM to everyone still running (service processes finalize cleanly), then wait. */
+  /**
+   * SIGTERM to everyone still running (service processes finalize cleanly), then wait for them and
+   * for their exits to be handled (a class-data archive they recorded is in place).
+   */
   void terminateAll(long timeout, TimeUnit unit) throws InterruptedException {
     List<Process> all;
+    List<CompletableFuture<Void>> handled;
     synchronized (children) {
       all = new ArrayList<>(children);
+      handled = new ArrayList<>(exitsHandled);
     }
     all.forEach(Process::destroy);
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     for (Process p : all) {
       p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+    try {
+      CompletableFuture.allOf(handled.toArray(CompletableFuture[]::new))
+          .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // a child still running after the timeout is killed on close; an archive not moved is recorded next time
     }
   }
 

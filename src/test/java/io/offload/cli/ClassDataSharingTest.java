@@ -74,6 +74,18 @@ class ClassDataSharingTest {
   }
 
   @Test
+  void shouldSayArchivesAreMissingUntilBothRolesHaveOne() throws Exception {
+    Path jar = jar();
+    ClassDataSharing cds = ClassDataSharing.forClasspath(jar.toString());
+    assertTrue(ProcessJob.archivesMissing(jar.toString()), "no archive yet: the demo records them first");
+    Files.write(cds.archive("rank"), new byte[] {1});
+    assertTrue(ProcessJob.archivesMissing(jar.toString()), "the service processes' is still missing");
+    Files.write(cds.archive("service"), new byte[] {1});
+    assertFalse(ProcessJob.archivesMissing(jar.toString()));
+    assertFalse(ProcessJob.archivesMissing(jar + java.io.File.pathSeparator + dir), "no archives from directories");
+  }
+
+  @Test
   void shouldDoNothingWithADirectoryOnTheClasspath() throws Exception {
     ClassDataSharing cds = ClassDataSharing.forClasspath(jar() + java.io.File.pathSeparator + dir);
     assertFalse(cds.enabled());
