@@ -333,6 +333,15 @@ final class ProcessJob implements AutoCloseable {
     }
     all.forEach(Process::destroy);
     long deadline = System.nanoTime() + unit.toNanos(timeout);
+    long dumpAt = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STUCK_AFTER_SIGTERM_MS));
+    for (Process p : all) {
+      p.waitFor(Math.max(1, dumpAt - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+    for (Process p : all) {
+      if (p.isAlive()) {
+        reportStuck(p);
+      }
+    }
     for (Process p : all) {
       p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
@@ -341,6 +350,23 @@ final class ProcessJob implements AutoCloseable {
           .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       // a child still running after the timeout is killed on close; an archive not moved is recorded next time
+    }
+  }
+
+  /** A child still running this long after SIGTERM is stuck in finalization: its thread dump is kept. */
+  static final long STUCK_AFTER_SIGTERM_MS = 10_000;
+
+  /** Writes the thread dump of {@code p}, which SIGTERM did not end, to a file and says where on stderr. */
+  private static void reportStuck(Process p) {
+    String dump = ThreadDump.of(p.pid());
+    try {
+      Path file = Files.createTempFile("offload-stuck-" + p.pid() + "-", ".txt");
+      Files.writeString(file, dump);
+      System.err.println("offload: child JVM " + p.pid() + " still running " + STUCK_AFTER_SIGTERM_MS / 1000
+          + " s after SIGTERM: " + p.info().commandLine().map(c -> c.substring(Math.max(0, c.length() - 120)))
+          .orElse("?") + "; thread dump in " + file);
+    } catch (IOException e) {
+      System.err.println("offload: child JVM " + p.pid() + " still running after SIGTERM; thread dump:\n" + dump);
     }
   }
 

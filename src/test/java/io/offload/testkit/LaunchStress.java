@@ -1,7 +1,5 @@
 package io.offload.testkit;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,7 +110,7 @@ public final class LaunchStress {
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       if (!done) {
         Path dump = dir.resolve("hang-" + n + "-pid" + rank.pid() + ".txt");
-        Files.writeString(dump, threadDump(rank.pid()) + "\n---- output ----\n" + rank.output());
+        Files.writeString(dump, io.offload.cli.ThreadDump.of(rank.pid()) + "\n---- output ----\n" + rank.output());
         hangs.incrementAndGet();
         if (PROGRESS) {
           System.out.println("launch " + n + " HANG, thread dump " + dump);
@@ -147,22 +145,6 @@ public final class LaunchStress {
   /** Heartbeats slow enough that a JVM starved for a while on a loaded machine is not declared lost (5 silent = lost). */
   private static long heartbeatMs(long hangSeconds) {
     return Math.max(1000, hangSeconds * 1000 / 20);
-  }
-
-  /** {@code jcmd PID Thread.print}, or why not. */
-  static String threadDump(long pid) {
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    try {
-      Process p = new ProcessBuilder(jcmd, String.valueOf(pid), "Thread.print", "-l").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return "jcmd timed out\n" + out;
-      }
-      return out;
-    } catch (IOException | InterruptedException e) {
-      return "no thread dump: " + e;
-    }
   }
 
   private static String tail(String text, int lines) {
