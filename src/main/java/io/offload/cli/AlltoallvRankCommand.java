@@ -65,7 +65,7 @@ final class AlltoallvRankCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     spin.check();
     RankInfo me = new RankInfo(identity.resolve(new LauncherEnv(System.getenv()), topology));
-    Vertx vertx = CliVertx.create();
+    Vertx vertx = CliVertx.forOneConnection();
     try {
       RankVerticle rv = new RankVerticle();
       String id = vertx.deployVerticle(rv, new DeploymentOptions().setConfig(rankConfig(

@@ -54,7 +54,7 @@ final class CacheCommand implements Callable<Integer> {
     JsonObject conf = new JsonObject().put("client", client)
         .put("notifications", 0).put("topology", topology.toString()).put("cacheTimeoutMs", cacheTimeoutMs);
     Topology topo = Topology.read(topology);
-    Vertx vertx = CliVertx.create();
+    Vertx vertx = CliVertx.forOneConnection();
     try {
       RankVerticle rv = new RankVerticle();
       String deployment = vertx.deployVerticle(rv, new DeploymentOptions().setConfig(conf))

@@ -23,4 +23,13 @@ final class CliVertx {
   static Vertx create() {
     return Vertx.vertx(options());
   }
+
+  /**
+   * For a rank: one event loop, which carries its one OOB connection (its UCX traffic has the
+   * engine's progress thread). Vert.x's default, twice the cores, opened a selector per loop in
+   * every rank JVM.
+   */
+  static Vertx forOneConnection() {
+    return Vertx.vertx(options().setEventLoopPoolSize(1));
+  }
 }

@@ -38,13 +38,14 @@ final class ProcessJob implements AutoCloseable {
    * private copy, and 68 JVMs on 2 cores took 31 s instead of 41 s (79 CPU-s to 62; README,
    * "Demo with one JVM per process"). No DNS resolver: the children only ever connect to the
    * addresses of a loopback topology, which the JDK resolves without a lookup, and Vert.x's
-   * asynchronous resolver cost about 2 % of a rank's CPU to build. A JVM that does not know a
-   * flag ignores it.
+   * asynchronous resolver cost about 2 % of a rank's CPU to build. No time in log lines, which the
+   * job reads only for phases and errors ({@link StartupProperties#LOG_TIME_FORMAT}). A JVM that
+   * does not know a flag ignores it.
    */
   static final List<String> JVM_FLAGS = List.of("-XX:+IgnoreUnrecognizedVMOptions", "-Xmx128m", "-Xmn16m",
       "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=3",
       "-XX:-UsePerfData", "-Xshare:auto", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
-      "-Dvertx.disableDnsResolver=true");
+      "-Dvertx.disableDnsResolver=true", "-D" + StartupProperties.LOG_SHOW_TIME + "=false");
 
   /**
    * Flags for children that measure a code path which runs only a few times per iteration

@@ -102,7 +102,7 @@ final class RankCommand implements Callable<Integer> {
     if (topology != null) {
       conf.put("topology", topology.toString()).put("cacheTimeoutMs", cacheTimeoutMs);
     }
-    Vertx vertx = CliVertx.create();
+    Vertx vertx = CliVertx.forOneConnection();
     try {
       RankVerticle rv = new RankVerticle();
       String deployment = vertx.deployVerticle(rv, new DeploymentOptions().setConfig(conf))

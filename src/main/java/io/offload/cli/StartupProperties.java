@@ -24,6 +24,15 @@ final class StartupProperties {
    */
   static final String PICOCLI_CONVERTERS_EXCLUDES = "picocli.converters.excludes";
 
+  /**
+   * Log lines carry the time of day, unless {@code org.slf4j.simpleLogger.showDateTime} is
+   * {@code false}: the simple logger builds its date formatter whenever a format is set, shown or
+   * not, and that formatter loads the JDK's calendar and locale data, about 5 % of a rank's CPU in
+   * the demo. The demo's child JVMs, whose log lines nobody reads, show no time.
+   */
+  static final String LOG_TIME_FORMAT = "org.slf4j.simpleLogger.dateTimeFormat";
+  static final String LOG_SHOW_TIME = "org.slf4j.simpleLogger.showDateTime";
+
   private StartupProperties() {
   }
 
@@ -31,6 +40,9 @@ final class StartupProperties {
   static void apply() {
     setUnlessSet(NETTY_JFR, "false");
     setUnlessSet(PICOCLI_CONVERTERS_EXCLUDES, "java\\.time\\..*,java\\.sql\\..*");
+    if (!"false".equals(System.getProperty(LOG_SHOW_TIME))) {
+      setUnlessSet(LOG_TIME_FORMAT, "HH:mm:ss.SSS");
+    }
   }
 
   private static void setUnlessSet(String key, String value) {

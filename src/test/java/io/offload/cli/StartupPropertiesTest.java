@@ -26,11 +26,33 @@ class StartupPropertiesTest {
       StartupProperties.apply();
       assertEquals("false", System.getProperty(StartupProperties.NETTY_JFR));
     } finally {
-      if (before == null) {
-        System.clearProperty(StartupProperties.NETTY_JFR);
-      } else {
-        System.setProperty(StartupProperties.NETTY_JFR, before);
-      }
+      restore(StartupProperties.NETTY_JFR, before);
+    }
+  }
+
+  @Test
+  void shouldSetALogTimeFormatOnlyWhenTimeIsShown() {
+    String show = System.getProperty(StartupProperties.LOG_SHOW_TIME);
+    String format = System.getProperty(StartupProperties.LOG_TIME_FORMAT);
+    try {
+      System.clearProperty(StartupProperties.LOG_TIME_FORMAT);
+      System.setProperty(StartupProperties.LOG_SHOW_TIME, "false");
+      StartupProperties.apply();
+      assertEquals(null, System.getProperty(StartupProperties.LOG_TIME_FORMAT), "no formatter to build");
+      System.clearProperty(StartupProperties.LOG_SHOW_TIME);
+      StartupProperties.apply();
+      assertEquals("HH:mm:ss.SSS", System.getProperty(StartupProperties.LOG_TIME_FORMAT));
+    } finally {
+      restore(StartupProperties.LOG_SHOW_TIME, show);
+      restore(StartupProperties.LOG_TIME_FORMAT, format);
+    }
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      System.clearProperty(key);
+    } else {
+      System.setProperty(key, value);
     }
   }
 
