@@ -58,6 +58,8 @@ final class ProcessJob implements AutoCloseable {
   static final List<String> COMPILE_SOONER = List.of("-XX:CompileThresholdScaling=0.05");
 
   private final List<Process> children = new ArrayList<>();
+  /** Per service process (by pid): its last lines on stderr. */
+  private final java.util.Map<Long, LastLines> tails = new java.util.concurrent.ConcurrentHashMap<>();
   /** Per child: its exit handled (guarded by {@code children}). */
   private final List<CompletableFuture<Void>> exitsHandled = new ArrayList<>();
   private final List<String> extraJvmFlags = new ArrayList<>();
@@ -145,6 +147,7 @@ final class ProcessJob implements AutoCloseable {
       }
     });
     read(p.getErrorStream(), line -> {
+      lastLines(p).add(line);
       // "... phases - sp0 server-1/peer 3 OOB_CONNECT_DONE -> UCX_CONNECT_DONE"
       int arrow = line.lastIndexOf(" -> ");
       int slash = line.indexOf("/peer ");
@@ -357,9 +360,18 @@ final class ProcessJob implements AutoCloseable {
   /** A child still running this long after SIGTERM is stuck in finalization: its thread dump is kept. */
   static final long STUCK_AFTER_SIGTERM_MS = 10_000;
 
-  /** Writes the thread dump of {@code p}, which SIGTERM did not end, to a file and says where on stderr. */
-  private static void reportStuck(Process p) {
-    String dump = ThreadDump.of(p.pid());
+  /** The last lines a service process wrote on stderr, kept for {@link #reportStuck}. */
+  private LastLines lastLines(Process p) {
+    return tails.computeIfAbsent(p.pid(), pid -> new LastLines(40));
+  }
+
+  /**
+   * Writes the thread dump of {@code p}, which SIGTERM did not end, and the last lines it logged to
+   * a file, and says where on stderr.
+   */
+  private void reportStuck(Process p) {
+    LastLines logged = tails.get(p.pid());
+    String dump = ThreadDump.of(p.pid()) + "\n---- last lines on stderr ----\n" + (logged == null ? "" : logged);
     try {
       Path file = Files.createTempFile("offload-stuck-" + p.pid() + "-", ".txt");
       Files.writeString(file, dump);

@@ -32,6 +32,8 @@ final class Endpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
   /** How long a close waits for its endpoint to flush before it forces it closed. */
   private static final long CLOSE_FLUSH_NANOS = 500_000_000L;
+  /** A shutdown whose close requests take longer than this says so. */
+  private static final long SLOW_CLOSE_NANOS = 2_000_000_000L;
 
   private final Set<UcpEndpoint> open = Collections.newSetFromMap(new IdentityHashMap<>());
   /**
@@ -136,7 +138,9 @@ final class Endpoints {
    */
   boolean closeAll(UcpWorker worker, long deadline) {
     List<UcpRequest> requests = new ArrayList<>();
+    int flushes = unfinished.size();
     forceCloseAll(requests);
+    long warnAt = System.nanoTime() + SLOW_CLOSE_NANOS;
     // requests before `done` have completed: each pass checks from the first pending one on, not the whole list
     // again (with hundreds of endpoints the full scans per progress call took seconds of CPU at close)
     int done = 0;
@@ -149,6 +153,14 @@ final class Endpoints {
       }
       if (System.nanoTime() > deadline) {
         return false;
+      }
+      if (warnAt != 0 && System.nanoTime() > warnAt) {
+        warnAt = 0;
+        long flushesPending = requests.subList(done, requests.size()).stream()
+            .filter(r -> requests.indexOf(r) < flushes && !r.isCompleted()).count();
+        LOG.warn("{} of {} endpoint close requests still pending after {} ms ({} of them flushes begun before the "
+            + "shutdown, the others forced)", requests.size() - done, requests.size(), SLOW_CLOSE_NANOS / 1_000_000,
+            flushesPending);
       }
       try {
         worker.progress();
