@@ -65,6 +65,10 @@ final class DemoCommand implements Callable<Integer> {
       + "(default: twice the cores, ${DEFAULT-VALUE}; 0: all at once).")
   int launchWindow = 2 * Runtime.getRuntime().availableProcessors();
 
+  @Option(names = "--record-archives", hidden = true, description = "Only record the class-data archives of the "
+      + "child JVMs of --processes, when this jar has none yet, and exit (./offload runs it after a build).")
+  boolean recordArchives;
+
   @Option(names = "--json", description = "Print one JSON object, no progress.")
   boolean json;
 
@@ -82,6 +86,10 @@ final class DemoCommand implements Callable<Integer> {
     Usage.range(spec, "--launch-window", launchWindow, 0, Integer.MAX_VALUE);
     Usage.range(spec, "--notifications", notifications, 0, RankCommand.MAX_NOTIFICATIONS);
     Logging.setVerbose(verbose);
+    if (recordArchives) {
+      recordArchivesIfMissing();
+      return OffloadCli.OK;
+    }
     if (processes) {
       return runProcesses();
     }
@@ -200,18 +208,23 @@ final class DemoCommand implements Callable<Integer> {
    * child itself only writes its archive when it exits, at the end.
    */
   private int runProcesses() throws Exception {
-    if (ProcessJob.archivesMissing()) {
-      long t = System.nanoTime();
-      try {
-        runJob(1, 2, 2, true);
-        System.err.printf("demo: recorded the class-data archives of the child JVMs (once per build of the jar) with a "
-            + "job of 2 service processes and 2 ranks in %.1f s%n", (System.nanoTime() - t) / 1e9);
-      } catch (Exception e) {
-        System.err.println("demo: recording the class-data archives failed (" + OffloadCli.oneLine(e)
-            + "); the job runs without them");
-      }
-    }
+    recordArchivesIfMissing();
     return report(runJob(hosts, serviceProcesses, ranks, false));
+  }
+
+  private void recordArchivesIfMissing() {
+    if (!ProcessJob.archivesMissing()) {
+      return;
+    }
+    long t = System.nanoTime();
+    try {
+      runJob(1, 2, 2, true);
+      System.err.printf("demo: recorded the class-data archives of the child JVMs (once per build of the jar) with a "
+          + "job of 2 service processes and 2 ranks in %.1f s%n", (System.nanoTime() - t) / 1e9);
+    } catch (Exception e) {
+      System.err.println("demo: recording the class-data archives failed (" + OffloadCli.oneLine(e)
+          + "); the job runs without them");
+    }
   }
 
   /** A job of {@code spsPerHost} service processes per host and {@code rankCount} ranks, one JVM each; its summary. */
