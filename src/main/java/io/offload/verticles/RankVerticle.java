@@ -27,8 +27,8 @@ import java.util.List;
 
 /**
  * A rank: an engine with one client context bootstrapped against its service process, then
- * {@code notifications} echo round trips. Its start completes when that is done; {@link #summary()}
- * then tells what happened.
+ * {@code notifications} echo round trips, made while it waits (with a topology) for its whole group
+ * in the cache. Its start completes when both are done; {@link #summary()} then tells what happened.
  *
  * <p>Config (see {@code verticles/rank.json}): {@code engine}, {@code client}
  * ({@link ClientOptions} JSON, with {@code rank}), {@code notifications} (default 0),
@@ -108,9 +108,13 @@ public class RankVerticle extends VerticleBase {
               .put("serviceProcess", c.peer(0).orElseThrow().serviceProcessId());
           return connectShadows();
         })
-        .compose(v -> waitForCache ? awaitCache(clientOptions.getRankInfo().groupId(), cacheTimeoutMs, t0)
-            : Future.succeededFuture())
-        .compose(v -> roundTrips(notifications, payloadBytes))
+        .compose(v -> {
+          // the round trips run while the rest of the group is still bootstrapping
+          Future<Void> cache = waitForCache ? awaitCache(clientOptions.getRankInfo().groupId(), cacheTimeoutMs, t0)
+              : Future.succeededFuture();
+          Future<long[]> rtts = roundTrips(notifications, payloadBytes);
+          return Future.all(cache, rtts).map(all -> rtts.result());
+        })
         .onSuccess(rtts -> {
           summary.put("notifications", notifications);
           if (rtts.length > 0) {
@@ -151,24 +155,32 @@ public class RankVerticle extends VerticleBase {
     });
   }
 
-  /** Waits (bounded) for the whole group in the cache; notes its size and digest in the summary. */
+  /**
+   * Waits (bounded) for the whole group in the cache; notes its size and digest in the summary.
+   * Both are read on the engine's UCX context, right after the group became whole there: a rank
+   * that finishes and leaves takes its entry out of the others' caches, and a reading on this
+   * verticle's context, a hop later, could already miss it.
+   */
   private Future<Void> awaitCache(int groupId, long timeoutMs, long t0) {
     Promise<Void> done = Promise.promise();
     long timer = vertx.setTimer(timeoutMs, id -> done.tryFail(new IllegalStateException("group " + groupId
         + " not complete in the cache after " + timeoutMs + " ms (" + engine.cache().knownMembers(groupId)
         + " entries known)")));
-    engine.cache().whenComplete(groupId).onComplete(ar -> {
-      vertx.cancelTimer(timer);
+    JsonObject seen = new JsonObject();
+    engine.ucxContext().runOnContext(v -> engine.cache().whenComplete(groupId).onComplete(ar -> {
       if (ar.failed()) {
         done.tryFail(ar.cause());
         return;
       }
-      summary.put("cacheEntries", engine.cache().knownMembers(groupId)).put("cacheMs", (System.nanoTime() - t0) / 1e6)
+      seen.put("cacheEntries", engine.cache().knownMembers(groupId)).put("cacheMs", (System.nanoTime() - t0) / 1e6)
           .put("cacheAtNanos", System.nanoTime())
           .put("cacheDigest", engine.cache().digest(groupId));
       done.tryComplete();
+    }));
+    return done.future().onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      summary.mergeIn(seen);
     });
-    return done.future();
   }
 
   /** K sequential echo round trips, run on the UCX context (the fast path). */

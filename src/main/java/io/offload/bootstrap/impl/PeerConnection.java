@@ -81,7 +81,8 @@ abstract class PeerConnection implements PeerLink {
       switch (frame.kind()) {
         case OobCodec.READY -> onReady(frame.body());
         case OobCodec.HEARTBEAT -> { }
-        case OobCodec.TERM -> end("terminated by the peer: " + OobCodec.decodeTerm(frame.body()), false,
+        // the peer finalizes: its worker goes away, so its endpoint is forced closed (a flush would wait for it)
+        case OobCodec.TERM -> end("terminated by the peer: " + OobCodec.decodeTerm(frame.body()), true,
             Departure.FINALIZED);
         case OobCodec.ERROR -> {
           OobCodec.ErrorFrame e = OobCodec.decodeError(frame.body());

@@ -120,6 +120,7 @@ final class CallerDrive {
     endpoints.forceCloseAll(requests);
     boolean done = endpoints.allClosed(requests);
     if (done || System.nanoTime() > deadline) {
+      endpoints.stopWaiting();
       if (!done) {
         UcxRuntime.LOG.error("UCX close requests still pending after {} s: the application must not close its"
             + " worker yet (that would abort the JVM)", closeAllNanos / 1_000_000_000L);

@@ -42,6 +42,8 @@ final class Endpoints {
    * task, never runs again then; a worker destroyed with such a request aborts the JVM).
    */
   private final List<UcpRequest> unfinished = new ArrayList<>();
+  /** The futures of closes whose request is still being waited for (completed by {@link #stopWaiting}). */
+  private final List<Promise<Void>> closing = new ArrayList<>();
   private final Executor later;
   private final BooleanSupplier running;
   private final Supplier<ContextInternal> context;
@@ -70,7 +72,12 @@ final class Endpoints {
     return ep;
   }
 
-  /** Flushes and closes {@code ep}, or forces it closed; a flush that does not end in time is forced. */
+  /**
+   * Flushes and closes {@code ep}, or forces it closed. A flush that does not end in time is left to
+   * UCX: the endpoint is closing and cannot be closed again (UCX answers a second close, even a
+   * forced one, with "Invalid parameter"), so the future completes and shutdown waits for the
+   * request ({@link #closeAll}). The future also completes when the runtime stops first.
+   */
   Future<Void> close(UcpEndpoint ep, boolean force) {
     Promise<Void> done = context.get().promise();
     if (!open.remove(ep)) {
@@ -86,18 +93,28 @@ final class Endpoints {
       return done.future();
     }
     unfinished.add(request);
+    closing.add(done);
     awaitRequest(request, System.nanoTime() + CLOSE_FLUSH_NANOS, () -> {
       if (request.isCompleted()) {
         unfinished.remove(request);
-      }
-      if (!request.isCompleted() && !force) {
-        open.add(ep);
-        close(ep, true).onComplete(done);
       } else {
-        done.complete();
+        LOG.debug("closing an endpoint ({}) not done after {} ms: left to UCX, waited for at shutdown",
+            force ? "forced" : "flush", CLOSE_FLUSH_NANOS / 1_000_000);
       }
+      closing.remove(done);
+      done.tryComplete();
     });
     return done.future();
+  }
+
+  /**
+   * The runtime stopped: the waits of closes still under way never run again (queued tasks), so
+   * their futures complete now; their requests are in {@link #unfinished}.
+   */
+  void stopWaiting() {
+    List<Promise<Void>> all = new ArrayList<>(closing);
+    closing.clear();
+    all.forEach(Promise::tryComplete);
   }
 
   private void awaitRequest(UcpRequest request, long deadline, Runnable then) {
@@ -137,6 +154,7 @@ final class Endpoints {
    * {@code deadline}.
    */
   boolean closeAll(UcpWorker worker, long deadline) {
+    stopWaiting();
     List<UcpRequest> requests = new ArrayList<>();
     int flushes = unfinished.size();
     forceCloseAll(requests);
