@@ -162,24 +162,22 @@ public class RankVerticle extends VerticleBase {
    * verticle's context, a hop later, could already miss it.
    */
   private Future<Void> awaitCache(int groupId, long timeoutMs, long t0) {
-    Promise<Void> done = Promise.promise();
-    long timer = vertx.setTimer(timeoutMs, id -> done.tryFail(new IllegalStateException("group " + groupId
+    Promise<JsonObject> seen = Promise.promise(); // what the cache held when whole: read once, then never written
+    long timer = vertx.setTimer(timeoutMs, id -> seen.tryFail(new IllegalStateException("group " + groupId
         + " not complete in the cache after " + timeoutMs + " ms (" + engine.cache().knownMembers(groupId)
         + " entries known)")));
-    JsonObject seen = new JsonObject();
     engine.ucxContext().runOnContext(v -> engine.cache().whenComplete(groupId).onComplete(ar -> {
       if (ar.failed()) {
-        done.tryFail(ar.cause());
+        seen.tryFail(ar.cause());
         return;
       }
-      seen.put("cacheEntries", engine.cache().knownMembers(groupId)).put("cacheMs", (System.nanoTime() - t0) / 1e6)
-          .put("cacheAtNanos", System.nanoTime())
-          .put("cacheDigest", engine.cache().digest(groupId));
-      done.tryComplete();
+      seen.tryComplete(new JsonObject().put("cacheEntries", engine.cache().knownMembers(groupId))
+          .put("cacheMs", (System.nanoTime() - t0) / 1e6).put("cacheAtNanos", System.nanoTime())
+          .put("cacheDigest", engine.cache().digest(groupId)));
     }));
-    return done.future().onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      summary.mergeIn(seen);
+    return seen.future().onComplete(ar -> vertx.cancelTimer(timer)).map(cache -> {
+      summary.mergeIn(cache);
+      return null;
     });
   }
 
