@@ -20,10 +20,6 @@ final class JvmProgress {
   private int bootstrapped;
   private int finished;
 
-  JvmProgress(long t0, int serviceProcesses, int ranks) {
-    this(t0, serviceProcesses, ranks, System.err);
-  }
-
   JvmProgress(long t0, int serviceProcesses, int ranks, PrintStream err) {
     this.t0 = t0;
     this.err = err;

@@ -57,6 +57,9 @@ final class ProcessJob implements AutoCloseable {
    */
   static final List<String> COMPILE_SOONER = List.of("-XX:CompileThresholdScaling=0.05");
 
+  /** A child still running this long after SIGTERM is stuck in finalization: its thread dump is kept. */
+  static final long STUCK_AFTER_SIGTERM_MS = 10_000;
+
   private final List<Process> children = new ArrayList<>();
   /** Per service process (by pid): its last lines on stderr. */
   private final java.util.Map<Long, LastLines> tails = new java.util.concurrent.ConcurrentHashMap<>();
@@ -356,9 +359,6 @@ final class ProcessJob implements AutoCloseable {
       // a child still running after the timeout is killed on close; an archive not moved is recorded next time
     }
   }
-
-  /** A child still running this long after SIGTERM is stuck in finalization: its thread dump is kept. */
-  static final long STUCK_AFTER_SIGTERM_MS = 10_000;
 
   /** The last lines a service process wrote on stderr, kept for {@link #reportStuck}. */
   private LastLines lastLines(Process p) {

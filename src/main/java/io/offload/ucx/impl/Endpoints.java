@@ -30,7 +30,7 @@ import java.util.function.Supplier;
 final class Endpoints {
 
   private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
-  /** How long a close waits for its endpoint to flush before it forces it closed. */
+  /** How long a close waits for its endpoint to flush before it leaves the flush to UCX (see {@link #close}). */
   private static final long CLOSE_FLUSH_NANOS = 500_000_000L;
   /** A shutdown whose close requests take longer than this says so. */
   private static final long SLOW_CLOSE_NANOS = 2_000_000_000L;
@@ -156,7 +156,7 @@ final class Endpoints {
   boolean closeAll(UcpWorker worker, long deadline) {
     stopWaiting();
     List<UcpRequest> requests = new ArrayList<>();
-    int flushes = unfinished.size();
+    int earlier = unfinished.size(); // forceCloseAll puts the closes begun before the shutdown first
     forceCloseAll(requests);
     long warnAt = System.nanoTime() + SLOW_CLOSE_NANOS;
     // requests before `done` have completed: each pass checks from the first pending one on, not the whole list
@@ -174,11 +174,11 @@ final class Endpoints {
       }
       if (warnAt != 0 && System.nanoTime() > warnAt) {
         warnAt = 0;
-        long flushesPending = requests.subList(done, requests.size()).stream()
-            .filter(r -> requests.indexOf(r) < flushes && !r.isCompleted()).count();
-        LOG.warn("{} of {} endpoint close requests still pending after {} ms ({} of them flushes begun before the "
-            + "shutdown, the others forced)", requests.size() - done, requests.size(), SLOW_CLOSE_NANOS / 1_000_000,
-            flushesPending);
+        long earlierPending = requests.subList(Math.min(done, earlier), earlier).stream()
+            .filter(r -> !r.isCompleted()).count();
+        LOG.warn("{} of {} endpoint close requests still pending after {} ms ({} of them begun before the shutdown, "
+            + "the others forced by it)", requests.size() - done, requests.size(), SLOW_CLOSE_NANOS / 1_000_000,
+            earlierPending);
       }
       try {
         worker.progress();

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openucx.jucx.UcxCallback;
+import org.openucx.jucx.UcxUtils;
 import org.openucx.jucx.ucp.UcpConstants;
 import org.openucx.jucx.ucp.UcpContext;
 import org.openucx.jucx.ucp.UcpEndpoint;
@@ -22,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,47 +55,49 @@ class EndpointCloseTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  /** Progresses the sender (and the stalled worker when asked) and runs what Endpoints queued, until {@code done}. */
-  private void until(String what, java.util.function.BooleanSupplier done, boolean peerToo) throws Exception {
+  private final Endpoints endpoints = new Endpoints(later::add, () -> true, () -> context);
+  private final List<UcpRequest> sends = new ArrayList<>();
+
+  /** Progresses the sender and runs what Endpoints queued, until {@code done} (a bounded wait). */
+  private void until(String what, BooleanSupplier done) throws Exception {
     long deadline = System.nanoTime() + BOUND_NANOS;
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("never happened: " + what);
       }
       sender.progress();
-      if (peerToo) {
-        stalled.progress();
-      }
       for (int n = later.size(); n > 0; n--) {
         later.poll().run();
       }
     }
   }
 
-  /** An endpoint to the stalled worker with sends queued to it: a flush of it must wait. */
-  private UcpEndpoint stalledEndpoint(Endpoints endpoints, List<UcpRequest> sends) throws Exception {
+  /**
+   * Sends to the stalled worker until UCX queues one (a send waits behind the ones queued before
+   * it, so the last one tells), then starts a flush close of that endpoint, which must wait.
+   */
+  private Future<Void> flushCloseToStalledPeer() throws Exception {
     stalled.setAmRecvHandler(AM_ID, (header, headerLength, data, replyEp) -> UcsConstants.STATUS.UCS_OK,
         UcpConstants.UCP_AM_FLAG_WHOLE_MSG);
     ByteBuffer address = stalled.getAddress();
     byte[] peer = new byte[address.remaining()];
     address.get(peer);
     UcpEndpoint ep = endpoints.connect(sender, peer, "to-stalled");
-    for (int i = 0; i < 100_000 && sends.stream().allMatch(UcpRequest::isCompleted); i++) {
+    for (int i = 0; i < 100_000 && (sends.isEmpty() || sends.get(sends.size() - 1).isCompleted()); i++) {
       ByteBuffer payload = ByteBuffer.allocateDirect(64);
       payloads.add(payload);
-      sends.add(ep.sendAmNonBlocking(AM_ID, 0, 0, org.openucx.jucx.UcxUtils.getAddress(payload), 64, 0,
-          new UcxCallback() { }));
+      sends.add(ep.sendAmNonBlocking(AM_ID, 0, 0, UcxUtils.getAddress(payload), 64, 0, new UcxCallback() { }));
       sender.progress();
     }
     assertTrue(sends.stream().anyMatch(r -> !r.isCompleted()), "a send waits for the stalled peer");
-    return ep;
+    return endpoints.close(ep, false);
   }
 
   /**
    * Lets the stalled peer take the sends (progressing both workers, and nothing queued), then closes
    * every endpoint once, as shutdown does; bounded.
    */
-  private void shutdown(Endpoints endpoints, List<UcpRequest> sends) throws Exception {
+  private void shutdown() throws Exception {
     long deadline = System.nanoTime() + BOUND_NANOS;
     while (!sends.stream().allMatch(UcpRequest::isCompleted)) {
       assertTrue(System.nanoTime() < deadline, "the sends reach the peer");
@@ -106,26 +110,18 @@ class EndpointCloseTest {
 
   @Test
   void shouldLeaveAFlushThatOutlastsItsWaitToUcxAndCloseTheWorkerOnceItEnds() throws Exception {
-    Endpoints endpoints = new Endpoints(later::add, () -> true, () -> context);
-    List<UcpRequest> sends = new ArrayList<>();
-    UcpEndpoint ep = stalledEndpoint(endpoints, sends);
-
-    Future<Void> closed = endpoints.close(ep, false);
-    until("the close gives up waiting for its flush", closed::isComplete, false);
-
+    Future<Void> closed = flushCloseToStalledPeer();
+    until("the close gives up waiting for its flush", closed::isComplete);
     // the peer progresses again: the flush UCX still holds ends, and the worker can be closed
-    shutdown(endpoints, sends);
+    shutdown();
   }
 
   @Test
   void shouldCompleteACloseStillWaitingWhenTheRuntimeStops() throws Exception {
-    Endpoints endpoints = new Endpoints(later::add, () -> true, () -> context);
-    List<UcpRequest> sends = new ArrayList<>();
-    UcpEndpoint ep = stalledEndpoint(endpoints, sends);
-    Future<Void> closed = endpoints.close(ep, false);
+    Future<Void> closed = flushCloseToStalledPeer();
     // the runtime stops now: its queued tasks (this close's wait among them) never run again
     later.clear();
-    shutdown(endpoints, sends);
+    shutdown();
     long deadline = System.nanoTime() + BOUND_NANOS;
     while (!closed.isComplete() && System.nanoTime() < deadline) {
       Thread.sleep(1);
